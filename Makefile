@@ -1,0 +1,41 @@
+# shouhou — the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -X main.version=$(VERSION)
+BIN     := bin/shouhou
+
+.PHONY: all deps build run test lint vet unit fuzz bench clean
+
+all: build
+
+deps:
+	@build/deps.sh
+
+build: deps
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+# run starts the appliance with the embedded default config and the demo data set.
+run: build
+	$(BIN) serve -demo -data ./var/data -listen :8080
+
+# test runs every test: formatting and vet, unit, integration (pcscd + vpcd,
+# Badger crash tests) and browser tests, with the race detector, plus short fuzz runs.
+test: deps lint
+	$(GO) test -race -count=1 -timeout 20m ./...
+	@build/fuzz.sh 10s
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null; git ls-files -o --exclude-standard '*.go' 2>/dev/null)); \
+		if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+# fuzz runs every fuzz target for longer than CI does.
+fuzz:
+	build/fuzz.sh 5m
+
+# bench runs the benchmarks whose figures are recorded in docs/benchmarks.md.
+bench: deps
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+
+clean:
+	rm -rf bin

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# deps.sh installs the Debian packages shouhou needs to build, run and test.
+# Idempotent and quiet when everything is present. Needs root (or sudo).
+set -euo pipefail
+
+pkgs=(
+	gcc                 # cgo, for the PC/SC binding
+	libpcsclite-dev     # drivers/reader links libpcsclite
+	pcscd               # the PC/SC daemon
+	vsmartcard-vpcd     # the virtual reader driver the reader tests play cards through
+	iproute2            # `ip link set lo up` inside the reader tests' private namespace
+	util-linux          # unshare
+	chromium            # the UI's browser tests
+	fonts-noto-cjk      # Chinese glyphs in screenshots and previews
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then
+	exit 0
+fi
+
+sudo=""
+if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# The packaged pcscd service would hold the reader socket; tests run their own.
+if command -v systemctl >/dev/null 2>&1; then
+	$sudo systemctl disable --now pcscd.socket pcscd.service >/dev/null 2>&1 || true
+fi
