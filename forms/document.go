@@ -3,6 +3,7 @@ package forms
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -292,7 +293,10 @@ func separator(s string, width int) string {
 
 // oneLine turns line breaks into spaces, for rows and separators.
 func oneLine(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", " "), "\n", " "), "\r", " ")
 }
 
 // Width returns the display width of s as printed: 1 column for an ASCII
@@ -378,28 +382,22 @@ func newRunes(s string) runes {
 	return measure(b.String())
 }
 
-// measure encodes s (already free of control characters) in GB18030 and
-// reads each rune's width off the byte count: 1, 2, or 4 for a rune that
-// cannot print, which becomes '?'.
+// measure reads each rune's width off its GB18030 byte count: 1, 2, or 4
+// for a rune that cannot print, which becomes '?'. s must already be free
+// of control characters.
 func measure(s string) runes {
-	enc, err := simplifiedchinese.GB18030.NewEncoder().String(s)
-	if err != nil {
-		// GB18030 encodes every valid rune; fall back to ASCII only.
-		return asciiOnly(s)
-	}
+	two := gbTwoByte()
 	w := make([]uint8, 0, len(s))
 	var b strings.Builder
-	j := 0
+	b.Grow(len(s))
 	for _, r := range s {
-		if j >= len(enc) {
-			return asciiOnly(s)
-		}
-		n := gbLen(enc[j:])
-		j += n
-		switch n {
-		case 1, 2:
+		switch {
+		case r < 0x80:
 			b.WriteRune(r)
-			w = append(w, uint8(n))
+			w = append(w, 1)
+		case r <= 0xffff && two[r>>6]&(1<<(r&63)) != 0:
+			b.WriteRune(r)
+			w = append(w, 2)
 		default:
 			b.WriteByte('?')
 			w = append(w, 1)
@@ -407,6 +405,32 @@ func measure(s string) runes {
 	}
 	return runes{s: b.String(), w: w}
 }
+
+// gbTwoByte returns the set of BMP runes that GB18030 encodes in 2 bytes,
+// one bit each, computed once from the encoder and never changed.
+var gbTwoByte = sync.OnceValue(func() *[1024]uint64 {
+	var set [1024]uint64
+	var src strings.Builder
+	for r := rune(0x80); r <= 0xffff; r++ {
+		if r >= 0xd800 && r <= 0xdfff {
+			continue // surrogates are not runes
+		}
+		src.WriteRune(r)
+	}
+	enc, err := simplifiedchinese.GB18030.NewEncoder().String(src.String())
+	if err != nil {
+		return &set // every rune then counts as unprintable
+	}
+	j := 0
+	for _, r := range src.String() {
+		n := gbLen(enc[j:])
+		if n == 2 {
+			set[r>>6] |= 1 << (r & 63)
+		}
+		j += n
+	}
+	return &set
+})
 
 // gbLen returns the length of the GB18030 sequence at the start of b.
 func gbLen(b string) int {
@@ -418,18 +442,6 @@ func gbLen(b string) int {
 	default:
 		return 2
 	}
-}
-
-func asciiOnly(s string) runes {
-	var b strings.Builder
-	for _, r := range s {
-		if r < 0x80 {
-			b.WriteRune(r)
-		} else {
-			b.WriteByte('?')
-		}
-	}
-	return newRunes(b.String())
 }
 
 func isPlainASCII(s string) bool {
