@@ -1,0 +1,245 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"shouhou/appliance"
+)
+
+// indexEntry is one secondary-index entry a record asks for.
+type indexEntry struct {
+	name   string // e.g. "customer.phone"
+	value  string // the looked-up value
+	unique bool   // at most one record per value
+}
+
+// key returns the Badger key of the entry for the record id.
+func (e indexEntry) key(id string) []byte {
+	if e.unique {
+		return []byte("u/" + e.name + "/" + e.value)
+	}
+	return []byte("x/" + e.name + "/" + e.value + "\x00" + id)
+}
+
+// kind describes how one record type is stored: its key and its indexes.
+type kind[T any] struct {
+	name    string
+	id      func(*T) string
+	indexes func(*T) []indexEntry
+}
+
+// spec is what Verify needs of every kind, whatever its Go type.
+type spec interface {
+	kindName() string
+	indexKeys(raw []byte) (id string, keys map[string]string, err error)
+}
+
+func (k kind[T]) kindName() string { return k.name }
+
+// indexKeys decodes a stored record and returns the index keys it should
+// have, each mapped to the value the key must hold.
+func (k kind[T]) indexKeys(raw []byte) (string, map[string]string, error) {
+	var rec T
+	if err := decode(raw, &rec); err != nil {
+		return "", nil, err
+	}
+	id := k.id(&rec)
+	keys := make(map[string]string)
+	for _, e := range k.indexes(&rec) {
+		if e.unique {
+			keys[string(e.key(id))] = id
+		} else {
+			keys[string(e.key(id))] = ""
+		}
+	}
+	return id, keys, nil
+}
+
+func (k kind[T]) recordKey(id string) []byte { return []byte("r/" + k.name + "/" + id) }
+
+// get reads the record id; found is false when there is none.
+func (k kind[T]) get(tx *Txn, id string) (rec *T, found bool, err error) {
+	item, err := tx.t.Get(k.recordKey(id))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("store: get %s %s: %w", k.name, id, err)
+	}
+	rec = new(T)
+	err = item.Value(func(v []byte) error { return decode(v, rec) })
+	if err != nil {
+		return nil, false, fmt.Errorf("store: read %s %s: %w", k.name, id, err)
+	}
+	return rec, true, nil
+}
+
+// mustGet is get with a not-found error for people.
+func (k kind[T]) mustGet(tx *Txn, id string) (*T, error) {
+	rec, ok, err := k.get(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, appliance.Errorf(appliance.ENOTFOUND, "没有找到 %s %s / no %s %q", k.name, id, k.name, id)
+	}
+	return rec, nil
+}
+
+// put writes rec and brings its index entries up to date in the same
+// transaction. A unique value held by another record is a conflict.
+func (k kind[T]) put(tx *Txn, rec *T) error {
+	if tx.readOnly {
+		return errors.New("store: write in a read-only transaction")
+	}
+	id := k.id(rec)
+	if id == "" {
+		return appliance.FieldError("id", "%s 缺少编号 / %s has no id", k.name, k.name)
+	}
+	old, found, err := k.get(tx, id)
+	if err != nil {
+		return err
+	}
+	want := k.indexes(rec)
+	if found {
+		if err := k.dropStale(tx, id, k.indexes(old), want); err != nil {
+			return err
+		}
+	}
+	for _, e := range want {
+		if err := k.setIndex(tx, id, e); err != nil {
+			return err
+		}
+	}
+	v, err := encode(rec)
+	if err != nil {
+		return err
+	}
+	if err := tx.t.Set(k.recordKey(id), v); err != nil {
+		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
+	}
+	return nil
+}
+
+// dropStale deletes the old index entries that the new version no longer has.
+func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) error {
+	keep := make(map[string]bool, len(want))
+	for _, e := range want {
+		keep[string(e.key(id))] = true
+	}
+	for _, e := range old {
+		key := e.key(id)
+		if keep[string(key)] {
+			continue
+		}
+		if err := tx.t.Delete(key); err != nil {
+			return fmt.Errorf("store: drop index %s: %w", key, err)
+		}
+	}
+	return nil
+}
+
+// setIndex writes one index entry, refusing a unique value held by another record.
+func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
+	key := e.key(id)
+	if !e.unique {
+		if err := tx.t.Set(key, nil); err != nil {
+			return fmt.Errorf("store: set index %s: %w", key, err)
+		}
+		return nil
+	}
+	holder, err := tx.uniqueHolder(key)
+	if err != nil {
+		return err
+	}
+	if holder != "" && holder != id {
+		return &appliance.Error{Code: appliance.ECONFLICT, Field: e.name, Message: fmt.Sprintf(
+			"%s 已被 %s 使用 / %s %q is already used by %s", e.value, holder, e.name, e.value, holder)}
+	}
+	if err := tx.t.Set(key, []byte(id)); err != nil {
+		return fmt.Errorf("store: set index %s: %w", key, err)
+	}
+	return nil
+}
+
+// uniqueHolder returns the ID a unique index key points to, or "".
+func (tx *Txn) uniqueHolder(key []byte) (string, error) {
+	item, err := tx.t.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: get index %s: %w", key, err)
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return "", fmt.Errorf("store: read index %s: %w", key, err)
+	}
+	return string(v), nil
+}
+
+// delete removes record id and its index entries; a missing record is not found.
+func (k kind[T]) delete(tx *Txn, id string) error {
+	old, err := k.mustGet(tx, id)
+	if err != nil {
+		return err
+	}
+	for _, e := range k.indexes(old) {
+		if err := tx.t.Delete(e.key(id)); err != nil {
+			return fmt.Errorf("store: delete index: %w", err)
+		}
+	}
+	if err := tx.t.Delete(k.recordKey(id)); err != nil {
+		return fmt.Errorf("store: delete %s %s: %w", k.name, id, err)
+	}
+	return nil
+}
+
+// byUnique returns the record a unique index value points to.
+func (k kind[T]) byUnique(tx *Txn, index, value string) (*T, error) {
+	id, err := tx.uniqueHolder(indexEntry{name: index, value: value, unique: true}.key(""))
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, appliance.Errorf(appliance.ENOTFOUND, "没有找到 %s / no %s %q", value, index, value)
+	}
+	return k.mustGet(tx, id)
+}
+
+// idsWith returns the IDs of the records whose non-unique index has value,
+// in ID order, at most limit of them (0 for all).
+func (tx *Txn) idsWith(index, value string, limit int) ([]string, error) {
+	return tx.scanIDsBefore([]byte("x/"+index+"/"+value+"\x00"), nil, limit)
+}
+
+// scanIDsBefore walks the index keys under prefix in order, stopping at
+// the first key not below stop (when stop is given) or after limit IDs
+// (when limit > 0), and returns the IDs after each key's last NUL.
+func (tx *Txn) scanIDsBefore(prefix, stop []byte, limit int) ([]string, error) {
+	opts := badger.DefaultIteratorOptions
+	opts.PrefetchValues = false
+	opts.Prefix = prefix
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	var ids []string
+	for it.Seek(prefix); it.ValidForPrefix(prefix); it.Next() {
+		key := it.Item().Key()
+		if stop != nil && bytes.Compare(key, stop) >= 0 {
+			break
+		}
+		i := bytes.LastIndexByte(key, 0)
+		if i < 0 {
+			return nil, fmt.Errorf("store: malformed index key %q", key)
+		}
+		ids = append(ids, string(key[i+1:]))
+		if limit > 0 && len(ids) == limit {
+			break
+		}
+	}
+	return ids, nil
+}

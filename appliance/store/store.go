@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+
+	"shouhou/appliance"
+)
+
+// SchemaVersion is the data format version this build writes. A directory
+// with a higher version was written by a newer shouhou and is refused.
+const SchemaVersion = 1
+
+// Options configure Open.
+type Options struct {
+	// Logger receives Badger's warnings and the store's own messages.
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Tune, if set, adjusts the Badger options after the appliance set is
+	// applied (benchmarks use it to compare with Badger's defaults).
+	Tune func(badger.Options) badger.Options
+	// GCInterval is how often value-log garbage collection runs; 0 means 10 minutes.
+	GCInterval time.Duration
+	// ReadOnly opens the directory without writing (verify of a copy).
+	ReadOnly bool
+}
+
+// DB is an open store directory. It is safe for concurrent use.
+type DB struct {
+	bdb    *badger.DB
+	dir    string
+	log    *slog.Logger
+	now    func() time.Time
+	stopGC context.CancelFunc
+	gcDone sync.WaitGroup
+}
+
+// ApplianceOptions returns the Badger options for a small box (2–4 GB RAM,
+// eMMC or SSD): SyncWrites on; two 16 MiB memtables; L0 compaction at 2
+// tables with a stall at 8; 16 MiB block and index caches; 64 MiB value-log
+// files; values over 1 KiB go to the value log; two compactors; ZSTD.
+// docs/benchmarks.md records what each choice buys against Badger's defaults.
+func ApplianceOptions(dir string) badger.Options {
+	return badger.DefaultOptions(dir).
+		WithSyncWrites(true).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(2).
+		WithNumLevelZeroTables(2).
+		WithNumLevelZeroTablesStall(8).
+		WithBlockCacheSize(16 << 20).
+		WithIndexCacheSize(16 << 20).
+		WithValueLogFileSize(64 << 20).
+		WithValueThreshold(1 << 10).
+		WithNumCompactors(2).
+		WithCompression(options.ZSTD).
+		WithMetricsEnabled(false)
+}
+
+// Open opens (creating if needed) the store in dir.
+func Open(dir string, o Options) (*DB, error) {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	bo := ApplianceOptions(dir).WithLogger(badgerLogger{o.Logger}).WithReadOnly(o.ReadOnly)
+	if o.Tune != nil {
+		bo = o.Tune(bo)
+	}
+	bdb, err := badger.Open(bo)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+	}
+	db := &DB{bdb: bdb, dir: dir, log: o.Logger, now: o.Now}
+	if err := db.checkSchema(o.ReadOnly); err != nil {
+		bdb.Close()
+		return nil, err
+	}
+	if !o.ReadOnly {
+		interval := o.GCInterval
+		if interval == 0 {
+			interval = 10 * time.Minute
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		db.stopGC = cancel
+		db.gcDone.Add(1)
+		go db.gcLoop(ctx, interval)
+	}
+	return db, nil
+}
+
+// Dir returns the directory the store was opened on.
+func (db *DB) Dir() string { return db.dir }
+
+// Close stops background work and closes Badger, flushing what is in memory.
+func (db *DB) Close() error {
+	if db.stopGC != nil {
+		db.stopGC()
+		db.gcDone.Wait()
+	}
+	if err := db.bdb.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// checkSchema writes the schema version into a new directory and refuses
+// one written by a newer release.
+func (db *DB) checkSchema(readOnly bool) error {
+	var have int
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get([]byte("m/schema"))
+		if errors.Is(err, badger.ErrKeyNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return item.Value(func(v []byte) error {
+			have, err = strconv.Atoi(string(v))
+			return err
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("store: read schema version: %w", err)
+	}
+	switch {
+	case have > SchemaVersion:
+		return &appliance.Error{Code: appliance.EUNAVAILABLE, Message: fmt.Sprintf(
+			"数据目录由较新版本写入（格式 %d，本程序支持 %d），请升级 shouhou / the data was written by a newer shouhou (format %d, this build reads up to %d): upgrade, do not downgrade",
+			have, SchemaVersion, have, SchemaVersion)}
+	case have == SchemaVersion || readOnly:
+		return nil
+	}
+	// have < SchemaVersion: a new directory (0). Migrations from older
+	// formats go here, each recorded in the audit log.
+	return db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set([]byte("m/schema"), []byte(strconv.Itoa(SchemaVersion)))
+	})
+}
+
+// gcLoop runs value-log garbage collection until ctx ends.
+func (db *DB) gcLoop(ctx context.Context, every time.Duration) {
+	defer db.gcDone.Done()
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		for db.bdb.RunValueLogGC(0.5) == nil {
+			if ctx.Err() != nil {
+				return
+			}
+		}
+	}
+}
+
+// maxConflictRetries bounds how often Update retries a transaction that
+// lost an optimistic-concurrency race.
+const maxConflictRetries = 20
+
+// Update runs fn in a read-write transaction and commits it durably. On a
+// conflict with a concurrent transaction it runs fn again (bounded), so fn
+// must have no effects outside the transaction.
+func (db *DB) Update(fn func(*Txn) error) error {
+	for attempt := 0; ; attempt++ {
+		err := db.bdb.Update(func(bt *badger.Txn) error {
+			return fn(&Txn{t: bt, now: db.now})
+		})
+		if !errors.Is(err, badger.ErrConflict) {
+			return err
+		}
+		if attempt == maxConflictRetries {
+			return &appliance.Error{Code: appliance.ECONFLICT,
+				Message: "记录正被他人修改，请重试 / the record is being changed by someone else: try again"}
+		}
+		time.Sleep(time.Duration(rand.IntN(1000*(attempt+1))) * time.Microsecond)
+	}
+}
+
+// View runs fn in a read-only transaction over a consistent snapshot.
+func (db *DB) View(fn func(*Txn) error) error {
+	return db.bdb.View(func(bt *badger.Txn) error {
+		return fn(&Txn{t: bt, now: db.now, readOnly: true})
+	})
+}
+
+// Txn is one transaction on the store. Its methods must not be used after
+// the function given to Update or View returns.
+type Txn struct {
+	t        *badger.Txn
+	now      func() time.Time
+	readOnly bool
+}
+
+// Now returns the store's clock.
+func (tx *Txn) Now() time.Time { return tx.now() }
+
+// badgerLogger sends Badger's log lines to slog, keeping warnings and errors.
+type badgerLogger struct{ l *slog.Logger }
+
+func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error(fmt.Sprintf("badger: "+f, a...)) }
+func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn(fmt.Sprintf("badger: "+f, a...)) }
+func (b badgerLogger) Infof(string, ...any)        {}
+func (b badgerLogger) Debugf(string, ...any)       {}
