@@ -357,12 +357,8 @@ type runes struct {
 // newRunes makes s printable on one line and measures it. Line breaks in s
 // must have been handled by the caller; any left become '?'.
 func newRunes(s string) runes {
-	if isPlainASCII(s) {
-		w := make([]uint8, len(s))
-		for i := range w {
-			w[i] = 1
-		}
-		return runes{s: s, w: w}
+	if r, ok := measureClean(s); ok {
+		return r
 	}
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "?") {
@@ -380,6 +376,24 @@ func newRunes(s string) runes {
 		}
 	}
 	return measure(b.String())
+}
+
+// measureClean measures s when it needs no replacement at all, without
+// copying it; ok is false when some rune needs one.
+func measureClean(s string) (r runes, ok bool) {
+	two := gbTwoByte()
+	w := make([]uint8, 0, len(s))
+	for _, c := range s {
+		switch {
+		case c >= 0x20 && c < 0x7f:
+			w = append(w, 1)
+		case c >= 0xa0 && c <= 0xffff && two[c>>6]&(1<<(c&63)) != 0:
+			w = append(w, 2)
+		default:
+			return runes{}, false
+		}
+	}
+	return runes{s: s, w: w}, true
 }
 
 // measure reads each rune's width off its GB18030 byte count: 1, 2, or 4
@@ -444,15 +458,6 @@ func gbLen(b string) int {
 	}
 }
 
-func isPlainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 func (r runes) width() int {
 	n := 0
 	for _, w := range r.w {
@@ -464,58 +469,65 @@ func (r runes) width() int {
 // wrap breaks r into lines at most width columns wide (see Wrap). A rune
 // wider than width is printed as '?'.
 func (r runes) wrap(width int) []string {
-	if width < 1 {
+	if width < 2 {
 		width = 1
+		r = r.narrow()
 	}
+	s := r.s
 	var lines []string
-	var line []byte
-	lineW := 0
-	lastSpace := -1 // byte offset in line of the last space, for word wrap
-	flush := func() {
-		lines = append(lines, strings.TrimRight(string(line), " "))
-		line, lineW, lastSpace = line[:0:0], 0, -1
-	}
+	start, lineW, lastSpace := 0, 0, -1 // byte offsets into s
 	i := 0
-	for _, c := range r.s {
+	for pos, c := range s {
 		w := int(r.w[i])
 		i++
-		if w > width {
-			c, w = '?', 1
-		}
 		if lineW+w > width {
 			switch {
 			case c == ' ':
-				flush()
+				lines = append(lines, strings.TrimRight(s[start:pos], " "))
+				start, lineW, lastSpace = pos+1, 0, -1
 				continue
-			case c < 0x80 && lastSpace > 0 && isWordTail(line[lastSpace+1:]):
-				tail := append([]byte(nil), line[lastSpace+1:]...)
-				line = line[:lastSpace]
-				flush()
-				line, lineW = tail, len(tail)
+			case c < 0x80 && lastSpace > start && isWordTail(s[lastSpace+1:pos]):
+				lines = append(lines, strings.TrimRight(s[start:lastSpace], " "))
+				start, lineW, lastSpace = lastSpace+1, pos-lastSpace-1, -1
 			default:
-				flush()
+				lines = append(lines, strings.TrimRight(s[start:pos], " "))
+				start, lineW, lastSpace = pos, 0, -1
 			}
 		}
 		if c == ' ' {
 			if lineW == 0 && len(lines) > 0 {
-				continue // no leading space on a wrapped line
+				start = pos + 1 // no leading space on a wrapped line
+				continue
 			}
-			lastSpace = len(line)
+			lastSpace = pos
 		}
-		line = utf8.AppendRune(line, c)
 		lineW += w
 	}
-	if len(line) > 0 || len(lines) == 0 {
-		lines = append(lines, strings.TrimRight(string(line), " "))
+	if start < len(s) || len(lines) == 0 {
+		lines = append(lines, strings.TrimRight(s[start:], " "))
 	}
 	return lines
 }
 
+// narrow replaces the two-column runes of r with '?', for a one-column line.
+func (r runes) narrow() runes {
+	var b strings.Builder
+	i := 0
+	for _, c := range r.s {
+		if r.w[i] > 1 {
+			c = '?'
+		}
+		b.WriteRune(c)
+		i++
+	}
+	return newRunes(b.String())
+}
+
 // isWordTail reports whether b is an ASCII word without spaces, so a line
 // break may move it whole to the next line.
-func isWordTail(b []byte) bool {
-	for _, c := range b {
-		if c >= 0x80 || c == ' ' {
+func isWordTail(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x80 || c == ' ' {
 			return false
 		}
 	}

@@ -1,0 +1,56 @@
+// Package printer drives ESC/POS receipt printers: it encodes a
+// forms.Document into ESC/POS bytes for a Chinese (GB18030) thermal printer,
+// sends a job over a transport (the kernel usblp device, raw TCP port 9100,
+// a plain file, or a directory sink for demos and tests), reads the
+// printer's real-time status back where the transport allows, and renders
+// the same document as HTML or plain text for previews.
+//
+// The commands follow the Epson ESC/POS command reference
+// (https://reference.epson-biz.com/modules/ref_escpos/) as implemented by
+// Chinese-market printers, whose programming manuals add the Chinese
+// character mode (e.g. HPRT TP80K / PPTII-A, Rongta RP32x, SPRT, Xprinter
+// manuals). Every command this package sends:
+//
+//	ESC @            1B 40         initialize printer
+//	FS &             1C 26         select Chinese character mode (2-byte GB codes)
+//	FS .             1C 2E         cancel Chinese character mode (Opts.ASCII only)
+//	ESC a n          1B 61 n       justification: 0 left, 1 center, 2 right
+//	ESC E n          1B 45 n       emphasized (bold) off/on
+//	GS ! n           1D 21 n       character size: bits 4-7 width-1, bits 0-3 height-1
+//	LF               0A            print and feed one line
+//	ESC d n          1B 64 n       print and feed n lines
+//	GS H n           1D 48 n       HRI position: 0 none, 2 below
+//	GS h n           1D 68 n       barcode height in dots
+//	GS w n           1D 77 n       barcode module width in dots (2-6)
+//	GS k 73 n d1..dn 1D 6B 49 n .. CODE128; d1 d2 = "{B" selects code set B,
+//	                               "{C" switches to code set C (one byte per
+//	                               digit pair); n counts every byte, "{B" too
+//	GS ( k pL pH cn fn ...         QR code (cn = 49):
+//	  fn 65 (function 165)         select model: 1D 28 6B 04 00 31 41 32 00 (model 2)
+//	  fn 67 (function 167)         module size: 1D 28 6B 03 00 31 43 n (dots)
+//	  fn 69 (function 169)         error correction: 1D 28 6B 03 00 31 45 31 (level M)
+//	  fn 80 (function 180)         store data: 1D 28 6B pL pH 31 50 30 d1..dk, k = pL+pH*256-3
+//	  fn 81 (function 181)         print symbol: 1D 28 6B 03 00 31 51 30
+//	GS V m n         1D 56 41|42 n feed to the cutter + n, then full (65) or partial (66) cut
+//	ESC p m t1 t2    1B 70 00 19 FA pulse drawer pin 2: on 25×2 ms, off 250×2 ms
+//	DLE EOT n        10 04 n       real-time status, one reply byte with
+//	                               (b & 0x93) == 0x12:
+//	                               n=1 printer: bit 3 offline;
+//	                               n=2 offline cause: bit 2 cover open, bit 5
+//	                               paper-end stop, bit 6 error;
+//	                               n=4 roll paper: bits 2-3 (0x0C) near end,
+//	                               bits 5-6 (0x60) paper out
+//
+// Chinese printers power up in Chinese mode, where every byte of 0x80 or
+// more is half of a 2-byte GB character; characters GB18030 encodes in 4
+// bytes do not print. The encoder therefore sends only ASCII and 2-byte
+// codes: forms.Layout has already replaced every other character (¥ → ￥,
+// others → '?') and fitted every line to the paper.
+//
+// The usblp facts (open EBUSY while CUPS holds the device, read EINVAL on a
+// unidirectional interface, ENODEV after unplug, ENOSPC on paper out with
+// LPABORT) are from the Linux drivers/usb/class/usblp.c.
+//
+// printer may import appliance (for its error codes) and forms; it must not
+// import conf, ui or any HTTP package: main.go turns config into Opts.
+package printer
