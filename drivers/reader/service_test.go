@@ -1,0 +1,68 @@
+package reader_test
+
+import (
+	"testing"
+
+	"shouhou/drivers/reader"
+	"shouhou/drivers/reader/vpcdtest"
+)
+
+func TestPcscdRestart(t *testing.T) {
+	d := vpcdtest.Start(t)
+	s := MustWatch(t)
+	s.ready()
+	name := vpcdtest.ReaderName(0)
+	vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
+	if e := s.card(name); e.Kind != reader.KindPresent {
+		t.Fatalf("event = %+v, want present", e)
+	}
+	d.Kill()
+	if e := s.card(name); e.Kind != reader.KindRemoved {
+		t.Fatalf("after pcscd died: %+v, want removed", e)
+	}
+	if e := s.status("", reader.StatusNoService); e.Detail == "" {
+		t.Errorf("no_service event without detail: %+v", e)
+	}
+	d.Restart()
+	s.ready()
+	// The card's socket died with pcscd's vpcd; lay a new card.
+	vpcdtest.Insert(t, 1, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{5, 6, 7, 8}))
+	if e := s.card(vpcdtest.ReaderName(1)); e.Kind != reader.KindPresent || e.UID != "05060708" {
+		t.Fatalf("after restart: %+v, want present 05060708", e)
+	}
+}
+
+func TestPcscdAbsentAtStart(t *testing.T) {
+	d := vpcdtest.Start(t)
+	d.Kill()
+	s := MustWatch(t)
+	s.status("", reader.StatusNoService)
+	d.Restart()
+	s.status(vpcdtest.ReaderName(0), reader.StatusOK)
+	s.ready()
+}
+
+// TestNoReader starts pcscd without readers, then again with the vpcd
+// readers: the watcher reports no_reader, then each reader and ok, without
+// being restarted.
+func TestNoReader(t *testing.T) {
+	d := vpcdtest.Start(t)
+	d.Kill()
+	d.WriteConf(false)
+	d.Restart()
+	s := MustWatch(t)
+	if e := s.status("", reader.StatusNoReader); e.Detail == "" {
+		t.Errorf("no_reader event without detail: %+v", e)
+	}
+	d.Kill()
+	d.WriteConf(true)
+	d.Restart()
+	for i := range vpcdtest.Slots {
+		s.status(vpcdtest.ReaderName(i), reader.StatusOK)
+	}
+	s.ready()
+	vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
+	if e := s.card(vpcdtest.ReaderName(0)); e.Kind != reader.KindPresent {
+		t.Fatalf("event = %+v, want present", e)
+	}
+}
