@@ -11,9 +11,9 @@ import (
 	"shouhou/forms"
 )
 
-// Opts tunes the encoder for a printer model. The zero value suits the
+// EncodeOpts tunes the encoder for a printer model. The zero value suits the
 // common 203 dpi Chinese receipt printers (font A, 12 dots a column).
-type Opts struct {
+type EncodeOpts struct {
 	// DotsPerColumn is the width of one column of font A in dots; the
 	// paper is Columns × DotsPerColumn dots wide. 0 means 12.
 	DotsPerColumn int
@@ -32,7 +32,7 @@ type Opts struct {
 	ASCII bool
 }
 
-func (o Opts) withDefaults() Opts {
+func (o EncodeOpts) withDefaults() EncodeOpts {
 	if o.DotsPerColumn <= 0 {
 		o.DotsPerColumn = 12
 	}
@@ -65,12 +65,12 @@ var ErrUnencodable = errors.New("printer: cannot encode")
 // Encoder turns print documents into ESC/POS bytes. It is safe for
 // concurrent use.
 type Encoder struct {
-	opts Opts
+	opts EncodeOpts
 }
 
 // NewEncoder returns an encoder; opts may be nil for the defaults.
-func NewEncoder(opts *Opts) *Encoder {
-	var o Opts
+func NewEncoder(opts *EncodeOpts) *Encoder {
+	var o EncodeOpts
 	if opts != nil {
 		o = *opts
 	}
@@ -120,7 +120,7 @@ type textState struct {
 
 // writer accumulates one document's bytes.
 type writer struct {
-	opts  Opts
+	opts  EncodeOpts
 	dots  int
 	gb    transform.Transformer
 	out   []byte

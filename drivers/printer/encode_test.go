@@ -97,7 +97,7 @@ func TestEncodeBytes(t *testing.T) {
 	tests := []struct {
 		name string
 		doc  *forms.Document
-		opts *Opts
+		opts *EncodeOpts
 		want []byte
 	}{
 		{"plain line", forms.New("t", 32).Line("Hi"), nil, []byte("Hi\n")},
@@ -120,7 +120,7 @@ func TestEncodeBytes(t *testing.T) {
 			0x1d, '(', 'k', 3, 0, 49, 81, 48}},
 		{"feed, partial cut, full cut, drawer", forms.New("t", 32).Feed(3).Cut(true).Cut(false).KickDrawer(), nil,
 			[]byte{0x1b, 'd', 3, 0x1d, 'V', 66, 0, 0x1d, 'V', 65, 0, 0x1b, 'p', 0, 25, 250}},
-		{"ascii printer", forms.New("t", 32).Line("中a"), &Opts{ASCII: true}, []byte("??a\n")},
+		{"ascii printer", forms.New("t", 32).Line("中a"), &EncodeOpts{ASCII: true}, []byte("??a\n")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

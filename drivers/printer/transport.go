@@ -1,0 +1,124 @@
+package printer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"syscall"
+	"time"
+)
+
+// Transport carries one job's bytes to a printer: the device node, a TCP
+// connection, a file. Write returns an error wrapping one of this package's
+// Err* values when the device fails in a known way; Close releases the
+// device and, for files, makes the bytes durable.
+type Transport interface {
+	io.Writer
+	io.Closer
+}
+
+// StatusReader is a Transport that can read the printer's answers back
+// (TCP, a bidirectional USB interface).
+type StatusReader interface {
+	// RealTimeStatus sends DLE EOT n and returns the reply byte. It fails
+	// with an error wrapping ErrNoStatus when the device cannot answer at
+	// all, and ErrTimeout when no answer came before deadline.
+	RealTimeStatus(n byte, deadline time.Time) (byte, error)
+}
+
+// deadliner is a Transport whose blocked calls a deadline can end.
+type deadliner interface {
+	SetDeadline(t time.Time) error
+}
+
+// drainer is a Transport that can wait until the device has taken every
+// byte written (usblp with O_NONBLOCK: the last URB in flight).
+type drainer interface {
+	Drain(deadline time.Time) error
+}
+
+// interruptOn makes ctx's cancellation end t's blocked calls; call the
+// returned stop when done.
+func interruptOn(ctx context.Context, t Transport) (stop func() bool) {
+	d, ok := t.(deadliner)
+	if !ok {
+		return func() bool { return true }
+	}
+	return context.AfterFunc(ctx, func() { d.SetDeadline(time.Unix(1, 0)) })
+}
+
+// writeChunk is how many bytes go out under one write deadline, so a slow
+// but moving printer is not cut off while a stuck one is.
+const writeChunk = 4096
+
+// writeAll writes p in chunks, each with its own deadline timeout from
+// when it starts, and returns how many bytes the device took.
+func writeAll(w io.Writer, setDeadline func(time.Time) error, p []byte, timeout time.Duration) (int, error) {
+	n := 0
+	for n < len(p) {
+		end := min(n+writeChunk, len(p))
+		if setDeadline != nil {
+			if err := setDeadline(time.Now().Add(timeout)); err != nil {
+				return n, fmt.Errorf("printer: set write deadline: %w", err)
+			}
+		}
+		k, err := w.Write(p[n:end])
+		n += k
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// classify wraps err from op on dev with the Err* value it means.
+func classify(op, dev string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var known error
+	var errno syscall.Errno
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
+		known = ErrTimeout
+	case errors.As(err, &errno):
+		known = errnoError(errno)
+	case errors.Is(err, os.ErrNotExist):
+		known = ErrAbsent
+	case errors.Is(err, io.EOF) || errors.Is(err, net.ErrClosed):
+		known = ErrOffline
+	}
+	if known == nil {
+		return fmt.Errorf("printer: %s %s: %w", op, dev, err)
+	}
+	return fmt.Errorf("%w: %s %s: %w", known, op, dev, err)
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// errnoError maps the errors usblp and sockets return to this package's.
+func errnoError(e syscall.Errno) error {
+	switch e {
+	case syscall.ENOENT, syscall.ENODEV, syscall.ENXIO, syscall.ECONNREFUSED, syscall.EHOSTUNREACH, syscall.ENETUNREACH:
+		return ErrAbsent
+	case syscall.EBUSY:
+		return ErrBusy
+	case syscall.EACCES, syscall.EPERM:
+		return ErrPermission
+	case syscall.ENOSPC:
+		return ErrPaperOut // usblp with LPABORT set
+	case syscall.EINVAL:
+		return ErrNoStatus // usblp read on a unidirectional interface
+	case syscall.ETIMEDOUT, syscall.EAGAIN:
+		return ErrTimeout
+	case syscall.ECONNRESET, syscall.EPIPE, syscall.EIO:
+		return ErrOffline
+	}
+	return nil
+}
