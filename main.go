@@ -37,6 +37,8 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
+
+		"print-test": {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
 	}
 }
 
