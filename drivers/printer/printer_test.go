@@ -430,6 +430,7 @@ func BenchmarkPrintTCP(b *testing.B) {
 	})
 	b.Run("1MiB without status", func(b *testing.B) {
 		srv := escpostest.NewServer(b, escpostest.Ready, escpostest.Answering)
+		srv.Discard()
 		p := mustPrinter(b, srv.Addr, Opts{NoStatus: true})
 		job := &Job{Name: "bulk", Data: bytes.Repeat([]byte("0123456789abcdef"), 1<<16)}
 		b.SetBytes(int64(len(job.Data)))

@@ -74,11 +74,12 @@ type Server struct {
 	wg sync.WaitGroup
 
 	mu sync.Mutex
-	// state, mode, jobs and conns are guarded by mu.
-	state State
-	mode  Mode
-	jobs  [][]byte
-	conns []net.Conn
+	// state, mode, discard, jobs and conns are guarded by mu.
+	state   State
+	mode    Mode
+	discard bool
+	jobs    [][]byte
+	conns   []net.Conn
 	// done is signalled (non-blocking) each time a job ends.
 	done chan struct{}
 }
@@ -101,6 +102,14 @@ func NewServer(tb testing.TB, state State, mode Mode) *Server {
 func (s *Server) SetState(st State) {
 	s.mu.Lock()
 	s.state = st
+	s.mu.Unlock()
+}
+
+// Discard makes the server keep only the count of jobs, not their bytes
+// (Jobs returns empty slices), for benchmarks sending a lot.
+func (s *Server) Discard() {
+	s.mu.Lock()
+	s.discard = true
 	s.mu.Unlock()
 }
 
@@ -167,6 +176,11 @@ func (s *Server) serve(c net.Conn) {
 		n, err := c.Read(buf)
 		pending = append(pending, buf[:n]...)
 		pending, job = s.scan(c, pending, job)
+		s.mu.Lock()
+		if s.discard {
+			job = job[:0]
+		}
+		s.mu.Unlock()
 		if err != nil { // EOF when the job ends; any error ends it too
 			job = append(job, pending...)
 			s.mu.Lock()
