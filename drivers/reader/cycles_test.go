@@ -25,7 +25,7 @@ func TestCycles(t *testing.T) {
 	}
 	vpcdtest.Start(t)
 	s := MustWatch(t)
-	s.ready()
+	s.ready(t)
 	name := vpcdtest.ReaderName(0)
 	cycle := func(i int) {
 		uid := []byte{0x04, byte(i >> 16), byte(i >> 8), byte(i)}
@@ -34,11 +34,11 @@ func TestCycles(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := fmt.Sprintf("%08X", uid)
-		if e := s.card(name); e.Kind != reader.KindPresent || e.UID != want {
+		if e := s.card(t, name); e.Kind != reader.KindPresent || e.UID != want {
 			t.Fatalf("cycle %d: %+v, want present %s", i, e, want)
 		}
 		card.Remove()
-		if e := s.card(name); e.Kind != reader.KindRemoved {
+		if e := s.card(t, name); e.Kind != reader.KindRemoved {
 			t.Fatalf("cycle %d: %+v, want removed", i, e)
 		}
 	}
@@ -79,8 +79,8 @@ func TestClose(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			c := w.Watch(ctx)
-			s := &stream{tb: t, w: w, c: c}
-			s.ready()
+			s := &stream{w: w, c: c}
+			s.ready(t)
 			tt.stop(cancel, w)
 			deadline := time.After(eventWait)
 			for open := true; open; {

@@ -17,11 +17,11 @@ func TestMain(m *testing.M) { vpcdtest.Main(m) }
 // and the watcher re-establishes within 2 s, so this is only a hang guard.
 const eventWait = 15 * time.Second
 
-// stream reads a watcher's events in a test.
+// stream reads a watcher's events in a test; its methods fail the test
+// or subtest they are given.
 type stream struct {
-	tb testing.TB
-	w  *reader.Watcher
-	c  <-chan reader.Event
+	w *reader.Watcher
+	c <-chan reader.Event
 }
 
 // MustWatch starts a watcher with default options, closed when tb ends.
@@ -36,56 +36,56 @@ func MustWatch(tb testing.TB) *stream {
 		cancel()
 		w.Close()
 	})
-	return &stream{tb: tb, w: w, c: w.Watch(ctx)}
+	return &stream{w: w, c: w.Watch(ctx)}
 }
 
 // next returns the next event that match accepts, failing tb if none
 // comes or if skip rejects one passed over.
-func (s *stream) next(what string, match, skip func(reader.Event) bool) reader.Event {
-	s.tb.Helper()
+func (s *stream) next(tb testing.TB, what string, match, skip func(reader.Event) bool) reader.Event {
+	tb.Helper()
 	timeout := time.NewTimer(eventWait)
 	defer timeout.Stop()
 	for {
 		select {
 		case e, ok := <-s.c:
 			if !ok {
-				s.tb.Fatalf("waiting for %s: event channel closed", what)
+				tb.Fatalf("waiting for %s: event channel closed", what)
 			}
 			if match(e) {
 				return e
 			}
 			if skip != nil && !skip(e) {
-				s.tb.Fatalf("waiting for %s: got unexpected %+v", what, e)
+				tb.Fatalf("waiting for %s: got unexpected %+v", what, e)
 			}
 		case <-timeout.C:
-			s.tb.Fatalf("waiting for %s: none after %v", what, eventWait)
+			tb.Fatalf("waiting for %s: none after %v", what, eventWait)
 		}
 	}
 }
 
 // card returns the next present, removed or error event of name, skipping
 // status events only.
-func (s *stream) card(name string) reader.Event {
-	s.tb.Helper()
-	return s.next("a card event on "+name, func(e reader.Event) bool {
+func (s *stream) card(tb testing.TB, name string) reader.Event {
+	tb.Helper()
+	return s.next(tb, "a card event on "+name, func(e reader.Event) bool {
 		return e.Reader == name && e.Kind != reader.KindStatus
 	}, func(e reader.Event) bool { return e.Kind == reader.KindStatus })
 }
 
 // status returns the next status event of name ("" for the service) with
 // status st, skipping everything else.
-func (s *stream) status(name string, st reader.Status) reader.Event {
-	s.tb.Helper()
-	return s.next("status "+string(st)+" of "+quote(name), func(e reader.Event) bool {
+func (s *stream) status(tb testing.TB, name string, st reader.Status) reader.Event {
+	tb.Helper()
+	return s.next(tb, "status "+string(st)+" of "+quote(name), func(e reader.Event) bool {
 		return e.Kind == reader.KindStatus && e.Reader == name && e.Status == st
 	}, nil)
 }
 
 // ready waits until the watcher has listed the readers and reports the
 // service ok (it sends the readers' statuses first).
-func (s *stream) ready() {
-	s.tb.Helper()
-	s.status("", reader.StatusOK)
+func (s *stream) ready(tb testing.TB) {
+	tb.Helper()
+	s.status(tb, "", reader.StatusOK)
 }
 
 func quote(s string) string {

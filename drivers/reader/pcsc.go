@@ -39,7 +39,7 @@ func errorDetail(err error) string {
 		return "读卡服务 pcscd 未运行 / the PC/SC service pcscd is not running: " + err.Error()
 	case cardGone(err):
 		return "读卡完成前卡片被拿开 / the card was taken away before it was read: " + err.Error()
-	case errors.As(err, &sw):
+	case errors.As(err, &sw), !errors.As(err, new(scard.Error)):
 		return "读卡失败 / the card could not be read: " + err.Error()
 	}
 	return "读卡器错误 / reader error: " + err.Error()

@@ -10,24 +10,24 @@ import (
 func TestPcscdRestart(t *testing.T) {
 	d := vpcdtest.Start(t)
 	s := MustWatch(t)
-	s.ready()
+	s.ready(t)
 	name := vpcdtest.ReaderName(0)
 	vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
-	if e := s.card(name); e.Kind != reader.KindPresent {
+	if e := s.card(t, name); e.Kind != reader.KindPresent {
 		t.Fatalf("event = %+v, want present", e)
 	}
 	d.Kill()
-	if e := s.card(name); e.Kind != reader.KindRemoved {
+	if e := s.card(t, name); e.Kind != reader.KindRemoved {
 		t.Fatalf("after pcscd died: %+v, want removed", e)
 	}
-	if e := s.status("", reader.StatusNoService); e.Detail == "" {
+	if e := s.status(t, "", reader.StatusNoService); e.Detail == "" {
 		t.Errorf("no_service event without detail: %+v", e)
 	}
 	d.Restart()
-	s.ready()
+	s.ready(t)
 	// The card's socket died with pcscd's vpcd; lay a new card.
 	vpcdtest.Insert(t, 1, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{5, 6, 7, 8}))
-	if e := s.card(vpcdtest.ReaderName(1)); e.Kind != reader.KindPresent || e.UID != "05060708" {
+	if e := s.card(t, vpcdtest.ReaderName(1)); e.Kind != reader.KindPresent || e.UID != "05060708" {
 		t.Fatalf("after restart: %+v, want present 05060708", e)
 	}
 }
@@ -36,10 +36,10 @@ func TestPcscdAbsentAtStart(t *testing.T) {
 	d := vpcdtest.Start(t)
 	d.Kill()
 	s := MustWatch(t)
-	s.status("", reader.StatusNoService)
+	s.status(t, "", reader.StatusNoService)
 	d.Restart()
-	s.status(vpcdtest.ReaderName(0), reader.StatusOK)
-	s.ready()
+	s.status(t, vpcdtest.ReaderName(0), reader.StatusOK)
+	s.ready(t)
 }
 
 // TestNoReader starts pcscd without readers, then again with the vpcd
@@ -51,18 +51,18 @@ func TestNoReader(t *testing.T) {
 	d.WriteConf(false)
 	d.Restart()
 	s := MustWatch(t)
-	if e := s.status("", reader.StatusNoReader); e.Detail == "" {
+	if e := s.status(t, "", reader.StatusNoReader); e.Detail == "" {
 		t.Errorf("no_reader event without detail: %+v", e)
 	}
 	d.Kill()
 	d.WriteConf(true)
 	d.Restart()
 	for i := range vpcdtest.Slots {
-		s.status(vpcdtest.ReaderName(i), reader.StatusOK)
+		s.status(t, vpcdtest.ReaderName(i), reader.StatusOK)
 	}
-	s.ready()
+	s.ready(t)
 	vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
-	if e := s.card(vpcdtest.ReaderName(0)); e.Kind != reader.KindPresent {
+	if e := s.card(t, vpcdtest.ReaderName(0)); e.Kind != reader.KindPresent {
 		t.Fatalf("event = %+v, want present", e)
 	}
 }

@@ -15,7 +15,7 @@ var atrHex = strings.ToUpper(hex.EncodeToString(vpcdtest.ATR14443))
 func TestInsertRemove(t *testing.T) {
 	d := vpcdtest.Start(t)
 	s := MustWatch(t)
-	s.ready()
+	s.ready(t)
 	name := vpcdtest.ReaderName(0)
 	tests := []struct {
 		name        string
@@ -30,7 +30,7 @@ func TestInsertRemove(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			card := vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript(tt.uid))
-			e := s.card(name)
+			e := s.card(t, name)
 			want := strings.ToUpper(hex.EncodeToString(tt.uid))
 			if e.Kind != reader.KindPresent || e.UID != want || e.ATR != atrHex || e.Unsupported != tt.unsupported {
 				t.Fatalf("event = %+v, want present UID %s ATR %s unsupported %v", e, want, atrHex, tt.unsupported)
@@ -39,7 +39,7 @@ func TestInsertRemove(t *testing.T) {
 			card.Remove()
 			// The very next card event is the removal: no second present
 			// however long the card stayed.
-			if e := s.card(name); e.Kind != reader.KindRemoved {
+			if e := s.card(t, name); e.Kind != reader.KindRemoved {
 				t.Fatalf("after remove: event = %+v, want removed", e)
 			}
 			if got := card.APDUs(); len(got) != 1 || hex.EncodeToString(got[0]) != "ffca000000" {
@@ -56,7 +56,7 @@ func TestInsertRemove(t *testing.T) {
 func TestBadCards(t *testing.T) {
 	vpcdtest.Start(t)
 	s := MustWatch(t)
-	s.ready()
+	s.ready(t)
 	name := vpcdtest.ReaderName(0)
 	tests := []struct {
 		name   string
@@ -74,19 +74,19 @@ func TestBadCards(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			card := vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.FixedScript(tt.rsp))
-			e := s.card(name)
+			e := s.card(t, name)
 			if e.Kind != reader.KindError || !strings.Contains(e.Detail, tt.detail) || e.UID != "" {
 				t.Fatalf("event = %+v, want error naming %q", e, tt.detail)
 			}
 			card.Remove()
-			if e := s.card(name); e.Kind != reader.KindRemoved {
+			if e := s.card(t, name); e.Kind != reader.KindRemoved {
 				t.Fatalf("after remove: event = %+v, want removed", e)
 			}
 		})
 	}
 	t.Run("good card after bad ones", func(t *testing.T) {
 		vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
-		if e := s.card(name); e.Kind != reader.KindPresent || e.UID != "01020304" {
+		if e := s.card(t, name); e.Kind != reader.KindPresent || e.UID != "01020304" {
 			t.Fatalf("event = %+v, want present 01020304", e)
 		}
 	})
@@ -95,7 +95,7 @@ func TestBadCards(t *testing.T) {
 func TestTwoSlots(t *testing.T) {
 	vpcdtest.Start(t)
 	s := MustWatch(t)
-	s.ready()
+	s.ready(t)
 	uids := []string{"A1A2A3A4", "B1B2B3B4B5B6B7"}
 	cards := make([]*vpcdtest.Card, len(uids))
 	for i, u := range uids {
@@ -104,7 +104,7 @@ func TestTwoSlots(t *testing.T) {
 	}
 	got := map[string]string{}
 	for len(got) < 2 {
-		e := s.next("present on both slots", func(e reader.Event) bool { return e.Kind == reader.KindPresent }, func(e reader.Event) bool { return e.Kind == reader.KindStatus })
+		e := s.next(t, "present on both slots", func(e reader.Event) bool { return e.Kind == reader.KindPresent }, func(e reader.Event) bool { return e.Kind == reader.KindStatus })
 		if _, dup := got[e.Reader]; dup {
 			t.Fatalf("second present on %s: %+v", e.Reader, e)
 		}
@@ -116,11 +116,49 @@ func TestTwoSlots(t *testing.T) {
 		}
 	}
 	cards[1].Remove()
-	if e := s.card(vpcdtest.ReaderName(1)); e.Kind != reader.KindRemoved {
+	if e := s.card(t, vpcdtest.ReaderName(1)); e.Kind != reader.KindRemoved {
 		t.Fatalf("slot 1: %+v, want removed", e)
 	}
 	cards[0].Remove()
-	if e := s.card(vpcdtest.ReaderName(0)); e.Kind != reader.KindRemoved {
+	if e := s.card(t, vpcdtest.ReaderName(0)); e.Kind != reader.KindRemoved {
 		t.Fatalf("slot 0: %+v, want removed", e)
 	}
+}
+
+// TestAwkwardCards: a card pulled in the middle of GET DATA, and a card
+// slower to answer than the watcher's wait, neither crash the watcher nor
+// give a second event for one placement.
+func TestAwkwardCards(t *testing.T) {
+	vpcdtest.Start(t)
+	s := MustWatch(t)
+	s.ready(t)
+	name := vpcdtest.ReaderName(0)
+	t.Run("pulled mid-exchange", func(t *testing.T) {
+		card := vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.PullScript())
+		e := s.card(t, name)
+		if e.Kind != reader.KindError || e.Detail == "" {
+			t.Fatalf("event = %+v, want error", e)
+		}
+		t.Logf("detail: %s", e.Detail)
+		if e := s.card(t, name); e.Kind != reader.KindRemoved {
+			t.Fatalf("event = %+v, want removed", e)
+		}
+		card.Remove()
+	})
+	t.Run("slow card", func(t *testing.T) {
+		card := vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.SlowScript(1500*time.Millisecond, vpcdtest.UIDScript([]byte{9, 9, 9, 9})))
+		if e := s.card(t, name); e.Kind != reader.KindPresent || e.UID != "09090909" {
+			t.Fatalf("event = %+v, want present 09090909", e)
+		}
+		card.Remove()
+		if e := s.card(t, name); e.Kind != reader.KindRemoved {
+			t.Fatalf("event = %+v, want removed", e)
+		}
+	})
+	t.Run("good card after", func(t *testing.T) {
+		vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
+		if e := s.card(t, name); e.Kind != reader.KindPresent || e.UID != "01020304" {
+			t.Fatalf("event = %+v, want present 01020304", e)
+		}
+	})
 }

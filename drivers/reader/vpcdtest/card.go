@@ -27,7 +27,9 @@ var ATR14443 = []byte{0x3B, 0x8F, 0x80, 0x01, 0x80, 0x4F, 0x0C, 0xA0, 0x00, 0x00
 // GetDataUID is the PC/SC part 3 GET DATA command for the card's UID.
 var GetDataUID = []byte{0xFF, 0xCA, 0x00, 0x00, 0x00}
 
-// Script answers the APDUs a card receives.
+// Script answers the APDUs a card receives. Answering nil pulls the card
+// off the reader in the middle of the exchange: its socket is closed
+// without an answer.
 type Script func(apdu []byte) []byte
 
 // UIDScript answers GET DATA with uid and 90 00, anything else 6D 00.
@@ -37,6 +39,19 @@ func UIDScript(uid []byte) Script {
 			return append(append([]byte{}, uid...), 0x90, 0x00)
 		}
 		return []byte{0x6D, 0x00}
+	}
+}
+
+// PullScript pulls the card off the reader when it gets its first APDU.
+func PullScript() Script {
+	return func([]byte) []byte { return nil }
+}
+
+// SlowScript answers like s, after a pause of d.
+func SlowScript(d time.Duration, s Script) Script {
+	return func(apdu []byte) []byte {
+		time.Sleep(d)
+		return s(apdu)
 	}
 }
 
@@ -117,6 +132,10 @@ func (c *Card) serve() {
 		rsp, ok := c.answer(req)
 		if !ok {
 			continue
+		}
+		if rsp == nil && len(req) > 1 {
+			c.conn.Close()
+			return
 		}
 		if err := writeFrame(c.conn, rsp); err != nil {
 			if !errors.Is(err, net.ErrClosed) {
