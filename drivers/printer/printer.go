@@ -178,8 +178,9 @@ func (p *Printer) Print(ctx context.Context, job *Job) (Receipt, error) {
 		}
 	}
 	r.Written, err = t.Write(job.Data)
-	if err == nil {
-		err = ctx.Err()
+	if cerr := ctx.Err(); cerr != nil {
+		t.Close()
+		return r, fmt.Errorf("printer: %s: %w after %d of %d bytes", p.addr, cerr, r.Written, len(job.Data))
 	}
 	if err != nil {
 		t.Close()

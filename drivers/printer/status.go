@@ -39,6 +39,10 @@ var (
 	ErrBadStatus = errors.New("printer: bad status reply")
 )
 
+// EventStatus is the event kind under which a printer's Status goes to the
+// UI (appliance.Bus.Publish(EventStatus, desk, status)).
+const EventStatus = "printer.status"
+
 // Status is a printer's real-time state, from the replies to DLE EOT 1
 // (printer), 2 (offline cause) and 4 (roll paper sensor).
 type Status struct {

@@ -13,6 +13,7 @@ type tcpTransport struct {
 	conn    net.Conn
 	addr    string
 	timeout time.Duration
+	cancel  cancelled
 }
 
 // dialTCP connects to host:port within timeout (or ctx's deadline).
@@ -27,7 +28,7 @@ func dialTCP(ctx context.Context, hostport string, dialTimeout, writeTimeout tim
 
 // Write sends p, each chunk under the write timeout.
 func (t *tcpTransport) Write(p []byte) (int, error) {
-	n, err := writeAll(t.conn, t.conn.SetWriteDeadline, p, t.timeout)
+	n, err := writeAll(t.conn, t.conn.SetWriteDeadline, &t.cancel, p, t.timeout)
 	if err != nil {
 		return n, classify(fmt.Sprintf("write (%d of %d bytes sent)", n, len(p)), t.addr, err)
 	}
@@ -39,6 +40,9 @@ func (t *tcpTransport) RealTimeStatus(n byte, deadline time.Time) (byte, error) 
 	if err := t.conn.SetDeadline(deadline); err != nil {
 		return 0, fmt.Errorf("printer: set deadline: %w", err)
 	}
+	if t.cancel.flag.Load() {
+		return 0, fmt.Errorf("printer: %s: %w", t.addr, errInterrupted)
+	}
 	if _, err := t.conn.Write([]byte{dle, eot, n}); err != nil {
 		return 0, classify(fmt.Sprintf("write DLE EOT %d", n), t.addr, err)
 	}
@@ -49,8 +53,8 @@ func (t *tcpTransport) RealTimeStatus(n byte, deadline time.Time) (byte, error) 
 	return b[0], nil
 }
 
-// SetDeadline ends blocked calls at t.
-func (t *tcpTransport) SetDeadline(d time.Time) error { return t.conn.SetDeadline(d) }
+// Interrupt ends the blocked call and fails every later one.
+func (t *tcpTransport) Interrupt() { t.cancel.interrupt(t.conn.SetDeadline) }
 
 // Close closes the connection.
 func (t *tcpTransport) Close() error { return t.conn.Close() }

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -29,10 +30,26 @@ type StatusReader interface {
 	RealTimeStatus(n byte, deadline time.Time) (byte, error)
 }
 
-// deadliner is a Transport whose blocked calls a deadline can end.
-type deadliner interface {
-	SetDeadline(t time.Time) error
+// interrupter is a Transport whose blocked calls can be ended for good.
+type interrupter interface {
+	// Interrupt makes the current and every later call fail at once.
+	Interrupt()
 }
+
+// cancelled is an Interrupt for transports with deadlines: the flag stops
+// later chunks, the past deadline ends the blocked one. writeAll checks the
+// flag after setting each chunk's deadline, so neither order loses it.
+type cancelled struct {
+	flag atomic.Bool
+}
+
+func (c *cancelled) interrupt(setDeadline func(time.Time) error) {
+	c.flag.Store(true)
+	setDeadline(time.Unix(1, 0))
+}
+
+// errInterrupted is returned by calls after Interrupt.
+var errInterrupted = errors.New("interrupted")
 
 // drainer is a Transport that can wait until the device has taken every
 // byte written (usblp with O_NONBLOCK: the last URB in flight).
@@ -43,11 +60,11 @@ type drainer interface {
 // interruptOn makes ctx's cancellation end t's blocked calls; call the
 // returned stop when done.
 func interruptOn(ctx context.Context, t Transport) (stop func() bool) {
-	d, ok := t.(deadliner)
+	i, ok := t.(interrupter)
 	if !ok {
 		return func() bool { return true }
 	}
-	return context.AfterFunc(ctx, func() { d.SetDeadline(time.Unix(1, 0)) })
+	return context.AfterFunc(ctx, i.Interrupt)
 }
 
 // writeChunk is how many bytes go out under one write deadline, so a slow
@@ -55,8 +72,9 @@ func interruptOn(ctx context.Context, t Transport) (stop func() bool) {
 const writeChunk = 4096
 
 // writeAll writes p in chunks, each with its own deadline timeout from
-// when it starts, and returns how many bytes the device took.
-func writeAll(w io.Writer, setDeadline func(time.Time) error, p []byte, timeout time.Duration) (int, error) {
+// when it starts, and returns how many bytes the device took. It stops
+// with errInterrupted once c is set.
+func writeAll(w io.Writer, setDeadline func(time.Time) error, c *cancelled, p []byte, timeout time.Duration) (int, error) {
 	n := 0
 	for n < len(p) {
 		end := min(n+writeChunk, len(p))
@@ -64,6 +82,9 @@ func writeAll(w io.Writer, setDeadline func(time.Time) error, p []byte, timeout 
 			if err := setDeadline(time.Now().Add(timeout)); err != nil {
 				return n, fmt.Errorf("printer: set write deadline: %w", err)
 			}
+		}
+		if c.flag.Load() {
+			return n, errInterrupted
 		}
 		k, err := w.Write(p[n:end])
 		n += k

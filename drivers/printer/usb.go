@@ -24,6 +24,7 @@ type usbTransport struct {
 	path     string
 	timeout  time.Duration
 	pollable bool
+	cancel   cancelled
 
 	mu sync.Mutex
 	// unidirectional is set once a read failed with EINVAL. Guarded by mu.
@@ -63,7 +64,7 @@ func (t *usbTransport) Write(p []byte) (int, error) {
 	if t.pollable {
 		set = t.f.SetWriteDeadline
 	}
-	n, err := writeAll(t.f, set, p, t.timeout)
+	n, err := writeAll(t.f, set, &t.cancel, p, t.timeout)
 	if err != nil {
 		return n, classify(fmt.Sprintf("write (%d of %d bytes sent)", n, len(p)), t.path, err)
 	}
@@ -81,6 +82,9 @@ func (t *usbTransport) RealTimeStatus(n byte, deadline time.Time) (byte, error) 
 	}
 	if err := t.f.SetDeadline(deadline); err != nil {
 		return 0, fmt.Errorf("printer: set deadline on %s: %w", t.path, err)
+	}
+	if t.cancel.flag.Load() {
+		return 0, fmt.Errorf("printer: %s: %w", t.path, errInterrupted)
 	}
 	if _, err := t.f.Write([]byte{dle, eot, n}); err != nil {
 		return 0, classify(fmt.Sprintf("write DLE EOT %d", n), t.path, err)
@@ -124,12 +128,14 @@ func (t *usbTransport) Drain(deadline time.Time) error {
 	return classify("drain", t.path, werr)
 }
 
-// SetDeadline ends blocked calls at d.
-func (t *usbTransport) SetDeadline(d time.Time) error {
-	if !t.pollable {
-		return nil
+// Interrupt ends the blocked call and fails every later one (when the
+// device is pollable; a blocking device finishes its call first).
+func (t *usbTransport) Interrupt() {
+	if t.pollable {
+		t.cancel.interrupt(t.f.SetDeadline)
+	} else {
+		t.cancel.flag.Store(true)
 	}
-	return t.f.SetDeadline(d)
 }
 
 // Close closes the device.
