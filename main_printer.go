@@ -3,7 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
+	"os"
 
 	"shouhou/appliance"
 	"shouhou/drivers/printer"
@@ -23,6 +25,7 @@ func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	to := fs.String("to", "", "where to print: tcp://HOST[:PORT], file:///PATH, dir:PATH or a device such as /dev/usb/lp0 (default "+defaultPrintDir+")")
 	width := fs.Int("width", 80, "paper width in mm: 58 or 80")
 	show := fs.Bool("show", false, "also write the text preview to stdout")
+	htmlOut := fs.String("html", "", "also write the HTML preview to this file")
 	noStatus := fs.Bool("no-status", false, "do not query the printer's status (for printers that do not answer DLE EOT)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -66,6 +69,13 @@ func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *show {
 		fmt.Fprint(stdout, printer.Text(doc))
+	}
+	if *htmlOut != "" {
+		page := "<!doctype html><meta charset=utf-8><title>" + html.EscapeString(doc.Name) + "</title>\n" + printer.HTML(doc)
+		if err := os.WriteFile(*htmlOut, []byte(page), 0o644); err != nil {
+			return fmt.Errorf("预览写入失败 / writing the preview: %w", err)
+		}
+		fmt.Fprintf(stdout, "预览 / preview: %s\n", *htmlOut)
 	}
 	return nil
 }

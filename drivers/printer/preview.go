@@ -128,7 +128,7 @@ func htmlLine(l previewLine) string {
 		// unscaled width, so reserve the scaled width with padding.
 		text = fmt.Sprintf(`<span style="display:inline-block;transform:scale(%d,%d);transform-origin:0 100%%;margin-right:%dch">%s</span>`,
 			wf, hf, (wf-1)*forms.Width(l.text), text)
-		style += fmt.Sprintf(";min-height:%.2fem;display:flex;align-items:flex-end", 1.25*float64(hf))
+		style += fmt.Sprintf(";padding-top:%.2fem", 1.25*float64(hf-1))
 	}
 	return fmt.Sprintf(`<div class="l" style="%s">%s%s</div>`+"\n", style, strings.Repeat(" ", l.pad), text)
 }
