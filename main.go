@@ -38,7 +38,8 @@ func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
 
-		"print-test": {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
+		"print-test":  {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
+		"reader-test": {"list card readers and print their events until Ctrl-C: -list", runReaderTest},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	"github.com/ebfe/scard"
@@ -104,4 +105,35 @@ func (g *ctxGuard) release() {
 	defer g.mu.Unlock()
 	g.released = true
 	g.c.Release()
+}
+
+// ErrNoService is wrapped by the errors of List when pcscd is not
+// running or stopped answering.
+var ErrNoService = errors.New("reader: pcscd is not running")
+
+// List returns the names of the readers pcscd knows, sorted; none is not
+// an error. Use it for a one-off look (reader-test), not to watch.
+func List() ([]string, error) {
+	c, err := scard.EstablishContext()
+	if err != nil {
+		return nil, listError("SCardEstablishContext", err)
+	}
+	defer c.Release()
+	names, err := c.ListReaders()
+	if errors.Is(err, scard.ErrNoReadersAvailable) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, listError("SCardListReaders", err)
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// listError wraps err from call, with ErrNoService when pcscd is gone.
+func listError(call string, err error) error {
+	if serviceLost(err) {
+		return fmt.Errorf("%w: %s: %v", ErrNoService, call, err)
+	}
+	return fmt.Errorf("reader: %s: %w", call, err)
 }

@@ -1,6 +1,8 @@
 package reader_test
 
 import (
+	"errors"
+	"slices"
 	"testing"
 
 	"shouhou/drivers/reader"
@@ -64,5 +66,23 @@ func TestNoReader(t *testing.T) {
 	vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript([]byte{1, 2, 3, 4}))
 	if e := s.card(t, vpcdtest.ReaderName(0)); e.Kind != reader.KindPresent {
 		t.Fatalf("event = %+v, want present", e)
+	}
+}
+
+func TestList(t *testing.T) {
+	d := vpcdtest.Start(t)
+	got, err := reader.List()
+	want := []string{vpcdtest.ReaderName(0), vpcdtest.ReaderName(1)}
+	if err != nil || !slices.Equal(got, want) {
+		t.Fatalf("List() = %q, %v, want %q", got, err, want)
+	}
+	d.Kill()
+	if got, err := reader.List(); !errors.Is(err, reader.ErrNoService) {
+		t.Fatalf("List() without pcscd = %q, %v, want ErrNoService", got, err)
+	}
+	d.WriteConf(false)
+	d.Restart()
+	if got, err := reader.List(); err != nil || len(got) != 0 {
+		t.Fatalf("List() without readers = %q, %v, want none", got, err)
 	}
 }
