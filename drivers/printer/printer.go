@@ -159,6 +159,15 @@ func (p *Printer) Print(ctx context.Context, job *Job) (Receipt, error) {
 	} else if p.addr.Scheme == SchemeFile {
 		r.Path = p.addr.Path
 	}
+	err = p.send(ctx, t, job, &r)
+	if cerr := t.Close(); err == nil {
+		err = cerr
+	}
+	return r, err
+}
+
+// send runs one job on an open transport: check, write, confirm or drain.
+func (p *Printer) send(ctx context.Context, t Transport, job *Job, r *Receipt) error {
 	sr, canStatus := t.(StatusReader)
 	canStatus = canStatus && !p.opts.NoStatus
 	if canStatus {
@@ -167,49 +176,48 @@ func (p *Printer) Print(ctx context.Context, job *Job) (Receipt, error) {
 		case errors.Is(err, ErrNoStatus):
 			canStatus = false
 		case err != nil:
-			t.Close()
-			return r, err
+			return err
 		case st.Err() != nil:
-			t.Close()
 			r.Status = st
-			return r, fmt.Errorf("%w (%s, %s; nothing sent)", st.Err(), p.addr, st.Detail)
+			return fmt.Errorf("%w (%s, %s; nothing sent)", st.Err(), p.addr, st.Detail)
 		default:
 			r.Status = st
 		}
 	}
+	var err error
 	r.Written, err = t.Write(job.Data)
 	if cerr := ctx.Err(); cerr != nil {
-		t.Close()
-		return r, fmt.Errorf("printer: %s: %w after %d of %d bytes", p.addr, cerr, r.Written, len(job.Data))
+		return fmt.Errorf("printer: %s: %w after %d of %d bytes", p.addr, cerr, r.Written, len(job.Data))
 	}
 	if err != nil {
-		t.Close()
-		return r, err
+		return err
 	}
 	if canStatus {
-		st, err := p.status(sr)
-		if err != nil && !errors.Is(err, ErrNoStatus) {
-			t.Close()
-			return r, fmt.Errorf("after sending %d bytes: %w", r.Written, err)
-		}
-		if err == nil {
-			r.Confirmed, r.Status = true, st
-			if st.Err() != nil {
-				t.Close()
-				return r, fmt.Errorf("%w (%s, %s; job sent, check the slip)", st.Err(), p.addr, st.Detail)
-			}
+		if err := p.confirm(sr, r); err != nil {
+			return err
 		}
 	}
 	if d, ok := t.(drainer); ok && !r.Confirmed {
-		if err := d.Drain(time.Now().Add(p.opts.WriteTimeout)); err != nil {
-			t.Close()
-			return r, err
-		}
+		return d.Drain(time.Now().Add(p.opts.WriteTimeout))
 	}
-	if err := t.Close(); err != nil {
-		return r, err
+	return nil
+}
+
+// confirm asks the status after a job: the reply proves the bytes before
+// it arrived, and tells whether the printer stopped meanwhile.
+func (p *Printer) confirm(sr StatusReader, r *Receipt) error {
+	st, err := p.status(sr)
+	if errors.Is(err, ErrNoStatus) {
+		return nil
 	}
-	return r, nil
+	if err != nil {
+		return fmt.Errorf("after sending %d bytes: %w", r.Written, err)
+	}
+	r.Confirmed, r.Status = true, st
+	if st.Err() != nil {
+		return fmt.Errorf("%w (%s, %s; job sent, check the slip)", st.Err(), p.addr, st.Detail)
+	}
+	return nil
 }
 
 // status asks DLE EOT 1, 2 and 4. A missing reply is ErrTimeout wrapped

@@ -180,6 +180,26 @@ func TestPrintTCPStateChangesBetweenJobs(t *testing.T) {
 	}
 }
 
+// TestPrintTCPPaperRunsOutDuringJob: the check before passes, the one
+// after says paper out; the job was sent whole, so the error says so and
+// the receipt shows every byte written and confirmed.
+func TestPrintTCPPaperRunsOutDuringJob(t *testing.T) {
+	srv := escpostest.NewServer(t, escpostest.Ready, escpostest.Answering)
+	srv.SetStateAfter(3, escpostest.PaperOut)
+	p := mustPrinter(t, srv.Addr, fastOpts)
+	job := sampleJob(t)
+	r, err := p.Print(context.Background(), job)
+	if !errors.Is(err, ErrPaperOut) || !strings.Contains(err.Error(), "job sent") {
+		t.Fatalf("Print() = %v, want ErrPaperOut after sending", err)
+	}
+	if r.Written != len(job.Data) || !r.Confirmed || !r.Status.PaperOut {
+		t.Errorf("receipt %+v, want all %d bytes, confirmed, paper out", r, len(job.Data))
+	}
+	if jobs := srv.WaitJobs(1, 5*time.Second); len(jobs) != 1 || !bytes.Equal(jobs[0], job.Data) {
+		t.Error("printer did not get the whole job")
+	}
+}
+
 func TestPrintTCPNoAnswer(t *testing.T) {
 	t.Run("mute printer times out as offline", func(t *testing.T) {
 		srv := escpostest.NewServer(t, escpostest.Ready, escpostest.Mute)

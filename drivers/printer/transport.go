@@ -143,3 +143,16 @@ func errnoError(e syscall.Errno) error {
 	}
 	return nil
 }
+
+// The transports and what each can do, checked at compile time.
+var (
+	_ Transport    = (*tcpTransport)(nil)
+	_ StatusReader = (*tcpTransport)(nil)
+	_ interrupter  = (*tcpTransport)(nil)
+	_ Transport    = (*usbTransport)(nil)
+	_ StatusReader = (*usbTransport)(nil)
+	_ interrupter  = (*usbTransport)(nil)
+	_ drainer      = (*usbTransport)(nil)
+	_ Transport    = (*fileTransport)(nil)
+	_ Transport    = (*dirTransport)(nil)
+)

@@ -74,12 +74,16 @@ type Server struct {
 	wg sync.WaitGroup
 
 	mu sync.Mutex
-	// state, mode, discard, jobs and conns are guarded by mu.
+	// state, mode, discard, jobs, conns, queries and the pending change
+	// (next, nextAt) are guarded by mu.
 	state   State
 	mode    Mode
 	discard bool
 	jobs    [][]byte
 	conns   []net.Conn
+	queries int
+	next    State
+	nextAt  int
 	// done is signalled (non-blocking) each time a job ends.
 	done chan struct{}
 }
@@ -102,6 +106,14 @@ func NewServer(tb testing.TB, state State, mode Mode) *Server {
 func (s *Server) SetState(st State) {
 	s.mu.Lock()
 	s.state = st
+	s.mu.Unlock()
+}
+
+// SetStateAfter makes the state become st once the server has answered n
+// more DLE EOT queries: a printer that runs out of paper during a job.
+func (s *Server) SetStateAfter(n int, st State) {
+	s.mu.Lock()
+	s.next, s.nextAt = st, s.queries+n
 	s.mu.Unlock()
 }
 
@@ -214,6 +226,10 @@ func (s *Server) scan(c net.Conn, pending, job []byte) ([]byte, []byte) {
 			continue
 		}
 		s.mu.Lock()
+		if s.nextAt > 0 && s.queries == s.nextAt {
+			s.state, s.nextAt = s.next, 0
+		}
+		s.queries++
 		st, mode := s.state, s.mode
 		s.mu.Unlock()
 		if mode == Answering {
