@@ -86,6 +86,9 @@ type Printer struct {
 	addr Addr
 	opts Opts
 	enc  *Encoder
+	// openDevice opens a device node; a test replaces it where no usblp
+	// device exists.
+	openDevice func(path string, writeTimeout time.Duration) (Transport, error)
 }
 
 // New returns the printer at device (see ParseAddr). It does no I/O.
@@ -99,7 +102,11 @@ func New(device string, opts *Opts) (*Printer, error) {
 		o = *opts
 	}
 	o = o.withDefaults()
-	return &Printer{addr: a, opts: o, enc: NewEncoder(&o.Encode)}, nil
+	return &Printer{addr: a, opts: o, enc: NewEncoder(&o.Encode), openDevice: openDevice}, nil
+}
+
+func openDevice(path string, writeTimeout time.Duration) (Transport, error) {
+	return nonNil(openUSB(path, writeTimeout))
 }
 
 // Addr returns the printer's address.
@@ -112,18 +119,26 @@ func (p *Printer) Encoder() *Encoder { return p.enc }
 func (p *Printer) open(ctx context.Context, job *Job) (Transport, error) {
 	switch p.addr.Scheme {
 	case SchemeTCP:
-		return dialTCP(ctx, p.addr.Host, p.opts.DialTimeout, p.opts.WriteTimeout)
+		return nonNil(dialTCP(ctx, p.addr.Host, p.opts.DialTimeout, p.opts.WriteTimeout))
 	case SchemeDevice:
-		return openUSB(p.addr.Path, p.opts.WriteTimeout)
+		return p.openDevice(p.addr.Path, p.opts.WriteTimeout)
 	case SchemeFile:
-		return openFile(p.addr.Path)
+		return nonNil(openFile(p.addr.Path))
 	case SchemeDir:
 		if job == nil {
 			job = &Job{}
 		}
-		return openDir(p.addr.Path, job)
+		return nonNil(openDir(p.addr.Path, job))
 	}
 	return nil, fmt.Errorf("printer: unknown address scheme %q", p.addr.Scheme)
+}
+
+// nonNil returns a nil Transport, not a typed nil, with an error.
+func nonNil[T Transport](t T, err error) (Transport, error) {
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // PrintDocument encodes doc for this printer and prints it.

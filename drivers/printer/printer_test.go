@@ -333,10 +333,12 @@ func TestFileSink(t *testing.T) {
 	}
 }
 
-// TestUSBTransport drives the device-node transport over one end of a
-// socket pair, with a fake printer answering DLE EOT on the other: the
-// same pollable, bidirectional file a usblp node is.
-func TestUSBTransport(t *testing.T) {
+// fakeDevice is one end of a socket pair standing in for a usblp node:
+// pollable and bidirectional like the real one. The other end plays the
+// printer: it answers DLE EOT with Ready and keeps every other byte; the
+// channel gets them when the device is closed.
+func fakeDevice(t *testing.T, path string) (*usbTransport, <-chan []byte) {
+	t.Helper()
 	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -346,14 +348,15 @@ func TestUSBTransport(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	dev := os.NewFile(uintptr(fds[0]), "/dev/usb/lp-test")
-	peer, err := net.FileConn(os.NewFile(uintptr(fds[1]), "peer"))
+	pf := os.NewFile(uintptr(fds[1]), "peer")
+	peer, err := net.FileConn(pf)
+	pf.Close() // FileConn holds its own duplicate
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer peer.Close()
+	t.Cleanup(func() { peer.Close() })
 	got := make(chan []byte, 1)
-	go func() { // the printer: answers DLE EOT with ready, keeps the rest
+	go func() {
 		var job []byte
 		buf := make([]byte, 4096)
 		for {
@@ -372,29 +375,82 @@ func TestUSBTransport(t *testing.T) {
 			}
 		}
 	}()
-	usb := newUSB(dev, "/dev/usb/lp-test", time.Second)
+	usb := newUSB(os.NewFile(uintptr(fds[0]), path), path, time.Second)
 	if !usb.pollable {
 		t.Fatal("socket file is not pollable")
 	}
-	p := &Printer{addr: Addr{Scheme: SchemeDevice, Path: "/dev/usb/lp-test"}, opts: fastOpts.withDefaults()}
-	job := sampleJob(t)
-	sr := StatusReader(usb)
-	st, err := p.status(sr)
-	if err != nil || !st.Online {
-		t.Fatalf("status = %+v, %v", st, err)
+	return usb, got
+}
+
+// unidirectional is a usblp node on a unidirectional interface: a read
+// fails with EINVAL, as usblp_read does.
+type unidirectional struct{ *usbTransport }
+
+func (u unidirectional) RealTimeStatus(n byte, deadline time.Time) (byte, error) {
+	return 0, classify("read DLE EOT reply", u.path, &os.PathError{Op: "read", Path: u.path, Err: syscall.EINVAL})
+}
+
+func TestPrintDevice(t *testing.T) {
+	const path = "/dev/usb/lp-test"
+	tests := []struct {
+		name          string
+		uni           bool
+		wantConfirmed bool
+	}{
+		{"bidirectional: confirmed by DLE EOT", false, true},
+		{"unidirectional: drained, unconfirmed", true, false},
 	}
-	if n, err := usb.Write(job.Data); err != nil || n != len(job.Data) {
-		t.Fatalf("Write = %d, %v", n, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dev, got := fakeDevice(t, path)
+			p := mustPrinter(t, path, fastOpts)
+			p.openDevice = func(string, time.Duration) (Transport, error) {
+				if tt.uni {
+					return unidirectional{dev}, nil
+				}
+				return dev, nil
+			}
+			job := sampleJob(t)
+			r, err := p.Print(context.Background(), job)
+			if err != nil || r.Confirmed != tt.wantConfirmed || r.Written != len(job.Data) {
+				t.Fatalf("Print() = %+v, %v; want all written, confirmed %v", r, err, tt.wantConfirmed)
+			}
+			if b := <-got; !bytes.Equal(b, job.Data) {
+				t.Errorf("device got %d bytes, want %d", len(b), len(job.Data))
+			}
+		})
 	}
-	if err := usb.Drain(time.Now().Add(time.Second)); err != nil {
-		t.Fatalf("Drain: %v", err)
-	}
-	if _, err := p.status(sr); err != nil {
-		t.Fatalf("status after job: %v", err)
-	}
-	usb.Close()
-	if b := <-got; !bytes.Equal(b, job.Data) {
-		t.Errorf("device got %d bytes, want %d", len(b), len(job.Data))
+	t.Run("unidirectional status is online without read-back", func(t *testing.T) {
+		dev, _ := fakeDevice(t, path)
+		p := mustPrinter(t, path, fastOpts)
+		p.openDevice = func(string, time.Duration) (Transport, error) { return unidirectional{dev}, nil }
+		st, err := p.Status(context.Background())
+		if err != nil || !st.Online || !strings.Contains(st.Detail, "no status") {
+			t.Errorf("Status() = %+v, %v", st, err)
+		}
+	})
+	for _, e := range []struct {
+		errno syscall.Errno
+		want  error
+		words string
+	}{
+		{syscall.EBUSY, ErrBusy, "占用"},
+		{syscall.ENODEV, ErrAbsent, "未连接"},
+		{syscall.EACCES, ErrPermission, "无权"},
+	} {
+		t.Run("open "+e.errno.Error(), func(t *testing.T) {
+			p := mustPrinter(t, path, fastOpts)
+			p.openDevice = func(path string, _ time.Duration) (Transport, error) {
+				return nil, classify("open", path, &os.PathError{Op: "open", Path: path, Err: e.errno})
+			}
+			_, err := p.Print(context.Background(), sampleJob(t))
+			if !errors.Is(err, e.want) || !strings.Contains(appliance.ErrorMessage(DomainError(err)), e.words) {
+				t.Errorf("Print() = %v (%s), want %v", err, appliance.ErrorMessage(DomainError(err)), e.want)
+			}
+			if st, err := p.Status(context.Background()); !errors.Is(err, e.want) || st.Online {
+				t.Errorf("Status() = %+v, %v", st, err)
+			}
+		})
 	}
 }
 
