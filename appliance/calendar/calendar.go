@@ -239,3 +239,23 @@ func (c *Calendar) IsWorkingTime(t time.Time) bool {
 	since := t.Sub(day.In(c.loc))
 	return since >= c.hours.Start && since < c.hours.End
 }
+
+// Dates returns the holidays (k == Holiday) or make-up workdays
+// (k == MakeUpWorkday) of every year, ascending; nil for other kinds.
+func (c *Calendar) Dates(k Kind) []Date {
+	var m map[Date]bool
+	switch k {
+	case Holiday:
+		m = c.holidays
+	case MakeUpWorkday:
+		m = c.workdays
+	default:
+		return nil
+	}
+	out := make([]Date, 0, len(m))
+	for d := range m {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, Date.Compare)
+	return out
+}
