@@ -253,10 +253,7 @@ func (w *writer) barcode(b forms.Block) error {
 	if err != nil {
 		return err
 	}
-	module := w.opts.BarcodeModule
-	for module > 2 && (modules+2*code128Quiet)*module > w.dots {
-		module--
-	}
+	module := fitModule(modules, w.dots, w.opts.BarcodeModule)
 	if (modules+2*code128Quiet)*module > w.dots {
 		return fmt.Errorf("barcode %q needs %d dots, the paper has %d", b.Text, (modules+2*code128Quiet)*module, w.dots)
 	}
@@ -273,6 +270,16 @@ func (w *writer) barcode(b forms.Block) error {
 	w.out = append(w.out, gs, 'k', 73, byte(len(payload)))
 	w.out = append(w.out, payload...)
 	return nil
+}
+
+// fitModule narrows a CODE128 module width from preferred down to 2 dots
+// until the symbol and its quiet zones fit dots.
+func fitModule(modules, dots, preferred int) int {
+	module := preferred
+	for module > 2 && (modules+2*code128Quiet)*module > dots {
+		module--
+	}
+	return module
 }
 
 // qr writes a centered QR code (model 2, error correction M).

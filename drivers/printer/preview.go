@@ -19,6 +19,9 @@ type previewLine struct {
 	pad int
 	// style is the text's style.
 	style forms.Style
+	// data is a barcode's or QR code's data; hri asks for a barcode's text.
+	data string
+	hri  bool
 }
 
 // preview places each laid-out block of doc on the paper the way the
@@ -31,7 +34,7 @@ func preview(doc *forms.Document) []previewLine {
 			out = append(out, previewLine{kind: b.Kind, text: b.Text, pad: pad(b.Align, doc.Columns, forms.Width(b.Text)*b.Size.WidthFactor()), style: b.Style})
 		case forms.KindBarcode:
 			label := "[CODE128 " + b.Text + "]"
-			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label))})
+			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label)), data: b.Text, hri: b.HRI})
 		case forms.KindQR:
 			label := "[QR " + forms.Printable(b.Text) + "]"
 			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label))})
@@ -92,14 +95,17 @@ func Text(doc *forms.Document) string {
 
 // HTML renders doc as a self-contained HTML fragment: a monospace grid
 // Columns wide (CJK characters two columns, as Noto Sans Mono CJK draws
-// them), with the same line breaks as the paper; barcodes and QR codes as
-// labelled boxes, cuts as dashed rules.
+// them), with the same line breaks as the paper; CODE128 barcodes drawn
+// as SVG with the bars the printer prints (default encoder options), QR
+// codes as labelled boxes, cuts as dashed rules.
 func HTML(doc *forms.Document) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="receipt" data-columns="%d" style="font-family:'Noto Sans Mono CJK SC','Noto Sans Mono',monospace;width:%dch;background:#fff;color:#000;padding:1ch;line-height:1.25">`+"\n", doc.Columns, doc.Columns)
 	for _, l := range preview(doc) {
 		switch l.kind {
-		case forms.KindBarcode, forms.KindQR:
+		case forms.KindBarcode:
+			b.WriteString(barcodeHTML(l, doc.Columns))
+		case forms.KindQR:
 			fmt.Fprintf(&b, `<div class="%s" style="margin:0.5em auto;border:1px solid #000;padding:0.5em;text-align:center;width:fit-content">%s</div>`+"\n", l.kind, html.EscapeString(l.text))
 		case forms.KindCut:
 			fmt.Fprintf(&b, `<div class="cut" style="border-top:2px dashed #888;margin:0.5em 0;font-size:small;color:#888">%s</div>`+"\n", html.EscapeString(l.text))
@@ -131,4 +137,24 @@ func htmlLine(l previewLine) string {
 		style += fmt.Sprintf(";padding-top:%.2fem", 1.25*float64(hf-1))
 	}
 	return fmt.Sprintf(`<div class="l" style="%s">%s%s</div>`+"\n", style, strings.Repeat(" ", l.pad), text)
+}
+
+// barcodeHTML draws a barcode line as an SVG symbol with its text under
+// it, or as a labelled box when it cannot be drawn.
+func barcodeHTML(l previewLine, columns int) string {
+	o := EncodeOpts{}.withDefaults()
+	_, modules, err := code128(l.data)
+	if err != nil {
+		return fmt.Sprintf(`<div class="barcode" style="margin:0.5em auto;border:1px solid #000;padding:0.5em;text-align:center;width:fit-content">%s</div>`+"\n", html.EscapeString(l.text))
+	}
+	module := fitModule(modules, columns*o.DotsPerColumn, o.BarcodeModule)
+	svg, err := code128SVG(l.data, module, o.BarcodeHeight)
+	if err != nil {
+		return fmt.Sprintf(`<div class="barcode">%s</div>`+"\n", html.EscapeString(l.text))
+	}
+	hri := ""
+	if l.hri {
+		hri = "<div>" + html.EscapeString(l.data) + "</div>"
+	}
+	return fmt.Sprintf(`<div class="barcode" title="%s" style="margin:0.25em 0;text-align:center">%s%s</div>`+"\n", html.EscapeString(l.text), svg, hri)
 }
