@@ -51,6 +51,24 @@
 // unidirectional interface, ENODEV after unplug, ENOSPC on paper out with
 // LPABORT) are from the Linux drivers/usb/class/usblp.c.
 //
+// # Sending jobs (for the queue worker)
+//
+// Printer.Print opens the device for one job and closes it after. Where
+// the transport reads back (TCP, a bidirectional USB interface) it asks
+// DLE EOT 1, 2, 4 first and sends nothing unless the printer is ready,
+// then sends the job, then asks again: that reply proves every byte
+// before it arrived (Receipt.Confirmed). On a unidirectional USB interface
+// it waits for the last write to complete (POLLOUT) before closing, since
+// usblp cancels a pending write on close. The Receipt says how far a job
+// got even on error: Written == len(Data) means the device took it all.
+// The one case that can print twice is at the device boundary: the device
+// took every byte (it may already be printing) but the process died, or
+// the confirmation failed, before the job was marked done; a retry then
+// prints the slip again. The clerk sees two identical slips, the second
+// with the same ticket number, and throws one away; nothing is lost.
+// Printer.Status is the poll for a waiting queue; its Status goes to the
+// UI as an EventStatus event; DomainError gives the desk's message.
+//
 // printer may import appliance (for its error codes) and forms; it must not
 // import conf, ui or any HTTP package: main.go turns config into Opts.
 package printer
