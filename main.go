@@ -37,6 +37,10 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
+		"serve":   {"run the appliance: -conf DIR -data DIR -listen ADDR -demo", runServe},
+		"backup":  {"write a consistent backup: -data DIR -o FILE (online when a server holds DIR)", runBackup},
+		"restore": {"restore a backup into an empty directory: -i FILE -data DIR", runRestore},
+		"verify":  {"check every stored invariant: -data DIR", runVerify},
 
 		"print-test":  {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
 		"reader-test": {"list card readers and print their events until Ctrl-C: -list", runReaderTest},

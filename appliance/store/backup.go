@@ -120,8 +120,9 @@ func WriteFileAtomic(path string, fn func(io.Writer) error) error {
 }
 
 // ServeAdmin answers admin requests on the Unix socket DIR/admin.sock
-// (mode 0600) until ctx ends. The one request so far is "backup", answered
-// with "OK\n" and the backup stream, or "ERR message\n".
+// (mode 0600) until ctx ends. A request is one line: "backup" is answered
+// with "OK\n" and the backup stream; "verify" with "OK\n" and the
+// Verify report's text; a failure with "ERR message\n".
 func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
 	path := filepath.Join(db.dir, AdminSocket)
 	os.Remove(path) // a socket left by a killed process
@@ -164,33 +165,70 @@ func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
 		if err := db.Backup(conn); err != nil {
 			log.Error("online backup failed", "err", err)
 		}
+	case "verify":
+		r, err := db.Verify()
+		if err != nil {
+			fmt.Fprintf(conn, "ERR %v\n", err)
+			return
+		}
+		io.WriteString(conn, "OK\n")
+		io.WriteString(conn, r.String())
 	default:
 		fmt.Fprintf(conn, "ERR unknown request %q\n", strings.TrimSpace(req))
 	}
 }
 
-// ErrNoServer is returned by BackupVia when no server answers on the socket.
+// ErrNoServer is returned by the admin clients when no server answers on the socket.
 var ErrNoServer = errors.New("store: no server holds the data directory")
 
-// BackupVia asks the server holding dataDir for an online backup and
-// copies it to w. It returns ErrNoServer when nothing listens on the socket.
-func BackupVia(dataDir string, w io.Writer) error {
+// askAdmin sends one request to the server holding dataDir and returns the
+// connection positioned after the "OK" line.
+func askAdmin(dataDir, request string) (net.Conn, *bufio.Reader, error) {
 	conn, err := net.Dial("unix", filepath.Join(dataDir, AdminSocket))
 	if err != nil {
-		return fmt.Errorf("%w: %v", ErrNoServer, err)
+		return nil, nil, fmt.Errorf("%w: %v", ErrNoServer, err)
 	}
-	defer conn.Close()
-	if _, err := io.WriteString(conn, "backup\n"); err != nil {
-		return fmt.Errorf("store: admin socket: %w", err)
+	if _, err := io.WriteString(conn, request+"\n"); err != nil {
+		conn.Close()
+		return nil, nil, fmt.Errorf("store: admin socket: %w", err)
 	}
 	br := bufio.NewReader(conn)
 	status, err := br.ReadString('\n')
 	if err != nil {
-		return fmt.Errorf("store: admin socket: %w", err)
+		conn.Close()
+		return nil, nil, fmt.Errorf("store: admin socket: %w", err)
 	}
 	if status != "OK\n" {
-		return fmt.Errorf("store: server refused the backup: %s", strings.TrimSpace(status))
+		conn.Close()
+		return nil, nil, fmt.Errorf("store: the server refused %s: %s", request, strings.TrimSpace(status))
 	}
+	return conn, br, nil
+}
+
+// VerifyVia asks the server holding dataDir to verify the store and copies
+// its report to w. ok is whether every invariant holds. It returns
+// ErrNoServer when nothing listens on the socket.
+func VerifyVia(dataDir string, w io.Writer) (ok bool, err error) {
+	conn, br, err := askAdmin(dataDir, "verify")
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var report strings.Builder
+	if _, err := io.Copy(io.MultiWriter(w, &report), br); err != nil {
+		return false, fmt.Errorf("store: online verify: %w", err)
+	}
+	return strings.Contains(report.String(), okLine), nil
+}
+
+// BackupVia asks the server holding dataDir for an online backup and
+// copies it to w. It returns ErrNoServer when nothing listens on the socket.
+func BackupVia(dataDir string, w io.Writer) error {
+	conn, br, err := askAdmin(dataDir, "backup")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
 	// Check the stream as it arrives: a server killed mid-backup leaves a
 	// truncated gzip stream, which must fail here rather than at restore.
 	pr, pw := io.Pipe()

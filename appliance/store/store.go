@@ -212,3 +212,11 @@ func (b badgerLogger) Errorf(f string, a ...any)   { b.l.Error(fmt.Sprintf("badg
 func (b badgerLogger) Warningf(f string, a ...any) { b.l.Warn(fmt.Sprintf("badger: "+f, a...)) }
 func (b badgerLogger) Infof(string, ...any)        {}
 func (b badgerLogger) Debugf(string, ...any)       {}
+
+// Ping reads the schema key, to tell whether the store answers at all.
+func (db *DB) Ping() error {
+	return db.bdb.View(func(txn *badger.Txn) error {
+		_, err := txn.Get([]byte("m/schema"))
+		return err
+	})
+}

@@ -35,7 +35,7 @@ func (r *Report) String() string {
 	}
 	fmt.Fprintf(&b, "%-10s %d\n", "indexes", r.IndexEntries)
 	if r.OK() {
-		b.WriteString("OK: every invariant holds\n")
+		b.WriteString(okLine)
 		return b.String()
 	}
 	fmt.Fprintf(&b, "FAILED: %d problem(s)\n", len(r.Problems))
@@ -44,6 +44,9 @@ func (r *Report) String() string {
 	}
 	return b.String()
 }
+
+// okLine ends the report of a sound store.
+const okLine = "OK: every invariant holds\n"
 
 // maxProblems keeps a badly broken store's report readable.
 const maxProblems = 1000

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/demo"
+	"shouhou/appliance/store"
+	"shouhou/ui"
+)
+
+// Main is the running appliance: what serve opens, in the order it opens
+// it, and closes in reverse (model: wtf cmd/wtfd Main).
+type Main struct {
+	// ConfDir overrides the embedded default config file by file ("" for none).
+	ConfDir string
+	// DataDir is the store directory.
+	DataDir string
+	// Listen is the HTTP address, e.g. ":8080".
+	Listen string
+	// Demo loads the demo data set and uses the virtual devices.
+	Demo bool
+	// MemLimit is the Go memory limit in bytes (0 leaves GOMEMLIMIT alone).
+	MemLimit int64
+	// Logger is the process log.
+	Logger *slog.Logger
+	// Now is the clock.
+	Now func() time.Time
+
+	db       *store.DB
+	bus      *appliance.Bus
+	ln       net.Listener
+	http     *http.Server
+	stopBg   context.CancelFunc
+	bgDone   chan struct{}
+	adminErr chan error
+}
+
+// NewMain returns a Main with the documented defaults.
+func NewMain(logger *slog.Logger) *Main {
+	return &Main{DataDir: "./var/data", Listen: ":8080", MemLimit: 384 << 20, Logger: logger, Now: time.Now}
+}
+
+// ParseFlags reads serve's flags into m.
+func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	fs.StringVar(&m.ConfDir, "conf", m.ConfDir, "config `DIR` overriding the embedded defaults file by file")
+	fs.StringVar(&m.DataDir, "data", m.DataDir, "data `DIR` (Badger)")
+	fs.StringVar(&m.Listen, "listen", m.Listen, "HTTP listen `ADDR`")
+	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the demo data set and use the virtual printer and reader")
+	fs.Int64Var(&m.MemLimit, "memlimit", m.MemLimit, "Go memory limit in `bytes` (0: leave GOMEMLIMIT alone)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	return nil
+}
+
+// Run opens everything and starts serving; it returns once the appliance
+// is up. Call Close to stop it.
+func (m *Main) Run(ctx context.Context) (err error) {
+	if m.MemLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(m.MemLimit)
+	}
+	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
+		return fmt.Errorf("data directory: %w", err)
+	}
+	m.bus = appliance.NewBus(m.Now)
+	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.Now})
+	if err != nil {
+		return err
+	}
+	if m.Demo {
+		loaded, err := demo.Load(m.db, m.Now())
+		if err != nil {
+			return err
+		}
+		m.Logger.Info("demo data", "loaded", loaded)
+	}
+	bg, stop := context.WithCancel(context.Background())
+	m.stopBg, m.adminErr = stop, make(chan error, 1)
+	go func() { m.adminErr <- m.db.ServeAdmin(bg, m.Logger) }()
+
+	m.ln, err = net.Listen("tcp", m.Listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", m.Listen, err)
+	}
+	m.http = &http.Server{
+		Handler:           ui.NewServer(ui.Options{Store: m.db, Logger: m.Logger, Version: version}),
+		ReadHeaderTimeout: 10 * time.Second,
+	}
+	m.bgDone = make(chan struct{})
+	go func() {
+		defer close(m.bgDone)
+		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
+			m.Logger.Error("http server", "err", err)
+		}
+	}()
+	m.Logger.Info("shouhou serving", "version", version, "addr", m.ln.Addr().String(),
+		"data", m.DataDir, "demo", m.Demo)
+	return nil
+}
+
+// Addr returns the address the HTTP server listens on (useful with ":0").
+func (m *Main) Addr() string { return m.ln.Addr().String() }
+
+// Close stops accepting, lets in-flight requests finish, and closes the
+// store last, in reverse order of opening. It is safe to call twice.
+func (m *Main) Close() error {
+	var errs []error
+	if m.http != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		errs = append(errs, m.http.Shutdown(ctx))
+		cancel()
+		<-m.bgDone
+		m.http = nil
+	}
+	if m.stopBg != nil {
+		m.stopBg()
+		errs = append(errs, <-m.adminErr)
+		m.stopBg = nil
+	}
+	if m.db != nil {
+		errs = append(errs, m.db.Close())
+		m.db = nil
+	}
+	return errors.Join(errs...)
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	m := NewMain(slog.New(slog.NewTextHandler(stderr, nil)))
+	if err := m.ParseFlags(args, stderr); err != nil {
+		return err
+	}
+	if abs, err := filepath.Abs(m.DataDir); err == nil {
+		m.DataDir = abs
+	}
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}
