@@ -212,3 +212,14 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkLoad measures one load of the embedded defaults: parse and
+// validate all seven files and build the snapshot.
+func BenchmarkLoad(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := LoadAt("", testNow); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
