@@ -331,6 +331,35 @@ func Wrap(s string, width int) []string {
 	return out
 }
 
+// Truncate returns the printable s cut to at most width columns on one
+// line, never splitting a character; a cut string ends in "…" when width
+// leaves room for it. For fields a form must keep on one line.
+func Truncate(s string, width int) string {
+	r := newRunes(oneLine(s))
+	if r.width() <= width {
+		return r.s
+	}
+	const ellipsis = "…" // 2 columns in GB18030 (A1AD)
+	keep := width - 2
+	if keep < 0 {
+		keep = width
+	}
+	var b strings.Builder
+	w, i := 0, 0
+	for _, c := range r.s {
+		if w+int(r.w[i]) > keep {
+			break
+		}
+		b.WriteRune(c)
+		w += int(r.w[i])
+		i++
+	}
+	if keep < width {
+		b.WriteString(ellipsis)
+	}
+	return b.String()
+}
+
 // lookalikes replaces characters that GB18030 encodes in 4 bytes with
 // characters it encodes in 1 or 2.
 var lookalikes = map[rune]string{

@@ -112,6 +112,29 @@ func TestWrap(t *testing.T) {
 	}
 }
 
+func TestTruncate(t *testing.T) {
+	tests := []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"abc", 3, "abc"},
+		{"abcdef", 5, "abc…"},
+		{"北京市朝阳区", 7, "北京…"},
+		{"北京市朝阳区", 8, "北京市…"},
+		{"a\nb", 3, "a b"},
+		{"中文", 1, "?"[:0]},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := Truncate(tt.in, tt.width)
+			if got != tt.want || Width(got) > tt.width {
+				t.Errorf("Truncate(%q, %d) = %q (%d columns), want %q", tt.in, tt.width, got, Width(got), tt.want)
+			}
+		})
+	}
+}
+
 func TestLayout(t *testing.T) {
 	tests := []struct {
 		name  string

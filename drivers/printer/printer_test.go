@@ -470,11 +470,22 @@ func TestClassifyErrno(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.errno.Error(), func(t *testing.T) {
-			err := classify("open", "/dev/usb/lp0", &os.PathError{Op: "open", Path: "/dev/usb/lp0", Err: tt.errno})
+			op := "open"
+			if tt.errno == syscall.EINVAL {
+				op = "read DLE EOT 1 reply"
+			}
+			err := classify(op, "/dev/usb/lp0", &os.PathError{Op: op, Path: "/dev/usb/lp0", Err: tt.errno})
 			if !errors.Is(err, tt.want) || !strings.HasPrefix(err.Error(), "printer: ") {
 				t.Errorf("classify(%v) = %v, want %v", tt.errno, err, tt.want)
 			}
 		})
+	}
+}
+
+func TestClassifyEINVALOnOpenIsNotNoStatus(t *testing.T) {
+	err := classify("open", "/dev/usb/lp0", &os.PathError{Op: "open", Path: "/dev/usb/lp0", Err: syscall.EINVAL})
+	if errors.Is(err, ErrNoStatus) || !strings.Contains(err.Error(), "invalid argument") {
+		t.Errorf("classify(open EINVAL) = %v, want a plain error naming EINVAL", err)
 	}
 }
 

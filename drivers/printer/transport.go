@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -105,6 +106,9 @@ func classify(op, dev string, err error) error {
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
 		known = ErrTimeout
+	case errors.As(err, &errno) && errno == syscall.EINVAL && !strings.HasPrefix(op, "read"):
+		// EINVAL means "no read-back" only from usblp_read; elsewhere it
+		// is a plain failure, reported as is.
 	case errors.As(err, &errno):
 		known = errnoError(errno)
 	case errors.Is(err, os.ErrNotExist):
