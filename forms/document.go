@@ -505,12 +505,18 @@ func (r runes) wrap(width int) []string {
 	s := r.s
 	var lines []string
 	start, lineW, lastSpace := 0, 0, -1 // byte offsets into s
+	prevPos, prevW := -1, 0             // the rune before c
 	i := 0
 	for pos, c := range s {
 		w := int(r.w[i])
 		i++
 		if lineW+w > width {
 			switch {
+			case noLineStart(c) && prevPos > start && width >= 4:
+				// Kinsoku: closing punctuation never starts a line; the
+				// character before it goes down with it.
+				lines = append(lines, strings.TrimRight(s[start:prevPos], " "))
+				start, lineW, lastSpace = prevPos, prevW, -1
 			case c == ' ':
 				lines = append(lines, strings.TrimRight(s[start:pos], " "))
 				start, lineW, lastSpace = pos+1, 0, -1
@@ -531,11 +537,18 @@ func (r runes) wrap(width int) []string {
 			lastSpace = pos
 		}
 		lineW += w
+		prevPos, prevW = pos, w
 	}
 	if start < len(s) || len(lines) == 0 {
 		lines = append(lines, strings.TrimRight(s[start:], " "))
 	}
 	return lines
+}
+
+// noLineStart reports whether c is punctuation that must not begin a line
+// (GB/T 15834 line-breaking practice: closing marks and pauses).
+func noLineStart(c rune) bool {
+	return strings.ContainsRune("，。、；：！？）】」』》〉”’…％", c)
 }
 
 // narrow replaces the two-column runes of r with '?', for a one-column line.

@@ -96,6 +96,8 @@ func TestWrap(t *testing.T) {
 		{"chinese then word", "售后 service", 8, []string{"售后", "service"}},
 		{"too wide rune", "中", 1, []string{"?"}},
 		{"replacements measured", "¥¥¥", 4, []string{"￥￥", "￥"}},
+		{"comma never starts a line", "一二三，四", 6, []string{"一二", "三，四"}},
+		{"full stop at the end", "一二三。", 6, []string{"一二", "三。"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
