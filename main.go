@@ -44,6 +44,11 @@ func commands() map[string]command {
 
 		"print-test":  {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
 		"reader-test": {"list card readers and print their events until Ctrl-C: -list", runReaderTest},
+
+		"check-config": {"validate a config dir: -conf DIR (errors as file:line:col: message)", runCheckConfig},
+		"config":       {"config init DIR: write the default config files with their comments", runConfig},
+		"policy":       {"policy decide [-conf DIR] < facts.json | policy diff -old DIR -new DIR -facts FILE", runPolicy},
+		"hash-pin":     {"read a PIN on stdin, print its bcrypt hash for staff.toml", runHashPin},
 	}
 }
 
