@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/store"
+)
+
+const serveChildEnv = "SHOUHOU_SERVE_CHILD_DATA"
+
+// TestServeChild is the child of BenchmarkServeRSS: `shouhou serve` on the
+// given data directory until SIGTERM.
+func TestServeChild(t *testing.T) {
+	data := os.Getenv(serveChildEnv)
+	if data == "" {
+		t.Skip("the child of BenchmarkServeRSS")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	if code := run(ctx, []string{"serve", "-data", data, "-listen", "127.0.0.1:0"}, os.Stdout, os.Stderr); code != 0 {
+		t.Fatalf("serve exited %d", code)
+	}
+}
+
+// BenchmarkServeRSS starts `serve` in its own process on an empty store and
+// on one holding 100,000 tickets and customers, and reports its resident
+// memory once idle, and how long it took to be ready.
+func BenchmarkServeRSS(b *testing.B) {
+	for _, n := range []int{0, 100_000} {
+		b.Run(fmt.Sprintf("tickets=%d", n), func(b *testing.B) {
+			data := filepath.Join(b.TempDir(), "data")
+			fillStore(b, data, n)
+			var m serveFigures
+			for b.Loop() {
+				m = measureServe(b, data)
+			}
+			b.ReportMetric(m.rss, "idle-rss-MiB")
+			b.ReportMetric(m.anon, "anon-MiB")
+			b.ReportMetric(m.file, "file-MiB")
+			b.ReportMetric(m.readyMs, "ready-ms")
+		})
+	}
+}
+
+// fillStore writes n customers each with a ticket, 1,000 to a transaction.
+func fillStore(b *testing.B, dir string, n int) {
+	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	day := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
+	for i := 0; i < n; i += 1000 {
+		err := db.Update(func(tx *store.Txn) error {
+			for j := i; j < min(i+1000, n); j++ {
+				number, err := tx.NextTicketNumber(day.AddDate(0, 0, j/5000))
+				if err != nil {
+					return err
+				}
+				c := &appliance.Customer{ID: fmt.Sprintf("c%07d", j), Name: "顾客", Phones: []string{fmt.Sprintf("139%08d", j)}}
+				t := &appliance.Ticket{Number: number, Kind: appliance.KindRepair, Status: appliance.TicketStatuses[j%8],
+					CustomerID: c.ID, Fault: "屏幕不亮，开机无反应", Due: day.AddDate(0, 0, j%30)}
+				if err := tx.PutCustomer(c); err != nil {
+					return err
+				}
+				if err := tx.PutTicket(t); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+var servingLine = regexp.MustCompile(`shouhou serving`)
+
+// serveFigures are what measureServe reads of the serve process.
+type serveFigures struct {
+	rss, anon, file float64 // MiB: VmRSS, RssAnon (heap), RssFile (mapped files)
+	readyMs         float64 // start to "shouhou serving"
+}
+
+// measureServe runs the serve child until it logs that it serves, lets it
+// idle for two seconds, reads its memory and stops it.
+func measureServe(b *testing.B, data string) serveFigures {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeChild$")
+	cmd.Env = append(os.Environ(), serveChildEnv+"="+data)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Signal(syscall.SIGTERM)
+	var f serveFigures
+	sc := bufio.NewScanner(stderr)
+	for sc.Scan() {
+		if servingLine.MatchString(sc.Text()) {
+			f.readyMs = float64(time.Since(start).Microseconds()) / 1000
+			break
+		}
+	}
+	go io.Copy(io.Discard, stderr)
+	time.Sleep(2 * time.Second)
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		b.Fatal(err)
+	}
+	fields := map[string]*float64{"VmRSS:": &f.rss, "RssAnon:": &f.anon, "RssFile:": &f.file}
+	for _, line := range strings.Split(string(status), "\n") {
+		for name, dst := range fields {
+			if rest, ok := strings.CutPrefix(line, name); ok {
+				kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 64)
+				*dst = kb / 1024
+			}
+		}
+	}
+	if f.rss == 0 {
+		b.Fatal("no VmRSS")
+	}
+	return f
+}
