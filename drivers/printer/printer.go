@@ -226,7 +226,7 @@ func (p *Printer) confirm(sr StatusReader, r *Receipt) error {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("after sending %d bytes: %w", r.Written, err)
+		return fmt.Errorf("%w (after sending %d bytes)", err, r.Written)
 	}
 	r.Confirmed, r.Status = true, st
 	if st.Err() != nil {
@@ -251,7 +251,7 @@ func (p *Printer) status(sr StatusReader) (Status, error) {
 	}
 	st, err := ParseStatus(reply[0], reply[1], reply[2])
 	if err != nil {
-		return st, fmt.Errorf("%s: %w", p.addr, err)
+		return st, fmt.Errorf("%w (%s)", err, p.addr)
 	}
 	return st, nil
 }
