@@ -16,6 +16,7 @@ import (
 	"shouhou/appliance"
 	"shouhou/appliance/demo"
 	"shouhou/appliance/store"
+	"shouhou/conf"
 	"shouhou/ui"
 )
 
@@ -37,6 +38,8 @@ type Main struct {
 	// Now is the clock.
 	Now func() time.Time
 
+	config   *conf.Watcher  // nil when running on the embedded defaults only
+	fixed    *conf.Snapshot // the embedded defaults, when config is nil
 	db       *store.DB
 	bus      *appliance.Bus
 	ln       net.Listener
@@ -78,12 +81,15 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		return fmt.Errorf("data directory: %w", err)
 	}
 	m.bus = appliance.NewBus(m.Now)
-	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.Now})
+	if err := m.openConfig(); err != nil {
+		return err
+	}
+	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow})
 	if err != nil {
 		return err
 	}
 	if m.Demo {
-		loaded, err := demo.Load(m.db, m.Now())
+		loaded, err := demo.Load(m.db, m.storeNow())
 		if err != nil {
 			return err
 		}
@@ -92,6 +98,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	bg, stop := context.WithCancel(context.Background())
 	m.stopBg, m.adminErr = stop, make(chan error, 1)
 	go func() { m.adminErr <- m.db.ServeAdmin(bg, m.Logger) }()
+	if m.config != nil {
+		go m.config.Run(bg)
+	}
 
 	m.ln, err = net.Listen("tcp", m.Listen)
 	if err != nil {
@@ -109,9 +118,59 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		}
 	}()
 	m.Logger.Info("shouhou serving", "version", version, "addr", m.ln.Addr().String(),
-		"data", m.DataDir, "demo", m.Demo)
+		"data", m.DataDir, "demo", m.Demo, "config", m.Config().Version)
 	return nil
 }
+
+// openConfig loads the config: the embedded defaults, overridden file by
+// file from ConfDir and hot-reloaded from there when ConfDir is set. A
+// reload or a refused edit is published on the bus for the screens.
+func (m *Main) openConfig() error {
+	if err := m.loadConfig(); err != nil {
+		return err
+	}
+	for _, w := range m.Config().Warnings {
+		m.Logger.Warn("config", "warning", w)
+	}
+	return nil
+}
+
+func (m *Main) loadConfig() error {
+	if m.ConfDir == "" {
+		snap, err := conf.Load("")
+		if err != nil {
+			return fmt.Errorf("embedded config: %w", err)
+		}
+		m.fixed = snap
+		return nil
+	}
+	w, err := conf.NewWatcher(m.ConfDir, m.Logger)
+	if err != nil {
+		return err
+	}
+	w.OnReload = func(old, cur *conf.Snapshot) {
+		m.Logger.Info("config reloaded", "version", cur.Version, "was", old.Version)
+		m.bus.Publish("config.reloaded", "", map[string]any{"version": cur.Version, "loaded_at": cur.LoadedAt, "warnings": cur.Warnings})
+	}
+	w.OnError = func(err error) {
+		m.Logger.Warn("config refused; the previous config stays", "err", err)
+		m.bus.Publish("config.error", "", map[string]any{"message": err.Error()})
+	}
+	m.config = w
+	return nil
+}
+
+// Config returns the config snapshot in force.
+func (m *Main) Config() *conf.Snapshot {
+	if m.config != nil {
+		return m.config.Current()
+	}
+	return m.fixed
+}
+
+// storeNow is the clock in the store's time zone from the config in force,
+// so a ticket's number carries the store's date, not the box's.
+func (m *Main) storeNow() time.Time { return m.Now().In(m.Config().Store.Location) }
 
 // Addr returns the address the HTTP server listens on (useful with ":0").
 func (m *Main) Addr() string { return m.ln.Addr().String() }

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // MustRunMain starts the whole appliance on 127.0.0.1:0 with a fresh data
@@ -102,5 +104,54 @@ func TestDemoLoadsOnceAcrossRestarts(t *testing.T) {
 	}
 	if code, out := runCmd("verify", "-data", data); code != 0 || !strings.Contains(out, "ticket     40") {
 		t.Fatalf("after two demo starts verify = %d %q, want 40 tickets", code, out)
+	}
+}
+
+// TestServeHotReloadsConfig edits a config file under a running appliance
+// and expects the new version on the bus; a broken edit keeps the old one.
+func TestServeHotReloadsConfig(t *testing.T) {
+	tmp := t.TempDir()
+	confDir := filepath.Join(tmp, "conf")
+	if code, out := runCmd("config", "init", confDir); code != 0 {
+		t.Fatalf("config init = %d %q", code, out)
+	}
+	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.DataDir, m.ConfDir, m.Listen, m.MemLimit = filepath.Join(tmp, "data"), confDir, "127.0.0.1:0", 0
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	sub := m.bus.Subscribe(16)
+	defer sub.Close()
+	before := m.Config().Version
+
+	storeFile := filepath.Join(confDir, "store.toml")
+	orig, err := os.ReadFile(storeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edits := []struct {
+		name, content, wantEvent string
+	}{
+		{"broken edit is refused", string(orig) + "\nnot valid toml = = =\n", "config.error"},
+		{"valid edit is applied", string(orig) + "\n# a comment changes the version\n", "config.reloaded"},
+	}
+	for _, e := range edits {
+		t.Run(e.name, func(t *testing.T) {
+			if err := os.WriteFile(storeFile, []byte(e.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case ev := <-sub.C():
+				if ev.Kind != e.wantEvent {
+					t.Fatalf("event %s %v, want %s", ev.Kind, ev.Data, e.wantEvent)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("no %s event within 10 s", e.wantEvent)
+			}
+		})
+	}
+	if m.Config().Version == before {
+		t.Errorf("config version still %s after a valid edit", before)
 	}
 }

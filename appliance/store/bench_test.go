@@ -50,7 +50,9 @@ func LoadTickets(tb testing.TB, db *DB, n, batch int) {
 
 func benchPhone(i int) string { return fmt.Sprintf("139%08d", i) }
 
-func benchTicket(i int) string { return fmt.Sprintf("T%s-%04d", day.AddDate(0, 0, i/5000).Format("20060102"), i%5000+1) }
+func benchTicket(i int) string {
+	return fmt.Sprintf("T%s-%04d", day.AddDate(0, 0, i/5000).Format("20060102"), i%5000+1)
+}
 
 // percentiles returns p50 and p99 of ds.
 func percentiles(ds []time.Duration) (p50, p99 time.Duration) {
