@@ -2,6 +2,7 @@ package reader_test
 
 import (
 	"context"
+	"encoding/hex"
 	"os"
 	"runtime"
 	"testing"
@@ -122,3 +123,6 @@ func settled(tb testing.TB, g0, fd0, slack int) (g, fd int, ok bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// fmtHex formats b as lower-case hex, as a UI might send it.
+func fmtHex(b []byte) string { return hex.EncodeToString(b) }

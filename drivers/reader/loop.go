@@ -71,6 +71,9 @@ func (l *loop) session() (bool, error) {
 		if err != nil {
 			return true, err
 		}
+		if l.ctx.Err() != nil {
+			return true, errStopped // its Cancel may have come before this wait
+		}
 		// states is never empty (pnpReader), which scard would panic on.
 		err = c.GetStatusChange(states, l.opts.Wait)
 		if l.ctx.Err() != nil {

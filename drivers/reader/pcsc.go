@@ -64,6 +64,8 @@ func exchange(c *scard.Context, reader string) (uid, atr []byte, err error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("reader: SCardStatus(%q): %w", reader, err)
 	}
+	// The ATR comes from SCardStatus: scard's ReaderState.Atr keeps the
+	// previous card's ATR when the reader reports none.
 	atr = st.Atr
 	// scard.Card.Transmit panics on any protocol but T=0 and T=1.
 	if p := card.ActiveProtocol(); p != scard.ProtocolT0 && p != scard.ProtocolT1 {

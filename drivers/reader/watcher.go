@@ -80,7 +80,7 @@ func New(opts *Opts) (*Watcher, error) {
 }
 
 // Watch starts watching and returns the channel events arrive on. The
-// first events are a status for the service and one per reader. The
+// first events are a status per reader, then one for the service. The
 // channel is closed when ctx is done or Close is called, after the PC/SC
 // context is released. Watch starts one goroutine; later calls return the
 // same channel.

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -122,6 +123,7 @@ func (c *Card) Err() error {
 func (c *Card) serve() {
 	defer close(c.done)
 	for {
+		quickACK(c.conn)
 		req, err := readFrame(c.conn)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -195,4 +197,22 @@ func writeFrame(w io.Writer, p []byte) error {
 	copy(buf[2:], p)
 	_, err := w.Write(buf)
 	return err
+}
+
+// quickACK asks the kernel to acknowledge at once what conn receives next.
+// vpcd writes a frame's length and payload in two sends without
+// TCP_NODELAY; with delayed ACKs Nagle then holds the payload for up to
+// 40 ms, a cost of vpcd that no real reader has.
+func quickACK(conn net.Conn) {
+	tc, ok := conn.(*net.TCPConn)
+	if !ok {
+		return
+	}
+	raw, err := tc.SyscallConn()
+	if err != nil {
+		return
+	}
+	raw.Control(func(fd uintptr) {
+		syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_QUICKACK, 1)
+	})
 }
