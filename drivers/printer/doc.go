@@ -3,7 +3,8 @@
 // sends a job over a transport (the kernel usblp device, raw TCP port 9100,
 // a plain file, or a directory sink for demos and tests), reads the
 // printer's real-time status back where the transport allows, and renders
-// the same document as HTML or plain text for previews.
+// the same document as HTML (CODE128 and QR drawn as SVG by a small
+// encoder of its own, qr.go and code128.go) or plain text for previews.
 //
 // The commands follow the Epson ESC/POS command reference
 // (https://reference.epson-biz.com/modules/ref_escpos/) as implemented by

@@ -282,6 +282,20 @@ func fitModule(modules, dots, preferred int) int {
 	return module
 }
 
+// fitQRModule returns the QR module size: the block's n when given (1 to
+// 16), else preferred, shrunk until the symbol and its quiet zone fit dots.
+func fitQRModule(version, dots, preferred, n int) int {
+	module := preferred
+	if n > 0 && n <= 16 {
+		module = n
+	}
+	side := 17 + 4*version + 2*qrQuiet
+	for module > 1 && side*module > dots {
+		module--
+	}
+	return module
+}
+
 // qr writes a centered QR code (model 2, error correction M).
 func (w *writer) qr(b forms.Block) error {
 	data := []byte(b.Text)
@@ -289,14 +303,7 @@ func (w *writer) qr(b forms.Block) error {
 	if version == 0 {
 		return fmt.Errorf("QR data of %d bytes, at most %d fit", len(data), qrCapacityM[len(qrCapacityM)-1])
 	}
-	module := w.opts.QRModule
-	if b.N > 0 && b.N <= 16 {
-		module = b.N
-	}
-	side := 17 + 4*version + 2*qrQuiet
-	for module > 1 && side*module > w.dots {
-		module--
-	}
+	module := fitQRModule(version, w.dots, w.opts.QRModule, b.N)
 	w.setStyle(forms.Style{Align: forms.Center})
 	n := len(data) + 3
 	w.out = append(w.out,

@@ -22,6 +22,8 @@ type previewLine struct {
 	// data is a barcode's or QR code's data; hri asks for a barcode's text.
 	data string
 	hri  bool
+	// module is a QR code's module size from its block (0: default).
+	module int
 }
 
 // preview places each laid-out block of doc on the paper the way the
@@ -37,7 +39,7 @@ func preview(doc *forms.Document) []previewLine {
 			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label)), data: b.Text, hri: b.HRI})
 		case forms.KindQR:
 			label := "[QR " + forms.Printable(b.Text) + "]"
-			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label))})
+			out = append(out, previewLine{kind: b.Kind, text: label, pad: pad(forms.Center, doc.Columns, forms.Width(label)), data: b.Text, module: b.N})
 		case forms.KindFeed:
 			for range b.N {
 				out = append(out, previewLine{kind: forms.KindText})
@@ -97,7 +99,8 @@ func Text(doc *forms.Document) string {
 // Columns wide (CJK characters two columns, as Noto Sans Mono CJK draws
 // them), with the same line breaks as the paper; CODE128 barcodes drawn
 // as SVG with the bars the printer prints (default encoder options), QR
-// codes as labelled boxes, cuts as dashed rules.
+// codes as SVG (the same data, version and size; the printer may pick
+// another mask), cuts as dashed rules.
 func HTML(doc *forms.Document) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="receipt" data-columns="%d" style="font-family:'Noto Sans Mono CJK SC','Noto Sans Mono',monospace;width:%dch;background:#fff;color:#000;padding:1ch;line-height:1.25">`+"\n", doc.Columns, doc.Columns)
@@ -106,7 +109,7 @@ func HTML(doc *forms.Document) string {
 		case forms.KindBarcode:
 			b.WriteString(barcodeHTML(l, doc.Columns))
 		case forms.KindQR:
-			fmt.Fprintf(&b, `<div class="%s" style="margin:0.5em auto;border:1px solid #000;padding:0.5em;text-align:center;width:fit-content">%s</div>`+"\n", l.kind, html.EscapeString(l.text))
+			b.WriteString(qrHTML(l, doc.Columns))
 		case forms.KindCut:
 			fmt.Fprintf(&b, `<div class="cut" style="border-top:2px dashed #888;margin:0.5em 0;font-size:small;color:#888">%s</div>`+"\n", html.EscapeString(l.text))
 		case forms.KindDrawer:
@@ -137,6 +140,18 @@ func htmlLine(l previewLine) string {
 		style += fmt.Sprintf(";padding-top:%.2fem", 1.25*float64(hf-1))
 	}
 	return fmt.Sprintf(`<div class="l" style="%s">%s%s</div>`+"\n", style, strings.Repeat(" ", l.pad), text)
+}
+
+// qrHTML draws a QR code line as an SVG symbol sized as on paper, or as a
+// labelled box when it cannot be drawn.
+func qrHTML(l previewLine, columns int) string {
+	o := EncodeOpts{}.withDefaults()
+	version := qrVersion(len(l.data))
+	svg, err := qrSVG([]byte(l.data), fitQRModule(version, columns*o.DotsPerColumn, o.QRModule, l.module))
+	if err != nil {
+		return fmt.Sprintf(`<div class="qr" style="margin:0.5em auto;border:1px solid #000;padding:0.5em;text-align:center;width:fit-content">%s</div>`+"\n", html.EscapeString(l.text))
+	}
+	return fmt.Sprintf(`<div class="qr" title="%s" style="text-align:center">%s</div>`+"\n", html.EscapeString(l.text), svg)
 }
 
 // barcodeHTML draws a barcode line as an SVG symbol with its text under
