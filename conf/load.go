@@ -151,6 +151,12 @@ func decodeStrict(s *source, v any, required [][]string) (toml.MetaData, Errors)
 		}
 		errs = append(errs, s.errAt(path, "未知的键 %q / unknown key %q", k.String(), k.String()))
 	}
+	for _, k := range md.Keys() {
+		// The decoder matches keys case-insensitively; the files are not.
+		if last := k[len(k)-1]; last != strings.ToLower(last) {
+			errs = append(errs, s.errAt(anyPath(k), "键名应为小写 %q / keys are lower-case: %q", k.String(), k.String()))
+		}
+	}
 	switch {
 	case !md.IsDefined("version"):
 		errs = append(errs, &Error{File: s.path, Line: 1, Col: 1, Msg: "缺少 version = 1 / version = 1 is missing"})
