@@ -12,6 +12,7 @@ pkgs=(
 	util-linux          # unshare
 	chromium            # the UI's browser tests
 	fonts-noto-cjk      # Chinese glyphs in screenshots and previews
+	zbar-tools          # decodes the printed barcodes and QR codes back in the printer tests
 )
 
 missing=()
