@@ -36,6 +36,10 @@ type Watcher struct {
 	// OnError is called when a reload fails; the old snapshot stays. The
 	// error's message is one "file:line:col: message" per problem.
 	OnError func(err error)
+	// Verify, if set, sees every valid new snapshot with the one in force
+	// before the swap and may refuse it (model: syncthing's committers): a
+	// refusal is handled like an invalid file.
+	Verify func(old, new *Snapshot) error
 	// Debounce is the quiet time before a reload; DefaultDebounce if zero.
 	Debounce time.Duration
 	// Now gives the load time; time.Now if nil.
@@ -130,6 +134,11 @@ func (w *Watcher) Reload() (*Snapshot, error) {
 	}
 	old := w.cur.Load()
 	snap, err := LoadAt(w.dir, now())
+	if err == nil && w.Verify != nil && snap.Version != old.Version {
+		if verr := w.Verify(old, snap); verr != nil {
+			err = fmt.Errorf("配置被拒绝 / config refused: %w", verr)
+		}
+	}
 	if err != nil {
 		w.failed = true
 		var errs Errors

@@ -213,6 +213,36 @@ func TestWatchReadersNeverSeeAMix(t *testing.T) {
 	}
 }
 
+// TestWatchVerifyRefuses: a Verify hook can refuse a valid change.
+func TestWatchVerifyRefuses(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewWatcher(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	w.Verify = func(old, new *Snapshot) error {
+		if len(new.Devices.Desks) < len(old.Devices.Desks) {
+			return errors.New("a desk in use was removed")
+		}
+		return nil
+	}
+	var got error
+	w.OnError = func(err error) { got = err }
+	old := w.Current()
+	data, _ := DefaultFile(FileDevices)
+	more := string(data) + "\n[[desks]]\nid = \"desk2\"\nname = \"服务台 2\"\nprinter = \"receipt1\"\n"
+	writeFile(t, dir, FileDevices, more)
+	if s, err := w.Reload(); err != nil || len(s.Devices.Desks) != 2 {
+		t.Fatalf("Reload(two desks) = %d desks, %v", len(s.Devices.Desks), err)
+	}
+	writeFile(t, dir, FileDevices, string(data))
+	s, err := w.Reload()
+	if err == nil || got == nil || !strings.Contains(got.Error(), "desk in use") || len(s.Devices.Desks) != 2 || w.Current() == old {
+		t.Errorf("Reload(one desk) = %d desks, %v (OnError %v), want the refusal and two desks kept", len(s.Devices.Desks), err, got)
+	}
+}
+
 func TestNewWatcherRefusesBrokenConfig(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, dir, FileStaff, "version = 1\n[[staff]]\nid = 'x'\n")
