@@ -73,10 +73,7 @@ func NewWatcher(dir string, log *slog.Logger) (*Watcher, error) {
 	}
 	w := &Watcher{dir: dir, log: log, fsw: fsw}
 	w.cur.Store(snap)
-	log.Info("配置已加载 / config loaded", "dir", dir, "version", snap.Version)
-	for _, warn := range snap.Warnings {
-		log.Warn(warn)
-	}
+	log.Info("配置已加载 / config loaded", "dir", dir, "version", snap.Version, "warnings", len(snap.Warnings))
 	return w, nil
 }
 
