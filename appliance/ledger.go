@@ -1,6 +1,12 @@
 package appliance
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // LedgerKind is the kind of a card transaction.
 type LedgerKind string
@@ -40,8 +46,35 @@ type LedgerEntry struct {
 	Key string `json:"key"`
 	// Time is when the entry was made.
 	Time time.Time `json:"time"`
+	// GlobalSeq is the entry's position in the store-wide ledger, from 1.
+	GlobalSeq int64 `json:"global_seq"`
 	// PrevHash is the hash of the previous entry on the card ("" for the first).
 	PrevHash string `json:"prev_hash"`
 	// Hash is the hash of this entry, covering every field above.
 	Hash string `json:"hash"`
+}
+
+// ComputeHash returns the SHA-256, in hex, of every field of the entry but
+// Hash itself, in a fixed order with lengths, so that changing any byte of
+// any field changes the hash. Hash should equal it; Verify checks.
+func (e *LedgerEntry) ComputeHash() string {
+	fields := []string{
+		"v1", e.Card, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.GlobalSeq, 10), string(e.Kind),
+		strconv.FormatInt(e.AmountFen, 10), strconv.FormatInt(e.BalanceFen, 10), e.Ticket, e.Reverses,
+		e.Operator, e.Key, e.Time.UTC().Format(time.RFC3339Nano), e.PrevHash,
+	}
+	var b strings.Builder
+	for _, f := range fields {
+		b.WriteString(strconv.Itoa(len(f)))
+		b.WriteByte(':')
+		b.WriteString(f)
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// ChainHead folds an entry's hash into the store-wide chain head.
+func ChainHead(prevHead, entryHash string) string {
+	sum := sha256.Sum256([]byte(prevHead + entryHash))
+	return hex.EncodeToString(sum[:])
 }

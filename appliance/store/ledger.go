@@ -9,10 +9,16 @@ import (
 	"shouhou/appliance"
 )
 
+// ledgerHeadKey holds the store-wide ledger chain head.
+const ledgerHeadKey = "m/ledgerhead"
+
 // AppendLedger writes a new ledger entry. Entries are immutable: an entry
 // at an existing (card, seq) is refused, as is a reused idempotency key.
-// Keeping the card's balance and hash chain right is the caller's job;
-// Verify checks both.
+// The caller sets Card, Seq, Kind, amounts, Operator, Key, Time and
+// PrevHash (the card's LedgerHead); AppendLedger gives the entry its
+// store-wide GlobalSeq and its Hash and folds it into the store-wide chain
+// head. Keeping the card record's balance, count and head in step is the
+// caller's job, in the same transaction; Verify checks all of it.
 func (tx *Txn) AppendLedger(e *appliance.LedgerEntry) error {
 	if e.Key == "" {
 		return appliance.FieldError("key", "缺少幂等键 / the idempotency key is missing")
@@ -25,7 +31,43 @@ func (tx *Txn) AppendLedger(e *appliance.LedgerEntry) error {
 	if !errors.Is(err, badger.ErrKeyNotFound) {
 		return fmt.Errorf("store: ledger %s#%d: %w", e.Card, e.Seq, err)
 	}
+	if holder, err := tx.uniqueHolder(indexEntry{name: idxLedgerKey, value: e.Key, unique: true}.key("")); err != nil {
+		return err
+	} else if holder != "" {
+		return &appliance.Error{Code: appliance.ECONFLICT, Field: "key", Message: fmt.Sprintf(
+			"幂等键 %s 已用于 %s / idempotency key %q was already used for %s", e.Key, holder, e.Key, holder)}
+	}
+	if e.GlobalSeq, err = tx.next("n/ledger"); err != nil {
+		return err
+	}
+	e.Hash = e.ComputeHash()
+	head, err := tx.LedgerHead()
+	if err != nil {
+		return err
+	}
+	if err := tx.t.Set([]byte(ledgerHeadKey), []byte(appliance.ChainHead(head, e.Hash))); err != nil {
+		return fmt.Errorf("store: ledger head: %w", err)
+	}
 	return ledger.put(tx, e)
+}
+
+// LedgerHead returns the store-wide ledger chain head ("" before the first entry).
+func (tx *Txn) LedgerHead() (string, error) {
+	item, err := tx.t.Get([]byte(ledgerHeadKey))
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: ledger head: %w", err)
+	}
+	v, err := item.ValueCopy(nil)
+	return string(v), err
+}
+
+// LedgerOfDay returns the entries made on a day (yyyymmdd in the store's
+// time zone), in the order they were indexed.
+func (tx *Txn) LedgerOfDay(day string) ([]*appliance.LedgerEntry, error) {
+	return collect(tx, ledger, idxLedgerDay, day, 0)
 }
 
 // LedgerOf returns every entry of a card, oldest first.

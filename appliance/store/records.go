@@ -22,6 +22,7 @@ const (
 	idxTicketCustomer  = "ticket.customer"
 	idxTicketDue       = "ticket.due"
 	idxLedgerKey       = "ledger.key"
+	idxLedgerDay       = "ledger.day"
 	idxPrintQueue      = "printjob.queue"
 )
 
@@ -84,7 +85,10 @@ var (
 		name: "ledger",
 		id:   func(e *appliance.LedgerEntry) string { return ledgerID(e.Card, e.Seq) },
 		indexes: func(e *appliance.LedgerEntry) []indexEntry {
-			return []indexEntry{{name: idxLedgerKey, value: e.Key, unique: true}}
+			return []indexEntry{
+				{name: idxLedgerKey, value: e.Key, unique: true},
+				{name: idxLedgerDay, value: e.Time.Format("20060102")},
+			}
 		},
 	}
 	printJobs = kind[appliance.PrintJob]{

@@ -63,6 +63,8 @@ func jsonOf(tb testing.TB, v any) string {
 func TestRecordsRoundTrip(t *testing.T) {
 	db := MustOpen(t)
 	exp := day.AddDate(1, 0, 0)
+	wantEntry := &appliance.LedgerEntry{Card: "SC-000001", Seq: 1, GlobalSeq: 1, Kind: appliance.LedgerTopup, AmountFen: 12345, BalanceFen: 12345, Operator: "clerk1", Key: "k1", Time: day}
+	wantEntry.Hash = wantEntry.ComputeHash()
 	tests := []struct {
 		name string
 		put  func(*Txn) error
@@ -77,10 +79,10 @@ func TestRecordsRoundTrip(t *testing.T) {
 			&appliance.Customer{ID: "c1", Name: "王芳", Phones: []string{"13800000001"}, Address: "北京市", Created: day, Updated: day}},
 		{"card",
 			func(tx *Txn) error {
-				return tx.PutCard(&appliance.Card{Number: "SC-000001", UIDs: []string{"04A1B2C3"}, CustomerID: "c1", Status: appliance.CardActive, BalanceFen: 12345, BalanceExpires: &exp, Issued: day})
+				return tx.PutCard(&appliance.Card{Number: "SC-000001", UIDs: []string{"04A1B2C3"}, CustomerID: "c1", Status: appliance.CardActive, BalanceFen: 12345, BalanceExpires: &exp, Issued: day, LedgerCount: 1, LedgerHead: wantEntry.Hash})
 			},
 			func(tx *Txn) (any, error) { return tx.Card("SC-000001") },
-			&appliance.Card{Number: "SC-000001", UIDs: []string{"04A1B2C3"}, CustomerID: "c1", Status: appliance.CardActive, BalanceFen: 12345, BalanceExpires: &exp, Issued: day}},
+			&appliance.Card{Number: "SC-000001", UIDs: []string{"04A1B2C3"}, CustomerID: "c1", Status: appliance.CardActive, BalanceFen: 12345, BalanceExpires: &exp, Issued: day, LedgerCount: 1, LedgerHead: wantEntry.Hash}},
 		{"purchase",
 			func(tx *Txn) error {
 				return tx.PutPurchase(&appliance.Purchase{ID: "p1", CustomerID: "c1", ProductCode: "6901234567892", Name: "电水壶 1.7L", Category: "home_goods", Serial: "SN1", Purchased: day, PriceFen: 19900, Receipt: "R1", Special: true})
@@ -95,10 +97,10 @@ func TestRecordsRoundTrip(t *testing.T) {
 			&appliance.Ticket{Number: "T20261123-0001", Kind: appliance.KindRepair, Status: appliance.StatusInRepair, CustomerID: "c1", Fault: "不加热", Due: day.AddDate(0, 0, 7), Parts: []appliance.PartUsed{{Code: "P1", Name: "温控器", Qty: 1, PriceFen: 2500}}, Survey: &appliance.Survey{Attitude: 4, Skill: 3, Timeliness: 4, FollowUp: 4, Time: day}, Decision: json.RawMessage(`{"outcomes":[]}`)}},
 		{"ledger",
 			func(tx *Txn) error {
-				return tx.AppendLedger(&appliance.LedgerEntry{Card: "SC-000001", Seq: 1, Kind: appliance.LedgerTopup, AmountFen: 5000, BalanceFen: 5000, Operator: "clerk1", Key: "k1", Time: day, Hash: "h1"})
+				return tx.AppendLedger(&appliance.LedgerEntry{Card: "SC-000001", Seq: 1, Kind: appliance.LedgerTopup, AmountFen: 12345, BalanceFen: 12345, Operator: "clerk1", Key: "k1", Time: day})
 			},
 			func(tx *Txn) (any, error) { return tx.LedgerByKey("k1") },
-			&appliance.LedgerEntry{Card: "SC-000001", Seq: 1, Kind: appliance.LedgerTopup, AmountFen: 5000, BalanceFen: 5000, Operator: "clerk1", Key: "k1", Time: day, Hash: "h1"}},
+			wantEntry},
 		{"print job",
 			func(tx *Txn) error {
 				return tx.AddPrintJob(&appliance.PrintJob{Form: "intake", Printer: "desk1", Data: json.RawMessage(`{"no":"T1"}`)})

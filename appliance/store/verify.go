@@ -60,7 +60,9 @@ func (r *Report) problem(format string, args ...any) {
 // Verify checks every invariant the store holds over one consistent
 // snapshot: each record decodes; each record's index entries exist and
 // point to it; no index entry is left over from a record that changed or
-// went away. It returns an error only when the store cannot be read.
+// went away; every card's balance equals the sum of its ledger and its
+// hash chain is whole (see verifyLedger). It returns an error only when
+// the store cannot be read.
 func (db *DB) Verify() (*Report, error) {
 	r := &Report{Records: make(map[string]int)}
 	err := db.View(func(tx *Txn) error {
@@ -84,7 +86,7 @@ func (db *DB) Verify() (*Report, error) {
 		for _, k := range missing {
 			r.problem("index entry %q is missing", k)
 		}
-		return nil
+		return tx.verifyLedger(r)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: verify: %w", err)
