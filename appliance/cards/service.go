@@ -1,0 +1,222 @@
+package cards
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/policy"
+	"shouhou/appliance/store"
+)
+
+// Event kinds published after a commit.
+const (
+	EventCardUpdated = "card.updated" // Data: *appliance.Card
+	EventLedger      = "ledger.entry" // Data: *appliance.LedgerEntry
+	EventCardBlocked = "card.blocked" // Data: Blocked
+)
+
+// Options configure a Service.
+type Options struct {
+	// Policy returns the policy tables in force (reversal window and
+	// threshold, refund threshold, balance expiry).
+	Policy func() *policy.Tables
+	// Bus receives card events; nil for none.
+	Bus *appliance.Bus
+	// Now is the clock in the store's time zone; nil means time.Now.
+	Now func() time.Time
+	// Logger receives failures.
+	Logger *slog.Logger
+	// MaxBatch caps how many operations share one transaction; 0 means 128.
+	MaxBatch int
+}
+
+// Service runs card operations. Create it with New and stop it with Close.
+type Service struct {
+	db   *store.DB
+	opts Options
+	ops  chan *op
+	quit chan struct{}
+	done sync.WaitGroup
+}
+
+// op is one queued operation. apply runs inside the batch's transaction:
+// it must make every check before its first write and return a refusal
+// (an *appliance.Error) only before writing. A write that fails returns
+// a writeError, which aborts the whole batch.
+type op struct {
+	actor appliance.Actor
+	apply func(tx *store.Txn, b *batch) (*Result, error)
+	reply chan reply
+}
+
+type reply struct {
+	res *Result
+	err error
+}
+
+// writeError marks a failure after an operation began writing: the batch's
+// transaction is no longer clean and is discarded.
+type writeError struct{ err error }
+
+func (e writeError) Error() string { return e.err.Error() }
+func (e writeError) Unwrap() error { return e.err }
+
+// batch collects the events of the operations that succeeded, published
+// only after the transaction commits.
+type batch struct {
+	events []appliance.Event
+}
+
+func (b *batch) publish(kind string, data any) {
+	b.events = append(b.events, appliance.Event{Kind: kind, Data: data})
+}
+
+// Result is what an operation did.
+type Result struct {
+	// Card is the card after the operation.
+	Card *appliance.Card `json:"card"`
+	// Entries are the ledger entries it made (or found, on a replay).
+	Entries []*appliance.LedgerEntry `json:"entries,omitempty"`
+	// Replayed is true when the idempotency key had been used before with
+	// the same content: nothing was done this time.
+	Replayed bool `json:"replayed,omitempty"`
+}
+
+// New starts the service's writer goroutine.
+func New(db *store.DB, o Options) *Service {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxBatch <= 0 {
+		o.MaxBatch = 128
+	}
+	s := &Service{db: db, opts: o, ops: make(chan *op, o.MaxBatch), quit: make(chan struct{})}
+	s.done.Add(1)
+	go s.writer()
+	return s
+}
+
+// Close stops the writer after the operations already queued. Calls made
+// after Close return an EUNAVAILABLE error.
+func (s *Service) Close() {
+	select {
+	case <-s.quit:
+	default:
+		close(s.quit)
+	}
+	s.done.Wait()
+}
+
+// ErrClosed is returned by operations submitted after Close.
+var ErrClosed = appliance.Errorf(appliance.EUNAVAILABLE, "售后服务卡服务已停止 / the card service is stopped")
+
+// submit queues an operation and waits for its durable result.
+func (s *Service) submit(ctx context.Context, actor appliance.Actor, apply func(*store.Txn, *batch) (*Result, error)) (*Result, error) {
+	if err := actor.Check(); err != nil {
+		return nil, err
+	}
+	o := &op{actor: actor, apply: apply, reply: make(chan reply, 1)}
+	select {
+	case s.ops <- o:
+	case <-s.quit:
+		return nil, ErrClosed
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	// Once queued the operation will be applied or refused; wait for the
+	// answer even if ctx ends, so a caller never mistakes a commit for a
+	// failure (its retry with the same key would be a harmless replay).
+	r := <-o.reply
+	return r.res, r.err
+}
+
+// writer folds queued operations into transactions until Close.
+func (s *Service) writer() {
+	defer s.done.Done()
+	for {
+		var first *op
+		select {
+		case first = <-s.ops:
+		case <-s.quit:
+			s.drain()
+			return
+		}
+		s.runBatch(s.collect(first))
+	}
+}
+
+// collect takes first and whatever else is already queued, up to MaxBatch.
+func (s *Service) collect(first *op) []*op {
+	ops := []*op{first}
+	for len(ops) < s.opts.MaxBatch {
+		select {
+		case o := <-s.ops:
+			ops = append(ops, o)
+		default:
+			return ops
+		}
+	}
+	return ops
+}
+
+// drain answers what was queued before Close.
+func (s *Service) drain() {
+	for {
+		select {
+		case o := <-s.ops:
+			s.runBatch([]*op{o})
+		default:
+			return
+		}
+	}
+}
+
+// runBatch applies ops in one transaction and answers each after the commit.
+func (s *Service) runBatch(ops []*op) {
+	replies := make([]reply, len(ops))
+	var b batch
+	err := s.db.Update(func(tx *store.Txn) error {
+		b = batch{}
+		for i, o := range ops {
+			res, err := o.apply(tx, &b)
+			var we writeError
+			if errors.As(err, &we) {
+				return fmt.Errorf("cards: %w", we.err)
+			}
+			replies[i] = reply{res, err}
+		}
+		return nil
+	})
+	if err != nil {
+		s.opts.Logger.Error("card batch failed; every operation in it is refused", "ops", len(ops), "err", err)
+		for i := range replies {
+			replies[i] = reply{nil, &appliance.Error{Code: appliance.EUNAVAILABLE,
+				Message: "暂时无法保存，请用同一单号重试 / could not be saved: retry with the same key"}}
+		}
+		b = batch{}
+	}
+	for i, o := range ops {
+		o.reply <- replies[i]
+	}
+	if s.opts.Bus != nil {
+		for _, ev := range b.events {
+			s.opts.Bus.Publish(ev.Kind, "", ev.Data)
+		}
+	}
+}
+
+// write wraps a store write's error so that it aborts the batch.
+func write(err error) error {
+	if err == nil {
+		return nil
+	}
+	return writeError{err}
+}
