@@ -10,7 +10,10 @@
 //
 // A Watcher owns one goroutine and its PC/SC context; it survives pcscd
 // restarts, reader unplugging and cards that answer nonsense, and reports
-// them as events. Demo is an in-process stand-in for `serve -demo`, when
+// them as events. It waits at most Opts.Wait in SCardGetStatusChange, but
+// it cannot bound SCardTransmit: a card that never answers holds it until
+// the reader driver gives up (CCID readers time out by themselves; the
+// vpcd test driver never does). Demo is an in-process stand-in for `serve -demo`, when
 // there is no reader; tests of the Watcher never use it.
 //
 // The package knows nothing of cards, customers or desks: a UID is a lookup
