@@ -33,15 +33,21 @@ func Names() []string {
 }
 
 // twoParts are the copies of a two-part form (一式两联, seed 000 售后服务跟踪卡
-// 注 1): the stub for the store or repair department, and the customer's.
-func twoParts(customerFooter Label) []Part {
+// 注 1): the stub for the store or the repair department, and the
+// customer's.
+func twoParts(stub, customerFooter Label) []Part {
 	return []Part{
-		{Caption: L("第一联 存根/维修部", "Part 1: stub / repair department")},
+		{Caption: stub},
 		{Caption: L("第二联 顾客联", "Part 2: customer copy"), Footer: customerFooter},
 	}
 }
 
 // newField returns a field of kind with sensible length limits.
+// repairStub and storeStub are captions of the first part of a two-part
+// form: for the repair department, or kept by the desk.
+func repairStub() Label { return L("第一联 存根/维修部", "Part 1: stub / repair department") }
+func storeStub() Label  { return L("第一联 存根", "Part 1: stub") }
+
 func newField(kind FieldKind, id, zh, en string) Field {
 	f := Field{ID: id, Label: L(zh, en), Kind: kind}
 	switch kind {

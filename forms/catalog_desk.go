@@ -10,7 +10,7 @@ func trackingCard() *Form {
 		Name:  "tracking",
 		Title: L("售后服务跟踪卡", "After-sales service tracking card"),
 		Seed:  "seed 000 商品质量售后服务跟踪卡",
-		Parts: twoParts(L("凭此联取件，请妥善保管", "Keep this copy to collect the item")),
+		Parts: twoParts(repairStub(), L("凭此联取件，请妥善保管", "Keep this copy to collect the item")),
 		Code:  "number",
 		Sections: []Section{
 			{Fields: []Field{
@@ -70,7 +70,7 @@ func deliverySlip() *Form {
 		Name:  "delivery",
 		Title: L("售后服务送货单", "Delivery slip"),
 		Seed:  "seed 000 送货卡, 售后服务送货单",
-		Parts: twoParts(L("请核对商品，如有疑问请致电售后", "Please check the goods; call the desk with any question")),
+		Parts: twoParts(storeStub(), L("请核对商品，如有疑问请致电售后", "Please check the goods; call the desk with any question")),
 		Code:  "number",
 		Sections: []Section{
 			{Fields: []Field{
@@ -132,7 +132,7 @@ func returnRegistration() *Form {
 // part 1 the service card for the repair department, part 2 the receipt
 // for the customer.
 func repairCard() *Form {
-	parts := twoParts(L("凭此回执单取件", "Present this receipt to collect the item"))
+	parts := twoParts(repairStub(), L("凭此回执单取件", "Present this receipt to collect the item"))
 	parts[1].Title = L("产品售后维修回执单", "Repair receipt")
 	return &Form{
 		Name:  "repair",

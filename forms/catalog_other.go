@@ -38,7 +38,7 @@ func outOfStock() *Form {
 		Name:  "out_of_stock",
 		Title: L("缺货登记", "Out-of-stock registration"),
 		Seed:  "seed 001 门店售后服务管理制度 第三十三–三十六条",
-		Parts: twoParts(L("到货后我们将立即通知您取货", "We will call you as soon as the goods arrive")),
+		Parts: twoParts(storeStub(), L("到货后我们将立即通知您取货", "We will call you as soon as the goods arrive")),
 		Code:  "number",
 		Sections: []Section{
 			{Fields: []Field{
