@@ -11,7 +11,7 @@ import (
 	"shouhou/drivers/reader/vpcdtest"
 )
 
-// soak runs TestCycles with 1,000 placements instead of 20 (about 15
+// soak runs TestCycles with 1,000 placements instead of 20 (about 14
 // minutes: pcscd polls vpcd every 400 ms): go test -run Cycles -soak.
 var soak = flag.Bool("soak", false, "TestCycles: 1,000 insert/remove cycles instead of 20")
 
@@ -95,6 +95,17 @@ func TestClose(t *testing.T) {
 				t.Errorf("after stop: goroutines %d -> %d, fds %d -> %d", g0, g1, fd0, fd1)
 			}
 		})
+	}
+}
+
+func TestWatchAfterClose(t *testing.T) {
+	w, err := reader.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	if e, ok := <-w.Watch(context.Background()); ok {
+		t.Fatalf("Watch after Close gave %+v, want a closed channel", e)
 	}
 }
 

@@ -60,10 +60,11 @@ func (o *Opts) validate() error {
 type Watcher struct {
 	opts Opts
 
-	mu     sync.Mutex         // guards events, cancel and done
+	mu     sync.Mutex         // guards events, cancel, done and closed
 	events chan Event         // nil until Watch
 	cancel context.CancelFunc // stops the goroutine
 	done   chan struct{}      // closed when the goroutine has returned
+	closed bool               // Close was called
 }
 
 // New returns a Watcher with opts (DefaultOpts when nil). It does not
@@ -83,11 +84,16 @@ func New(opts *Opts) (*Watcher, error) {
 // first events are a status per reader, then one for the service. The
 // channel is closed when ctx is done or Close is called, after the PC/SC
 // context is released. Watch starts one goroutine; later calls return the
-// same channel.
+// same channel. After Close it returns a closed channel.
 func (w *Watcher) Watch(ctx context.Context) <-chan Event {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.events != nil {
+		return w.events
+	}
+	if w.closed {
+		w.events = make(chan Event)
+		close(w.events)
 		return w.events
 	}
 	ctx, cancel := context.WithCancel(ctx)
@@ -107,6 +113,7 @@ func (w *Watcher) Watch(ctx context.Context) <-chan Event {
 func (w *Watcher) Close() error {
 	w.mu.Lock()
 	cancel, done := w.cancel, w.done
+	w.closed = true
 	w.mu.Unlock()
 	if cancel == nil {
 		return nil
