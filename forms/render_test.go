@@ -292,3 +292,23 @@ func TestRenderColumns(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordJSON checks that a Record survives the print queue: stored as
+// a print job's JSON data and read back, it renders the same slip.
+func TestRecordJSON(t *testing.T) {
+	for _, f := range All() {
+		rec := fixtureFor(f.Name)
+		js, err := json.Marshal(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back Record
+		if err := json.Unmarshal(js, &back); err != nil {
+			t.Fatal(err)
+		}
+		want := layoutText(mustRender(t, f, rec, Columns58))
+		if got := layoutText(mustRender(t, f, back, Columns58)); got != want {
+			t.Errorf("%s from JSON:\n%s\nwant:\n%s", f.Name, got, want)
+		}
+	}
+}
