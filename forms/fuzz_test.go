@@ -7,8 +7,9 @@ import (
 )
 
 // recordOf puts s in every string of a full record and in the free value
-// of every field of f; or, unless all, only of the fields whose kind takes
-// any text, the others getting a valid value so that Render gets past them.
+// of every field of f; or, unless all, only of the fields no record fills
+// whose kind takes any text, the others getting a valid value so that
+// Render gets past them.
 func recordOf(f *Form, s string, all bool) Record {
 	r := fixture()
 	r.Store = StoreInfo{Name: s, Branch: s, Address: s, Phone: s}
@@ -23,6 +24,9 @@ func recordOf(f *Form, s string, all bool) Record {
 	r.Operator = s
 	r.Values = map[string]string{}
 	for _, fd := range f.Fields() {
+		if fd.Source != "" && !all {
+			continue // the record's s fills it
+		}
 		switch fd.Kind {
 		case FieldMoney, FieldDate, FieldDateTime, FieldNumber:
 			if !all {

@@ -31,9 +31,10 @@ type StoreInfo struct {
 }
 
 // Record is the one data shape every form is filled from: the records the
-// slip is about (any may be nil) and free values for fields no record
-// holds. A field takes its Source's value from the records; when that is
-// empty, Values[field ID]; when that is empty too, the field's Default.
+// slip is about (any may be nil) and free values, for fields no record
+// holds and for what the clerk changed on the screen. A field takes
+// Values[field ID]; when that is blank, its Source's value from the
+// records; when that is blank too, the field's Default (see Form.Fill).
 type Record struct {
 	// Store is the store's header.
 	Store StoreInfo `json:"store"`
@@ -209,7 +210,7 @@ func ticketMoneyValue(t *appliance.Ticket, name string, loc *time.Location) (str
 	case "parts":
 		lines := make([]string, 0, len(t.Parts))
 		for _, p := range t.Parts {
-			lines = append(lines, oneLine(p.Name)+" ×"+strconv.Itoa(p.Qty)+"\t"+FormatYuan(int64(p.Qty)*p.PriceFen))
+			lines = append(lines, cell(p.Name)+" ×"+strconv.Itoa(p.Qty)+"\t"+FormatYuan(int64(p.Qty)*p.PriceFen))
 		}
 		return strings.Join(lines, "\n"), true
 	case "parts_total":
@@ -220,7 +221,7 @@ func ticketMoneyValue(t *appliance.Ticket, name string, loc *time.Location) (str
 	case "fees":
 		lines := make([]string, 0, len(t.Fees))
 		for _, f := range t.Fees {
-			lines = append(lines, oneLine(f.Name)+payerNote(f.Payer)+"\t"+FormatYuan(f.Fen))
+			lines = append(lines, cell(f.Name)+payerNote(f.Payer)+"\t"+FormatYuan(f.Fen))
 		}
 		return strings.Join(lines, "\n"), true
 	case "fees_total":
@@ -248,12 +249,15 @@ func ticketMoneyValue(t *appliance.Ticket, name string, loc *time.Location) (str
 	case "notices":
 		lines := make([]string, 0, len(t.Notices))
 		for _, n := range t.Notices {
-			lines = append(lines, formatTime(n.Time, DateTimeFormat, loc)+" "+oneLine(n.Operator)+"\t"+outcomeZh(n.Outcome))
+			lines = append(lines, formatTime(n.Time, DateTimeFormat, loc)+" "+cell(n.Operator)+"\t"+outcomeZh(n.Outcome))
 		}
 		return strings.Join(lines, "\n"), true
 	}
 	return "", false
 }
+
+// cell makes s fit one side of a list line: no line breaks, no tabs.
+func cell(s string) string { return strings.ReplaceAll(oneLine(s), "\t", " ") }
 
 func partsTotal(t *appliance.Ticket) int64 {
 	var sum int64

@@ -21,23 +21,24 @@ const (
 	maxCodeLen = 20
 )
 
-// Fill returns the value of every field of f from rec: the field's Source
-// from the records, else rec.Values[ID], else the field's Default. The
-// screen pre-fills its form with it; Render prints it. It fails only when
-// a field names a Source that does not exist (a bug in the definition).
+// Fill returns the value of every field of f from rec, trimmed:
+// rec.Values[ID] when it is not blank (what the clerk entered or changed,
+// or a report's figure), else the field's Source from the records, else
+// the field's Default. The screen pre-fills its form with it; Render
+// prints it. It fails only when a field names a Source that does not
+// exist (a bug in the definition).
 func (f *Form) Fill(rec Record) (map[string]string, error) {
 	out := make(map[string]string)
 	for _, fd := range f.Fields() {
-		var v string
+		v := rec.Values[fd.ID]
 		if fd.Source != "" {
 			s, ok := rec.source(fd.Source)
 			if !ok {
 				return nil, fmt.Errorf("forms: %s field %s: unknown source %q", f.Name, fd.ID, fd.Source)
 			}
-			v = s
-		}
-		if strings.TrimSpace(v) == "" {
-			v = rec.Values[fd.ID]
+			if strings.TrimSpace(v) == "" {
+				v = s
+			}
 		}
 		if strings.TrimSpace(v) == "" {
 			v = fd.Default
@@ -60,7 +61,9 @@ func (f *Form) Fill(rec Record) (map[string]string, error) {
 // wrapped), unless the field is Handwrite: then, like every empty
 // Handwrite and every signature field, it prints as a blank line for the
 // pen. An empty optional field is left out. A money, date, date-time or
-// number value that is not of its kind is an error naming the field.
+// number value that is not of its kind is an error naming the field; any
+// other value prints as it is (Validate is the strict check, for what
+// people enter), a select's value that is none of its options included.
 func Render(f *Form, rec Record, cols int) (*Document, error) {
 	if cols < MinColumns || cols > MaxColumns {
 		return nil, fmt.Errorf("forms: %s: %d columns, want %d to %d", f.Name, cols, MinColumns, MaxColumns)

@@ -149,7 +149,9 @@ func longRecord(f *Form) Record {
 	r.Operator = long
 	r.Values = map[string]string{}
 	for _, fd := range f.Fields() {
-		r.Values[fd.ID] = valueOfKind(fd, true)
+		if fd.Source == "" {
+			r.Values[fd.ID] = valueOfKind(fd, true)
+		}
 	}
 	return r
 }
@@ -309,6 +311,29 @@ func TestRecordJSON(t *testing.T) {
 		want := layoutText(mustRender(t, f, rec, Columns58))
 		if got := layoutText(mustRender(t, f, back, Columns58)); got != want {
 			t.Errorf("%s from JSON:\n%s\nwant:\n%s", f.Name, got, want)
+		}
+	}
+}
+
+// TestFillPrecedence checks where a field's value comes from: a free
+// value first, then the record, then the default.
+func TestFillPrecedence(t *testing.T) {
+	f, _ := ByName("tracking")
+	rec := fixtureFor("tracking")
+	rec.Values = map[string]string{"customer_name": "张建国（代取：李梅）", "phone": "  "}
+	got, err := f.Fill(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"customer_name": "张建国（代取：李梅）",    // the clerk's change wins
+		"phone":         "138 0013 8000", // a blank value leaves the record's
+		"quantity":      "1",             // nothing gives one: the default
+		"service_point": "",
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("Fill()[%s] = %q, want %q", id, got[id], w)
 		}
 	}
 }
