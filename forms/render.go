@@ -215,7 +215,7 @@ func (r *renderer) row(label, value string) {
 		return
 	}
 	r.d.Line(label)
-	for _, l := range Wrap(oneLine(value), r.cols()-len(indent)) {
+	for _, l := range WrapWords(oneLine(value), r.cols()-len(indent)) {
 		r.d.Line(indent + l)
 	}
 }
@@ -262,7 +262,9 @@ func (r *renderer) paragraph(fd Field, v string) {
 		return
 	}
 	r.d.Line(fd.Label.Zh + "：")
-	r.d.Line(v)
+	for _, l := range WrapWords(v, r.cols()) {
+		r.d.Line(l)
+	}
 }
 
 // list prints a list value as indented rows under its label.
@@ -286,7 +288,7 @@ func (r *renderer) item(left, right string) {
 		r.d.Row(indent+left, right)
 		return
 	}
-	lines := Wrap(oneLine(left), r.cols()-len(indent))
+	lines := WrapWords(oneLine(left), r.cols()-len(indent))
 	for _, l := range lines[:len(lines)-1] {
 		r.d.Line(indent + l)
 	}
