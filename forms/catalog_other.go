@@ -84,7 +84,7 @@ func cardReceipt() *Form {
 				signature("customer_sign", "持卡人签字", "Cardholder signature"),
 			}},
 		},
-		Footer: []Label{L("卡内金额不兑现、不与其他资金混用", "Card money is kept apart from other funds")},
+		Footer: []Label{L("卡内资金专款专用，不与其他资金混用", "Card money is kept apart from other funds")},
 	}
 }
 

@@ -39,6 +39,8 @@
 //
 // A label and its value share a line, the value flush right, when they
 // fit; otherwise the value goes under the label, wrapped and indented.
+// Values are wrapped with WrapWords, which keeps a run of ASCII (a room
+// number, a model, a phone number) whole inside Chinese text.
 // Multi-line values (a fault description) print as a paragraph under
 // their label; lists (parts used, a day's work) as indented rows. Money is
 // int64 fen printed as "￥1299.00" (FormatYuan), never through floats. A
