@@ -65,6 +65,28 @@ func (f *Form) Fill(rec Record) (map[string]string, error) {
 // other value prints as it is (Validate is the strict check, for what
 // people enter), a select's value that is none of its options included.
 func Render(f *Form, rec Record, cols int) (*Document, error) {
+	return RenderParts(f, rec, cols)
+}
+
+// RenderParts is Render printing only the given parts (1-based, in the
+// order given), e.g. RenderParts(f, rec, cols, 2) to reprint a lost
+// customer copy; no parts means all of them. A part f does not have is an
+// error.
+func RenderParts(f *Form, rec Record, cols int, parts ...int) (*Document, error) {
+	all := f.Parts
+	if len(all) == 0 {
+		all = []Part{{}}
+	}
+	if len(parts) == 0 {
+		for i := range all {
+			parts = append(parts, i+1)
+		}
+	}
+	for _, n := range parts {
+		if n < 1 || n > len(all) {
+			return nil, fmt.Errorf("forms: %s has no part %d (it has %d)", f.Name, n, len(all))
+		}
+	}
 	if cols < MinColumns || cols > MaxColumns {
 		return nil, fmt.Errorf("forms: %s: %d columns, want %d to %d", f.Name, cols, MinColumns, MaxColumns)
 	}
@@ -76,12 +98,8 @@ func Render(f *Form, rec Record, cols int) (*Document, error) {
 		return nil, fmt.Errorf("forms: %s: %w", f.Name, err)
 	}
 	r := &renderer{f: f, rec: rec, vals: vals, d: New(f.Name, cols)}
-	parts := f.Parts
-	if len(parts) == 0 {
-		parts = []Part{{}}
-	}
-	for i, p := range parts {
-		r.part(i+1, p, i == len(parts)-1)
+	for i, n := range parts {
+		r.part(n, all[n-1], i == len(parts)-1)
 	}
 	return r.d, nil
 }

@@ -337,3 +337,55 @@ func TestFillPrecedence(t *testing.T) {
 		}
 	}
 }
+
+// TestStructure checks the shape of every slip: one cut per part, the
+// last one full and at the end, a caption per part, and the ticket
+// number's barcode and QR code on every part of a form that has one.
+func TestStructure(t *testing.T) {
+	for _, f := range All() {
+		t.Run(f.Name, func(t *testing.T) {
+			doc := mustRender(t, f, fixtureFor(f.Name), Columns80)
+			parts := max(len(f.Parts), 1)
+			count := map[Kind]int{}
+			for _, b := range doc.Blocks {
+				count[b.Kind]++
+			}
+			if count[KindCut] != parts {
+				t.Errorf("%d cuts, want %d", count[KindCut], parts)
+			}
+			if last := doc.Blocks[len(doc.Blocks)-1]; last.Kind != KindCut || last.Partial {
+				t.Errorf("last block %+v, want a full cut", last)
+			}
+			codes := 0
+			if f.Code != "" {
+				codes = parts
+			}
+			if count[KindBarcode] != codes || count[KindQR] != codes {
+				t.Errorf("%d barcodes and %d QR codes, want %d of each", count[KindBarcode], count[KindQR], codes)
+			}
+			text := layoutText(doc)
+			for _, p := range f.Parts {
+				if !strings.Contains(text, p.Caption.Zh) {
+					t.Errorf("no caption %q", p.Caption.Zh)
+				}
+			}
+		})
+	}
+}
+
+func TestRenderParts(t *testing.T) {
+	f, _ := ByName("tracking")
+	doc, err := RenderParts(f, fixture(), Columns58, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := layoutText(doc)
+	if strings.Contains(text, "第一联") || !strings.Contains(text, "第二联 顾客联") || strings.Count(text, "cut ~~~~") != 1 {
+		t.Errorf("RenderParts(tracking, 2):\n%s", text)
+	}
+	for _, n := range []int{0, 3} {
+		if _, err := RenderParts(f, fixture(), Columns58, n); err == nil {
+			t.Errorf("RenderParts(tracking, %d) succeeded", n)
+		}
+	}
+}
