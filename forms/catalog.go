@@ -141,8 +141,18 @@ func hours(id, zh, en string) Field {
 	return newField(FieldText, id, zh, en).max(5).pattern(`[0-9]{1,3}(\.[0-9])?`, L("小时数，如 1.5", "hours, e.g. 1.5"))
 }
 
+// maxFen bounds a money field: ten billion yuan.
+const maxFen = 1e12
+
+// money is an amount that is never negative (a price, a fee, a total).
 func money(id, zh, en string) Field {
-	return newField(FieldMoney, id, zh, en).between(-1e12, 1e12)
+	return newField(FieldMoney, id, zh, en).between(0, maxFen)
+}
+
+// signedMoney is an amount with a sign (a card transaction: a charge is
+// negative).
+func signedMoney(id, zh, en string) Field {
+	return newField(FieldMoney, id, zh, en).between(-maxFen, maxFen)
 }
 
 func signature(id, zh, en string) Field { return newField(FieldSignature, id, zh, en) }

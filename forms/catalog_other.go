@@ -72,7 +72,7 @@ func cardReceipt() *Form {
 			{Fields: []Field{
 				newField(FieldText, "card", "卡号", "Card number").from("ledger.card_masked").req().max(40),
 				newField(FieldSelect, "kind", "交易类型", "Transaction").from("ledger.kind").opts(ledgerKindOptions()).req(),
-				money("amount", "金额", "Amount").from("ledger.amount").req(),
+				signedMoney("amount", "金额", "Amount").from("ledger.amount").req(),
 				money("balance", "交易后余额", "Balance after").from("ledger.balance").req(),
 				newField(FieldText, "ticket", "服务单号", "Ticket").from("ledger.ticket").max(20),
 				newField(FieldText, "reverses", "冲正原交易", "Reverses").from("ledger.reverses").max(40),
