@@ -31,8 +31,9 @@ const (
 	FieldSelect FieldKind = "select"
 	// FieldBool is "true" or "false", printed as 是 / 否.
 	FieldBool FieldKind = "bool"
-	// FieldList is one item a line, each "left<TAB>right" or just "left",
-	// printed as indented two-column rows (parts used, a day's work).
+	// FieldList is one item a line, each "left<TAB>right", "left | right"
+	// or just "left", printed as indented two-column rows (parts used, a
+	// day's work).
 	FieldList FieldKind = "list"
 	// FieldSignature is a handwritten signature: paper only, always printed
 	// as a blank line for the pen, never on the screen.

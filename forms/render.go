@@ -293,9 +293,20 @@ func (r *renderer) list(fd Field, v string) {
 	}
 	r.d.Line(fd.Label.Zh + "：")
 	for _, l := range strings.Split(v, "\n") {
-		left, right, _ := strings.Cut(strings.TrimRight(l, "\r"), "\t")
-		r.item(strings.TrimSpace(left), strings.TrimSpace(right))
+		r.item(splitItem(strings.TrimRight(l, "\r")))
 	}
+}
+
+// splitItem splits a list line into its left and right sides at the first
+// tab, or else at the last '|' (easier to type on a screen).
+func splitItem(l string) (left, right string) {
+	var ok bool
+	if left, right, ok = strings.Cut(l, "\t"); !ok {
+		if i := strings.LastIndex(l, "|"); i >= 0 {
+			left, right = l[:i], l[i+1:]
+		}
+	}
+	return strings.TrimSpace(left), strings.TrimSpace(right)
 }
 
 // item prints one line of a list: left indented, right flush right, on

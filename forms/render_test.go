@@ -389,3 +389,18 @@ func TestRenderParts(t *testing.T) {
 		}
 	}
 }
+
+func TestSplitItem(t *testing.T) {
+	tests := []struct{ in, left, right string }{
+		{"王师傅 4件\t7.5", "王师傅 4件", "7.5"},
+		{"王师傅 4件 | 7.5", "王师傅 4件", "7.5"},
+		{"a|b | c", "a|b", "c"},
+		{"a\tb | c", "a", "b | c"},
+		{"零件盘点", "零件盘点", ""},
+	}
+	for _, tt := range tests {
+		if l, r := splitItem(tt.in); l != tt.left || r != tt.right {
+			t.Errorf("splitItem(%q) = %q, %q; want %q, %q", tt.in, l, r, tt.left, tt.right)
+		}
+	}
+}
