@@ -20,6 +20,17 @@ import (
 // for people: "联系电话格式不对 / phone: not a valid phone number".
 // Signature fields are paper only and take no value.
 func Validate(f *Form, values map[string]string) error {
+	if errs := Problems(f, values); len(errs) > 0 {
+		return errs[0]
+	}
+	return nil
+}
+
+// Problems is Validate reporting every fault, at most one a field, in
+// field order and then the unknown fields by name, so that the screen can
+// mark them all at once. It returns nil when values are valid.
+func Problems(f *Form, values map[string]string) []error {
+	var errs []error
 	known := make(map[string]bool, len(values))
 	for _, fd := range f.Fields() {
 		if fd.Kind == FieldSignature {
@@ -27,14 +38,14 @@ func Validate(f *Form, values map[string]string) error {
 		}
 		known[fd.ID] = true
 		v := strings.TrimSpace(values[fd.ID])
-		if v == "" {
-			if fd.Required {
-				return missing(fd)
+		switch {
+		case v == "" && fd.Required:
+			errs = append(errs, missing(fd))
+		case v == "":
+		default:
+			if err := checkValue(fd, v); err != nil {
+				errs = append(errs, err)
 			}
-			continue
-		}
-		if err := checkValue(fd, v); err != nil {
-			return err
 		}
 	}
 	var unknown []string
@@ -43,11 +54,11 @@ func Validate(f *Form, values map[string]string) error {
 			unknown = append(unknown, id)
 		}
 	}
-	if len(unknown) > 0 {
-		sort.Strings(unknown)
-		return appliance.FieldError(unknown[0], "表单%s没有此项 / form %s has no field %q", f.Title.Zh, f.Name, unknown[0])
+	sort.Strings(unknown)
+	for _, id := range unknown {
+		errs = append(errs, appliance.FieldError(id, "表单%s没有此项 / form %s has no field %q", f.Title.Zh, f.Name, id))
 	}
-	return nil
+	return errs
 }
 
 // missing is the error for a required field without a value.

@@ -129,3 +129,21 @@ func TestValidPhone(t *testing.T) {
 		})
 	}
 }
+
+func TestProblems(t *testing.T) {
+	values := map[string]string{"phone": "123", "qty": "0", "zzz": "1", "aaa": "2"}
+	var fields []string
+	for _, err := range Problems(testForm(), values) {
+		var e *appliance.Error
+		if !errors.As(err, &e) {
+			t.Fatalf("Problems gave %v, not a field error", err)
+		}
+		fields = append(fields, e.Field)
+	}
+	if want := []string{"name", "phone", "qty", "aaa", "zzz"}; strings.Join(fields, ",") != strings.Join(want, ",") {
+		t.Errorf("Problems(%v) name %v, want %v", values, fields, want)
+	}
+	if errs := Problems(testForm(), map[string]string{"name": "张三"}); errs != nil {
+		t.Errorf("Problems(valid) = %v", errs)
+	}
+}
