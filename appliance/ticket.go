@@ -76,7 +76,58 @@ type Notice struct {
 	Time     time.Time `json:"time"`
 	Operator string    `json:"operator"`
 	Outcome  string    `json:"outcome"` // reached, no_answer, message_left
+	// Kind is the call it answered: pickup, late_repair, stock_callback,
+	// complaint_reply or contract_expiry ("" in data from before calls had kinds).
+	Kind string `json:"kind,omitempty"`
+	// Note is what the clerk wrote down about the call.
+	Note string `json:"note,omitempty"`
 }
+
+// Call outcomes a clerk records on a Notice.
+const (
+	OutcomeReached     = "reached"      // spoke to the customer
+	OutcomeNoAnswer    = "no_answer"    // nobody answered
+	OutcomeMessageLeft = "message_left" // left a message (SMS, voicemail, family)
+)
+
+// Quote is the fee told to the customer before paid work (seed 001 第三十条).
+type Quote struct {
+	// Fen is the total the customer will pay.
+	Fen int64 `json:"fen"`
+	// Told is when the customer was told.
+	Told time.Time `json:"told"`
+	// Operator told the customer.
+	Operator string `json:"operator"`
+	// Accepted is set once the customer accepted (true) or declined (false).
+	Accepted *bool `json:"accepted,omitempty"`
+	// Answered is when the customer answered.
+	Answered time.Time `json:"answered,omitzero"`
+}
+
+// Settlement is a supervisor's settlement of an unrepairable item or of
+// an exception (seed 001 第二十九条).
+type Settlement struct {
+	// Outcome is what was agreed: return, exchange, paid_repair or other.
+	Outcome string `json:"outcome"`
+	// DepreciationFen is the depreciation the customer bears (seed 002 三包).
+	DepreciationFen int64 `json:"depreciation_fen"`
+	// RefundFen is what is paid back.
+	RefundFen int64 `json:"refund_fen"`
+	// Note is the supervisor's account of the agreement.
+	Note string `json:"note,omitempty"`
+	// Operator is the supervisor.
+	Operator string `json:"operator"`
+	// Time is when it was settled.
+	Time time.Time `json:"time"`
+}
+
+// Repair results a technician concludes with.
+const (
+	ResultRepaired     = "repaired"     // fixed
+	ResultUnrepairable = "unrepairable" // cannot be fixed: a supervisor settles (第二十九条)
+	ResultExchanged    = "exchanged"    // replaced with a new one (seed 003: three repairs)
+	ResultDeclined     = "declined"     // the customer declined the quote; returned unrepaired
+)
 
 // Survey is the customer's satisfaction survey (seed 001 管理办法 二十五):
 // each item on four levels, 1 (poor) to 4 (very satisfied).
@@ -141,6 +192,54 @@ type Ticket struct {
 	Survey *Survey `json:"survey,omitempty"`
 	// History is every transition, oldest first.
 	History []Transition `json:"history,omitempty"`
+	// Defect names the defective part or fault (损坏部位) for the
+	// same-defect rule (seed 003: three repairs, then exchange).
+	Defect string `json:"defect,omitempty"`
+	// Problem is the policy problem: quality, not_quality, customer_damage, transport_damage.
+	Problem string `json:"problem,omitempty"`
+	// Outcome is the agreed outcome kind: return, exchange, free_repair, paid_repair.
+	Outcome string `json:"outcome,omitempty"`
+	// ServiceClass is A paid, B under contract, C free or D internal (seed 001 管理办法 六).
+	ServiceClass string `json:"service_class,omitempty"`
+	// ApprovalReason says why the ticket waits for a supervisor.
+	ApprovalReason string `json:"approval_reason,omitempty"`
+	// Zone is the on-site service zone (fees.toml zones).
+	Zone string `json:"zone,omitempty"`
+	// Vendor is the maker or vendor the item was sent to (送厂).
+	Vendor string `json:"vendor,omitempty"`
+	// Quote is the fee told to the customer before paid work.
+	Quote *Quote `json:"quote,omitempty"`
+	// PaidFen is what the customer paid.
+	PaidFen int64 `json:"paid_fen,omitempty"`
+	// PaymentRef is the card ledger entry or cash receipt of the payment.
+	PaymentRef string `json:"payment_ref,omitempty"`
+	// Paid is when the fees were paid.
+	Paid time.Time `json:"paid,omitzero"`
+	// Result is the repair result: repaired, unrepairable, exchanged, declined.
+	Result string `json:"result,omitempty"`
+	// Settlement is a supervisor's settlement, if any.
+	Settlement *Settlement `json:"settlement,omitempty"`
+	// ReadyAt is when the item became ready for pickup.
+	ReadyAt time.Time `json:"ready_at,omitzero"`
+	// PickedUp is when the customer collected the item.
+	PickedUp time.Time `json:"picked_up,omitzero"`
+	// Overdue is set by the scheduler once Due has passed.
+	Overdue bool `json:"overdue,omitempty"`
+	// LateWarned is set once the customer was told a repair will be late (第二十六条).
+	LateWarned bool `json:"late_warned,omitempty"`
+	// Replied is when a complaint was answered.
+	Replied time.Time `json:"replied,omitzero"`
+	// ContractEnd is when a maintenance contract ends.
+	ContractEnd time.Time `json:"contract_end,omitzero"`
+	// ExpiryNoticed is set once the contract expiry notice reached the customer.
+	ExpiryNoticed bool `json:"expiry_noticed,omitempty"`
+	// StockConfirmed is when the customer confirmed an out-of-stock order
+	// before the stock was transferred (第三十四条).
+	StockConfirmed time.Time `json:"stock_confirmed,omitzero"`
+	// CallKind is the next call due on the call list ("" for none).
+	CallKind string `json:"call_kind,omitempty"`
+	// CallDue is when that call is due.
+	CallDue time.Time `json:"call_due,omitzero"`
 	// Created is the intake time.
 	Created time.Time `json:"created"`
 	// Updated is when the ticket last changed.

@@ -21,6 +21,11 @@ const (
 	idxTicketStatus    = "ticket.status"
 	idxTicketCustomer  = "ticket.customer"
 	idxTicketDue       = "ticket.due"
+	idxTicketPurchase  = "ticket.purchase"
+	idxTicketText      = "ticket.text"
+	idxTicketCall      = "ticket.call"
+	idxTicketWatch     = "ticket.watch"
+	idxCustomerName    = "customer.name"
 	idxLedgerKey       = "ledger.key"
 	idxLedgerDay       = "ledger.day"
 	idxPrintQueue      = "printjob.queue"
@@ -35,6 +40,9 @@ var (
 		id:   func(c *appliance.Customer) string { return c.ID },
 		indexes: func(c *appliance.Customer) []indexEntry {
 			var es []indexEntry
+			if c.Name != "" {
+				es = append(es, indexEntry{name: idxCustomerName, value: c.Name})
+			}
 			for _, p := range c.Phones {
 				es = append(es, indexEntry{name: idxCustomerPhone, value: p, unique: true})
 			}
@@ -78,7 +86,7 @@ var (
 			if !t.Due.IsZero() && t.Status != appliance.StatusClosed && t.Status != appliance.StatusCancelled {
 				es = append(es, indexEntry{name: idxTicketDue, value: t.Due.UTC().Format(dueFormat)})
 			}
-			return es
+			return append(es, ticketSearchIndexes(t)...)
 		},
 	}
 	ledger = kind[appliance.LedgerEntry]{
