@@ -2,6 +2,7 @@ package tickets_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -236,3 +237,5 @@ func history(t *appliance.Ticket) string {
 	}
 	return b.String()
 }
+
+func asError(err error, target **appliance.Error) bool { return errors.As(err, target) }
