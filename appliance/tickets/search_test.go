@@ -25,11 +25,11 @@ func TestSearch(t *testing.T) {
 		serial string
 		fault  string
 	}{
-		{wang, "SN-100", "屏幕不亮，开机无反应"},          // T…-0001
-		{wang, "SN-101", "充电口松动，USB 线接触不良"},     // -0002
-		{wangs, "SN-102", "屏幕有亮点，触摸失灵"},          // -0003
-		{li, "SN-103", "开机后屏幕闪烁，不亮"},            // -0004
-		{li, "SN-100B", "ＵＳＢ接口不认设备（全角字母）"}, // -0005
+		{wang, "SN-100", "屏幕不亮，开机无反应"},      // T…-0001
+		{wang, "SN-101", "充电口松动，USB 线接触不良"}, // -0002
+		{wangs, "SN-102", "屏幕有亮点，触摸失灵"},     // -0003
+		{li, "SN-103", "开机后屏幕闪烁，不亮"},        // -0004
+		{li, "SN-100B", "ＵＳＢ接口不认设备（全角字母）"},  // -0005
 	}
 	n := make([]string, len(faults))
 	for i, f := range faults {
@@ -58,7 +58,7 @@ func TestSearch(t *testing.T) {
 		{tickets.ByText, "屏幕不亮", []string{n[0]}}, // n[3] holds 屏幕 and 不亮 apart
 		{tickets.ByText, "屏幕 不亮", []string{n[3], n[0]}},
 		{tickets.ByText, "亮", []string{n[3], n[2], n[0]}}, // one character, anywhere
-		{tickets.ByText, "usb", []string{n[4], n[1]}},    // full-width folded
+		{tickets.ByText, "usb", []string{n[4], n[1]}},     // full-width folded
 		{tickets.ByText, "触摸失灵", []string{n[2]}},
 		{tickets.ByText, "蓝牙", nil},
 		{tickets.ByText, "，。", nil},
