@@ -33,6 +33,12 @@ type PrintJob struct {
 	Attempts int `json:"attempts"`
 	// LastError is the last send's error, for the clerk.
 	LastError string `json:"last_error,omitempty"`
+	// MayHavePrinted is set while a send is under way and stays set when
+	// that send's end is unknown (the process stopped meanwhile) or the
+	// device took some bytes of a send that failed: the slip may already
+	// be on paper, so a later send can make a second copy and the clerk
+	// checks the paper.
+	MayHavePrinted bool `json:"may_have_printed,omitempty"`
 	// Created is when the job was queued.
 	Created time.Time `json:"created"`
 	// Updated is when the job last changed.

@@ -70,6 +70,46 @@
 // Printer.Status is the poll for a waiting queue; its Status goes to the
 // UI as an EventStatus event; DomainError gives the desk's message.
 //
-// printer may import appliance (for its error codes) and forms; it must not
-// import conf, ui or any HTTP package: main.go turns config into Opts.
+// # The queue
+//
+// Queue keeps print jobs in the store (appliance.PrintJob, the document as
+// JSON in Data, so a job moved to a printer of another paper width is laid
+// out again for it). Enqueue commits the job with its audit entry before
+// it returns. One worker per configured printer (Target) takes that
+// printer's oldest queued job, and only that one, so slips come out in
+// queue order; a job moved in keeps its place by ID. While the printer is
+// absent, offline, out of paper or open, the worker reads its status after
+// a backoff doubling from QueueOpts.MinBackoff to MaxBackoff (Retry cuts
+// it short) and sends nothing; each change of state or of the queued count
+// is an EventStatus event (PrinterState), each job change an EventJob
+// event (JobUpdate).
+//
+// A send goes in three steps: a transaction claims the job (Attempts + 1,
+// MayHavePrinted set, and in memory "in flight" so a clerk cannot move or
+// cancel it meanwhile); Print; a transaction records the outcome. The job
+// is done only when Print succeeded, or when the printer confirmed every
+// byte and then reported a problem (paper ran out at the end: the printer
+// has the slip). Otherwise it stays queued; MayHavePrinted goes back to
+// what it was unless the device took some bytes. A job marked done is
+// never sent again: restarting reads only queued jobs.
+//
+// The one case that can still print a slip twice is at the device
+// boundary: the device took the bytes but the process died (or the
+// confirmation failed) before the done mark was committed. After the
+// restart the job is still queued with MayHavePrinted set, so it is sent
+// again and, once done, keeps MayHavePrinted: the clerk's screen shows
+// "已打印，可能重复一份：请核对纸张（发送 2 次）/ printed, possibly twice:
+// check the paper (2 sends)" (JobNotice), and the clerk throws the extra
+// slip away. Nothing is lost; the duplicate carries the same ticket number.
+//
+// A job whose document cannot be encoded for its printer (a barcode too
+// long for 58 mm after a move) is cancelled with the reason in LastError
+// rather than holding up the jobs behind it; Enqueue and Move refuse such
+// a document up front, so this only happens to jobs already stored.
+// Clerks can Cancel a queued job, Move it to another printer, and Reprint
+// a done or cancelled one as a new job.
+//
+// printer may import appliance and appliance/store (the queue's store) and
+// forms; it must not import conf, ui or any HTTP package: main.go turns
+// config into Targets and Opts.
 package printer
