@@ -5,6 +5,7 @@ set -euo pipefail
 
 pkgs=(
 	gcc                 # cgo, for the PC/SC binding
+	pkg-config          # ebfe/scard finds libpcsclite through it
 	libpcsclite-dev     # drivers/reader links libpcsclite
 	pcscd               # the PC/SC daemon
 	vsmartcard-vpcd     # the virtual reader driver the reader tests play cards through

@@ -166,7 +166,6 @@ func blockedError(card *appliance.Card) error {
 // post appends one ledger entry to card and updates the card, its audit
 // entry and the batch's events. It only writes: every check is done.
 func (s *Service) post(tx *store.Txn, b *batch, actor appliance.Actor, card *appliance.Card, r request, key, reverses string) (*appliance.LedgerEntry, error) {
-	before := *card
 	now := s.opts.Now()
 	e := &appliance.LedgerEntry{Card: card.Number, Seq: card.LedgerCount + 1, Kind: r.kind, AmountFen: r.amount,
 		BalanceFen: card.BalanceFen + r.amount, Ticket: r.ticket, Reverses: reverses, Operator: actor.ID,
@@ -181,7 +180,10 @@ func (s *Service) post(tx *store.Txn, b *batch, actor appliance.Actor, card *app
 	if err := tx.PutCard(card); err != nil {
 		return nil, write(err)
 	}
-	if err := tx.Audit(actor.ID, "card."+string(r.kind), "card/"+card.Number, "", &before, card); err != nil {
+	// The ledger entry is itself the full record of a money operation
+	// (operator, time, amounts, chain); the audit entry points to it.
+	ref := map[string]any{"entry": fmt.Sprintf("%s#%d", e.Card, e.Seq), "amount_fen": e.AmountFen, "balance_fen": e.BalanceFen}
+	if err := tx.Audit(actor.ID, "card."+string(r.kind), "card/"+card.Number, "", nil, ref); err != nil {
 		return nil, write(err)
 	}
 	b.publish(EventLedger, e)

@@ -42,6 +42,9 @@ type Service struct {
 	ops  chan *op
 	quit chan struct{}
 	done sync.WaitGroup
+
+	mu     sync.RWMutex // guards closed; held for reading while sending on ops
+	closed bool
 }
 
 // op is one queued operation. apply runs inside the batch's transaction:
@@ -107,10 +110,12 @@ func New(db *store.DB, o Options) *Service {
 // Close stops the writer after the operations already queued. Calls made
 // after Close return an EUNAVAILABLE error.
 func (s *Service) Close() {
-	select {
-	case <-s.quit:
-	default:
-		close(s.quit)
+	s.mu.Lock()
+	already := s.closed
+	s.closed = true
+	s.mu.Unlock()
+	if !already {
+		close(s.quit) // no send is under way now, so drain sees every queued op
 	}
 	s.done.Wait()
 }
@@ -124,18 +129,29 @@ func (s *Service) submit(ctx context.Context, actor appliance.Actor, apply func(
 		return nil, err
 	}
 	o := &op{actor: actor, apply: apply, reply: make(chan reply, 1)}
-	select {
-	case s.ops <- o:
-	case <-s.quit:
-		return nil, ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	if err := s.enqueue(ctx, o); err != nil {
+		return nil, err
 	}
 	// Once queued the operation will be applied or refused; wait for the
 	// answer even if ctx ends, so a caller never mistakes a commit for a
 	// failure (its retry with the same key would be a harmless replay).
 	r := <-o.reply
 	return r.res, r.err
+}
+
+// enqueue hands o to the writer unless the service is closed.
+func (s *Service) enqueue(ctx context.Context, o *op) error {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if s.closed {
+		return ErrClosed
+	}
+	select {
+	case s.ops <- o:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 // writer folds queued operations into transactions until Close.

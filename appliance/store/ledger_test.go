@@ -1,0 +1,103 @@
+package store
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"shouhou/appliance"
+)
+
+// appendChain writes n top-ups of 100 fen to a card, the card kept in step
+// the way the cards service keeps it.
+func appendChain(t *testing.T, db *DB, card string, n int) {
+	t.Helper()
+	mustUpdate(t, db, func(tx *Txn) error {
+		c := &appliance.Card{Number: card, CustomerID: "c1", Status: appliance.CardActive}
+		for i := 1; i <= n; i++ {
+			e := &appliance.LedgerEntry{Card: card, Seq: int64(i), Kind: appliance.LedgerTopup, AmountFen: 100,
+				BalanceFen: int64(100 * i), Operator: "clerk1", Key: fmt.Sprintf("%s-%d", card, i), Time: day, PrevHash: c.LedgerHead}
+			if err := tx.AppendLedger(e); err != nil {
+				return err
+			}
+			c.BalanceFen, c.LedgerCount, c.LedgerHead = e.BalanceFen, e.Seq, e.Hash
+		}
+		return tx.PutCard(c)
+	})
+}
+
+// TestVerifyFindsTamperedLedger changes the stored ledger behind the API,
+// as someone with the disk could, and expects Verify to name the damage.
+func TestVerifyFindsTamperedLedger(t *testing.T) {
+	entryKey := func(card string, seq int64) []byte { return ledger.recordKey(ledgerID(card, seq)) }
+	tests := []struct {
+		name    string
+		tamper  func(*badger.Txn) error
+		wantMsg string
+	}{
+		{"one byte of an amount changed", func(b *badger.Txn) error {
+			return rewrite(b, entryKey("SC-000001", 2), func(v []byte) []byte {
+				return bytes.Replace(v, []byte(`"amount_fen":100,`), []byte(`"amount_fen":900,`), 1)
+			})
+		}, "SC-000001#2"},
+		{"an entry deleted from the middle", func(b *badger.Txn) error {
+			return b.Delete(entryKey("SC-000001", 2))
+		}, "SC-000001#3"},
+		{"the last entry deleted", func(b *badger.Txn) error {
+			return b.Delete(entryKey("SC-000002", 3))
+		}, "card SC-000002"},
+		{"a card's balance raised", func(b *badger.Txn) error {
+			return rewrite(b, cards.recordKey("SC-000002"), func(v []byte) []byte {
+				return bytes.Replace(v, []byte(`"balance_fen":300`), []byte(`"balance_fen":30000`), 1)
+			})
+		}, "card SC-000002: balance 30000"},
+		{"an entry rewritten whole with a fresh hash", func(b *badger.Txn) error {
+			return rewrite(b, entryKey("SC-000001", 3), func(v []byte) []byte {
+				var e appliance.LedgerEntry
+				decode(v, &e)
+				e.Operator = "mallory"
+				e.Hash = e.ComputeHash()
+				out, _ := encode(&e)
+				return out
+			})
+		}, "ledger"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpen(t)
+			appendChain(t, db, "SC-000001", 3)
+			appendChain(t, db, "SC-000002", 3)
+			mustVerify(t, db)
+			if err := db.bdb.Update(tt.tamper); err != nil {
+				t.Fatal(err)
+			}
+			r, err := db.Verify()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.OK() || !strings.Contains(strings.Join(r.Problems, "\n"), tt.wantMsg) {
+				t.Fatalf("Verify after tampering:\n%s\nwant a problem naming %q", r, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// rewrite replaces the value at key with edit(value); edit must change it.
+func rewrite(b *badger.Txn, key []byte, edit func([]byte) []byte) error {
+	item, err := b.Get(key)
+	if err != nil {
+		return err
+	}
+	v, err := item.ValueCopy(nil)
+	if err != nil {
+		return err
+	}
+	nv := edit(v)
+	if bytes.Equal(nv, v) {
+		return fmt.Errorf("tamper of %s changed nothing", key)
+	}
+	return b.Set(key, nv)
+}
