@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"html"
 	"io"
 	"os"
+	"path/filepath"
 
 	"shouhou/appliance"
+	"shouhou/conf"
 	"shouhou/drivers/printer"
 	"shouhou/forms"
 )
@@ -19,8 +22,8 @@ const defaultPrintDir = "dir:./var/prints"
 // saying where the job went and what the printer said.
 func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("print-test", stderr)
-	confDir := fs.String("conf", "", "config directory (not wired yet: use -to)")
-	name := fs.String("printer", "", "configured printer name (not wired yet: use -to)")
+	confDir := fs.String("conf", "", "config `DIR` whose devices.toml names the printers (default: the embedded config)")
+	name := fs.String("printer", "", "configured printer `ID`: print on its device at its paper width (default with -conf: the first printer)")
 	form := fs.String("form", "intake", fmt.Sprintf("form to print a sample of: %v", printer.SampleForms()))
 	to := fs.String("to", "", "where to print: tcp://HOST[:PORT], file:///PATH, dir:PATH or a device such as /dev/usb/lp0 (default "+defaultPrintDir+")")
 	width := fs.Int("width", 80, "paper width in mm: 58 or 80")
@@ -30,10 +33,18 @@ func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	addr := *to
 	if *name != "" || *confDir != "" {
-		fmt.Fprintln(stderr, "print-test: -printer 和 -conf 尚未接入配置，请用 -to / -printer and -conf are not wired to the config yet; use -to")
-		if *to == "" {
+		p, err := configuredPrinter(*confDir, *name)
+		if err != nil {
+			fmt.Fprintf(stderr, "print-test: %v\n", err)
 			return exitError(2)
+		}
+		if addr == "" {
+			addr = p.Device
+		}
+		if !flagSet(fs, "width") {
+			*width = p.Width
 		}
 	}
 	cols, err := forms.ColumnsFor(*width)
@@ -46,7 +57,6 @@ func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "print-test: -form: 没有这种单据 / %v\n", err)
 		return exitError(2)
 	}
-	addr := *to
 	if addr == "" {
 		addr = defaultPrintDir
 	}
@@ -78,4 +88,113 @@ func runPrintTest(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stdout, "预览 / preview: %s\n", *htmlOut)
 	}
 	return nil
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	found := false
+	fs.Visit(func(f *flag.Flag) { found = found || f.Name == name })
+	return found
+}
+
+// configuredPrinter returns the printer id of the config in dir ("" for
+// the embedded defaults); id "" means the first printer.
+func configuredPrinter(dir, id string) (conf.Printer, error) {
+	snap, err := conf.Load(dir)
+	if err != nil {
+		return conf.Printer{}, fmt.Errorf("-conf: 配置无效 / the config is invalid: %w", err)
+	}
+	if id == "" {
+		return snap.Devices.Printers[0], nil
+	}
+	p, ok := snap.Printer(id)
+	if !ok {
+		var ids []string
+		for _, p := range snap.Devices.Printers {
+			ids = append(ids, p.ID)
+		}
+		return conf.Printer{}, fmt.Errorf("-printer: 没有 id 为 %q 的打印机 / no printer with id %q (devices.toml has %q)", id, id, ids)
+	}
+	return p, nil
+}
+
+// printers is serve's print queue and the goroutine that hands it the
+// printers of each reloaded config.
+type printers struct {
+	queue *printer.Queue
+	sub   *appliance.Subscription
+	done  chan struct{}
+}
+
+// startPrinters starts the print queue on the store with the printers of
+// the config in force, and follows config reloads. In demo mode every
+// printer is the virtual printer writing each job into var/prints beside
+// the data directory.
+func (m *Main) startPrinters() error {
+	targets, err := m.printerTargets()
+	if err != nil {
+		return err
+	}
+	q, err := printer.NewQueue(m.db, targets, &printer.QueueOpts{Logger: m.Logger, Events: m.bus})
+	if err != nil {
+		return fmt.Errorf("print queue: %w", err)
+	}
+	p := &printers{queue: q, sub: m.bus.Subscribe(16), done: make(chan struct{})}
+	go m.followPrinters(p)
+	m.printers = p
+	for _, t := range targets {
+		m.Logger.Info("printer", "id", t.ID, "device", t.Device, "columns", t.Columns)
+	}
+	return nil
+}
+
+// followPrinters gives the queue the printers of every reloaded config.
+func (m *Main) followPrinters(p *printers) {
+	defer close(p.done)
+	for ev := range p.sub.C() {
+		// A lost event may have been a reload: apply the config anyway.
+		if ev.Kind != "config.reloaded" && ev.Kind != appliance.EventLost {
+			continue
+		}
+		targets, err := m.printerTargets()
+		if err == nil {
+			err = p.queue.SetPrinters(targets)
+		}
+		if err != nil {
+			m.Logger.Error("printers not changed after the config reload", "err", err)
+		}
+	}
+}
+
+// close stops following the config, then the queue's workers.
+func (p *printers) close() error {
+	p.sub.Close()
+	<-p.done
+	return p.queue.Close()
+}
+
+// printerTargets turns the config's printers into queue targets.
+func (m *Main) printerTargets() ([]printer.Target, error) {
+	var ts []printer.Target
+	for _, p := range m.Config().Devices.Printers {
+		cols, err := forms.ColumnsFor(p.Width)
+		if err != nil {
+			return nil, fmt.Errorf("printer %s: %w", p.ID, err)
+		}
+		dev := p.Device
+		if m.Demo {
+			dev = "dir:" + filepath.Join(filepath.Dir(m.DataDir), "prints")
+		}
+		ts = append(ts, printer.Target{ID: p.ID, Name: p.Name, Device: dev, Columns: cols})
+	}
+	return ts, nil
+}
+
+// PrintQueue returns serve's print queue (nil before Run): what the
+// ticket and card code enqueue slips on.
+func (m *Main) PrintQueue() *printer.Queue {
+	if m.printers == nil {
+		return nil
+	}
+	return m.printers.queue
 }

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/cards"
 	"shouhou/appliance/demo"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 	"shouhou/conf"
 	"shouhou/ui"
@@ -41,7 +43,9 @@ type Main struct {
 	config   *conf.Watcher  // nil when running on the embedded defaults only
 	fixed    *conf.Snapshot // the embedded defaults, when config is nil
 	db       *store.DB
+	cards    *cards.Service
 	bus      *appliance.Bus
+	printers *printers // the print queue (main_printer.go)
 	ln       net.Listener
 	http     *http.Server
 	stopBg   context.CancelFunc
@@ -88,12 +92,17 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	m.cards = cards.New(m.db, cards.Options{Policy: func() *policy.Tables { return m.Config().Policy },
+		Bus: m.bus, Now: m.storeNow, Logger: m.Logger})
 	if m.Demo {
 		loaded, err := demo.Load(m.db, m.storeNow())
 		if err != nil {
 			return err
 		}
 		m.Logger.Info("demo data", "loaded", loaded)
+	}
+	if err := m.startPrinters(); err != nil {
+		return err
 	}
 	bg, stop := context.WithCancel(context.Background())
 	m.stopBg, m.adminErr = stop, make(chan error, 1)
@@ -190,6 +199,14 @@ func (m *Main) Close() error {
 		m.stopBg()
 		errs = append(errs, <-m.adminErr)
 		m.stopBg = nil
+	}
+	if m.printers != nil {
+		errs = append(errs, m.printers.close())
+		m.printers = nil
+	}
+	if m.cards != nil {
+		m.cards.Close() // answers what is queued before the store closes
+		m.cards = nil
 	}
 	if m.db != nil {
 		errs = append(errs, m.db.Close())

@@ -29,8 +29,15 @@ type worker struct {
 }
 
 func newWorker(q *Queue, t Target, p *Printer) *worker {
-	return &worker{q: q, t: t, p: p, work: make(chan struct{}, 1), retry: make(chan struct{}, 1),
+	w := &worker{q: q, t: t, p: p, work: make(chan struct{}, 1), retry: make(chan struct{}, 1),
 		done: make(chan struct{}), state: PrinterState{Printer: t.ID, Name: t.Name, State: StateUnknown}}
+	if s := p.Addr().Scheme; s == SchemeDir || s == SchemeFile {
+		// A virtual printer's state is known without I/O: it starts
+		// known, and only a change is published.
+		st, err := p.Status(context.Background())
+		w.state.State, w.state.Detail = stateOf(st, err)
+	}
+	return w
 }
 
 func (w *worker) start() {
