@@ -45,6 +45,7 @@ type Main struct {
 	db       *store.DB
 	cards    *cards.Service
 	bus      *appliance.Bus
+	printers *printers // the print queue (main_printer.go)
 	ln       net.Listener
 	http     *http.Server
 	stopBg   context.CancelFunc
@@ -99,6 +100,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 			return err
 		}
 		m.Logger.Info("demo data", "loaded", loaded)
+	}
+	if err := m.startPrinters(); err != nil {
+		return err
 	}
 	bg, stop := context.WithCancel(context.Background())
 	m.stopBg, m.adminErr = stop, make(chan error, 1)
@@ -195,6 +199,10 @@ func (m *Main) Close() error {
 		m.stopBg()
 		errs = append(errs, <-m.adminErr)
 		m.stopBg = nil
+	}
+	if m.printers != nil {
+		errs = append(errs, m.printers.close())
+		m.printers = nil
 	}
 	if m.cards != nil {
 		m.cards.Close() // answers what is queued before the store closes
