@@ -99,6 +99,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if err != nil {
 			return err
 		}
+		if err := demo.FundCards(ctx, m.cards); err != nil {
+			return err
+		}
 		m.Logger.Info("demo data", "loaded", loaded)
 	}
 	if err := m.startPrinters(); err != nil {

@@ -3,14 +3,16 @@
 // categories, and tickets of every kind in every status. Loading is
 // idempotent: a store that already holds the set is left alone.
 //
-// It imports only appliance and appliance/store.
+// It imports only appliance and its subpackages.
 package demo
 
 import (
+	"context"
 	"fmt"
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/cards"
 	"shouhou/appliance/store"
 )
 
@@ -19,6 +21,10 @@ const Operator = "demo"
 
 // marker is the first demo customer; its presence means the set is loaded.
 const marker = "demo-01"
+
+// lostCard is the index of the demo customer whose card is reported lost
+// (card SC-000019, chip 04DE3013).
+const lostCard = 18
 
 type person struct{ name, address string }
 
@@ -55,7 +61,8 @@ var products = []product{
 // the set crosses every policy window (7, 15, 30, 90 days, 1 and 2 years).
 var purchaseAges = []int{2, 6, 7, 8, 14, 15, 16, 29, 30, 31, 45, 60, 61, 89, 90, 91, 200, 365, 366, 700}
 
-// Load writes the demo data set into db unless it is there already. now
+// Load writes the demo data set into db unless it is there already; the
+// card balances come after, through FundCards. now
 // is the store's local time; the data is dated relative to it.
 func Load(db *store.DB, now time.Time) (loaded bool, err error) {
 	err = db.Update(func(tx *store.Txn) error {
@@ -93,7 +100,7 @@ func load(tx *store.Txn, now time.Time) error {
 		}
 		card := &appliance.Card{Number: number, UIDs: []string{fmt.Sprintf("04DE30%02X", i+1)}, CustomerID: c.ID,
 			Status: appliance.CardActive, Issued: now, Updated: now}
-		if i == 18 {
+		if i == lostCard {
 			card.Status = appliance.CardLost // a card the reader must refuse
 		}
 		for _, err := range []error{tx.PutCustomer(c), tx.PutPurchase(bought), tx.PutCard(card),
@@ -137,6 +144,29 @@ func loadTickets(tx *store.Txn, now time.Time, custs []*appliance.Customer, buys
 		}
 		if err := tx.Audit(Operator, "ticket.create", "ticket/"+number, "demo data", nil, t); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// Funder tops up a card; *cards.Service is one. Declared here so that the
+// demo set loads its balances through the real ledger.
+type Funder interface {
+	TopUp(ctx context.Context, actor appliance.Actor, a cards.MoneyArgs) (*cards.Result, error)
+}
+
+// FundCards gives every active demo card a balance through the card
+// ledger. Its idempotency keys make a second call move no money.
+func FundCards(ctx context.Context, f Funder) error {
+	actor := appliance.Actor{ID: Operator, Role: appliance.RoleClerk}
+	for i := range people {
+		if i == lostCard {
+			continue
+		}
+		a := cards.MoneyArgs{Key: fmt.Sprintf("demo-topup-%02d", i+1), Card: fmt.Sprintf("SC-%06d", i+1),
+			AmountFen: int64(i+1) * 5000}
+		if _, err := f.TopUp(ctx, actor, a); err != nil {
+			return fmt.Errorf("demo: fund %s: %w", a.Card, err)
 		}
 	}
 	return nil

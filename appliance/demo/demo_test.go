@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -8,6 +9,8 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/cards"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 )
 
@@ -78,6 +81,19 @@ func TestLoadIsCompleteAndIdempotent(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	svc := cards.New(db, cards.Options{Policy: func() *policy.Tables { return &policy.Tables{} }, Now: func() time.Time { return now }})
+	defer svc.Close()
+	for i := 0; i < 2; i++ { // the second call must move no money
+		if err := FundCards(context.Background(), svc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for n, want := range map[string]int64{"SC-000001": 5000, "SC-000020": 100000, "SC-000019": 0} {
+		c, _, err := svc.Ledger(n)
+		if err != nil || c.BalanceFen != want {
+			t.Errorf("card %s balance %v (%v), want %d", n, c, err, want)
+		}
 	}
 	r, err := db.Verify()
 	if err != nil || !r.OK() {
