@@ -76,13 +76,18 @@ func textGrams(s string) []string {
 	return slices.Compact(out)
 }
 
-// queryGrams returns the bigrams a query needs; a query of single
-// characters only returns them instead, as prefixes.
+// queryGrams returns the bigrams a query needs to join: bigrams that
+// cover each run without overlapping (plus the last one for a run of odd
+// length), since the substring check after the join restores the order.
+// A query of single characters only returns them instead, as prefixes.
 func queryGrams(runs []string) (grams []string, prefix bool) {
 	for _, run := range runs {
 		rs := []rune(run)
-		for i := 0; i+1 < len(rs); i++ {
+		for i := 0; i+1 < len(rs); i += 2 {
 			grams = append(grams, string(rs[i:i+2]))
+		}
+		if n := len(rs); n > 2 && n%2 == 1 {
+			grams = append(grams, string(rs[n-2:]))
 		}
 	}
 	if len(grams) == 0 {
@@ -181,10 +186,27 @@ func alignPostings(its []*badger.Iterator, prefixes [][]byte) (id string, ok boo
 		}
 		low = slices.Clone(low)
 		for i, it := range its {
-			if !bytes.Equal(it.Item().Key()[len(prefixes[i]):], low) {
-				it.Seek(append(slices.Clone(prefixes[i]), low...))
-			}
+			stepTo(it, prefixes[i], low)
 		}
+	}
+}
+
+// nextBeforeSeek is how many steps stepTo walks before it seeks: a step
+// stays in the block already read, a seek may read and decompress another
+// (measured in docs/benchmarks.md).
+const nextBeforeSeek = 32
+
+// stepTo moves a reverse iterator to the largest ID not above id: a few
+// steps first, then a seek.
+func stepTo(it *badger.Iterator, prefix, id []byte) {
+	for range nextBeforeSeek {
+		if !it.ValidForPrefix(prefix) || bytes.Compare(it.Item().Key()[len(prefix):], id) <= 0 {
+			return
+		}
+		it.Next()
+	}
+	if it.ValidForPrefix(prefix) && bytes.Compare(it.Item().Key()[len(prefix):], id) > 0 {
+		it.Seek(append(slices.Clone(prefix), id...))
 	}
 }
 
