@@ -125,7 +125,7 @@ func benchSearch(b *testing.B, n int) {
 			t0 := time.Now()
 			_, err := d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: fmt.Sprintf("139%08d", i*7919%n),
 				Purchase: &tickets.NewPurchase{Name: "耳机", Category: "electronics", Purchased: "2026-10-01", PriceFen: 39900, Serial: fmt.Sprintf("NEW%07d", i)},
-				Fault: benchFault(i), Problem: policy.ProblemQuality, Condition: complete})
+				Fault:    benchFault(i), Problem: policy.ProblemQuality, Condition: complete})
 			ds = append(ds, time.Since(t0))
 			if err != nil {
 				b.Fatal(err)
