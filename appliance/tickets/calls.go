@@ -63,8 +63,10 @@ func nextCall(t *appliance.Ticket, r Rules) (string, time.Time) {
 		switch {
 		case n == 0:
 			return CallPickup, t.ReadyAt
-		case n >= sla.PickupNoticeCount:
+		case n >= sla.PickupNoticeCount && t.Kind == appliance.KindRepair:
 			return callMailBack, last.AddDate(0, 0, sla.PickupNoticeIntervalDays)
+		case n >= sla.PickupNoticeCount:
+			return "", time.Time{} // goods the store keeps: no more calls
 		}
 		return CallPickup, last.AddDate(0, 0, sla.PickupNoticeIntervalDays)
 	case (t.Status == appliance.StatusInRepair || t.Status == appliance.StatusAtVendor) && !t.LateWarned && !t.Due.IsZero():

@@ -201,3 +201,29 @@ func TestIntakeCustomerAndPurchase(t *testing.T) {
 	_, err = d.svc.Intake(d.ctx, appliance.Actor{ID: "kiosk", Role: appliance.RoleCustomer}, tickets.IntakeArgs{Kind: appliance.KindConsult, Phone: "13800138016"})
 	wantCode(t, err, appliance.EUNAUTHORIZED)
 }
+
+// A customer at the kiosk answers the quote and the survey of their own
+// ticket, and nothing else.
+func TestCustomerMayOnlyAnswer(t *testing.T) {
+	d := newDesk(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai(t)))
+	c := d.customer("罗兰", "13800138020")
+	other := appliance.Actor{ID: "someone-else", Role: appliance.RoleCustomer}
+	me := appliance.Actor{ID: c.ID, Role: appliance.RoleCustomer}
+	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
+		Purchase: d.receipt("home_goods", "电水壶", 19900, 10, "SN-K-20"), Fault: "摔坏", Problem: policy.ProblemCustomerDamage}))
+	_, err := d.svc.Assign(d.ctx, me, tk.Number, "tech1")
+	wantCode(t, err, appliance.EUNAUTHORIZED)
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	_, err = d.svc.Assign(d.ctx, me, tk.Number, "tech2")
+	wantCode(t, err, appliance.EUNAUTHORIZED)
+	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Labour: []string{"repair_small"}}))
+	_, err = d.svc.Quote(d.ctx, me, tk.Number)
+	wantCode(t, err, appliance.EUNAUTHORIZED)
+	d.ok(d.svc.Quote(d.ctx, clerk, tk.Number))
+	_, err = d.svc.AnswerQuote(d.ctx, other, tk.Number, true)
+	wantCode(t, err, appliance.EUNAUTHORIZED)
+	tk = d.ok(d.svc.AnswerQuote(d.ctx, me, tk.Number, true))
+	if tk.Quote.Accepted == nil || !*tk.Quote.Accepted {
+		t.Fatal("the customer's acceptance was not recorded")
+	}
+}

@@ -77,7 +77,9 @@ func (s *Service) tickBatch(tx *store.Txn, r Rules, now time.Time, rep *TickRepo
 		before := clone(t)
 		reason := fmt.Sprintf("通知 %d 次未取件，寄回 / %d notices without pickup: mail back (第二十八条)", r.SLA.PickupNoticeCount, r.SLA.PickupNoticeCount)
 		if err := transition(tx, t, sys, appliance.StatusMailBack, reason, now); err != nil {
-			return nil, err
+			// Nothing was written; one bad ticket must not stop the others.
+			s.opts.Logger.Error("ticket scheduler: mail back", "ticket", t.Number, "err", err)
+			continue
 		}
 		t.Updated = now
 		if err := s.put(tx, sys, "ticket.mail_back", reason, before, t, r); err != nil {

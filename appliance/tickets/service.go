@@ -91,6 +91,9 @@ func (s *Service) change(ctx context.Context, actor appliance.Actor, number, act
 	if err := actor.Check(); err != nil {
 		return nil, err
 	}
+	if actor.Role == appliance.RoleCustomer && action != "ticket.quote_answer" && action != "ticket.survey" {
+		return nil, appliance.Errorf(appliance.EUNAUTHORIZED, "顾客只能回复报价和填写满意度调查 / a customer may only answer the quote and the survey")
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
