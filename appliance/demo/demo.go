@@ -139,6 +139,7 @@ func loadTickets(tx *store.Txn, now time.Time, custs []*appliance.Customer, buys
 		if t.Status != appliance.StatusOpen {
 			t.History = []appliance.Transition{{From: appliance.StatusOpen, To: t.Status, Operator: Operator, Reason: "demo data", Time: created}}
 		}
+		demoCalls(t)
 		if err := tx.PutTicket(t); err != nil {
 			return err
 		}
@@ -170,4 +171,18 @@ func FundCards(ctx context.Context, f Funder) error {
 		}
 	}
 	return nil
+}
+
+// demoCalls puts the demo tickets on the call list as the ticket workflow
+// would (appliance/tickets, docs/tickets.md "The call list"): ready items
+// are told at once, complaints answered, out-of-stock called back in a week.
+func demoCalls(t *appliance.Ticket) {
+	switch {
+	case t.Status == appliance.StatusReady:
+		t.ReadyAt, t.CallKind, t.CallDue = t.Created, "pickup", t.Created
+	case t.Kind == appliance.KindComplaint && t.Status == appliance.StatusOpen:
+		t.CallKind, t.CallDue = "complaint_reply", t.Created
+	case t.Kind == appliance.KindOutOfStock && t.Status == appliance.StatusOpen:
+		t.CallKind, t.CallDue = "stock_callback", t.Created.AddDate(0, 0, 7)
+	}
 }
