@@ -61,9 +61,17 @@ func TextRuns(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 }
 
-// textGrams returns the distinct index terms of s: the bigrams of every
-// run and the last character of every run.
+// maxIndexedRunes bounds the characters of one description that are
+// indexed, so that a pasted essay does not write thousands of keys.
+const maxIndexedRunes = 512
+
+// textGrams returns the distinct index terms of s (its first
+// maxIndexedRunes characters): the bigrams of every run and the last
+// character of every run.
 func textGrams(s string) []string {
+	if rs := []rune(s); len(rs) > maxIndexedRunes {
+		s = string(rs[:maxIndexedRunes])
+	}
 	var out []string
 	for _, run := range TextRuns(s) {
 		rs := []rune(run)

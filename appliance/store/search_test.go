@@ -1,7 +1,9 @@
 package store
 
 import (
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"shouhou/appliance"
@@ -72,4 +74,50 @@ func TestReindexTickets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// FuzzTextQuery: any query, however odd, answers without error, and every
+// ticket it returns holds every run of the query in its description.
+func FuzzTextQuery(f *testing.F) {
+	db := MustOpen(f)
+	faults := []string{"屏幕不亮，开机无反应", "USB 接口松动", "ＵＳＢ口不认", "亮亮亮", "表带断裂；扣子脱落", ""}
+	mustUpdate(f, db, func(tx *Txn) error {
+		for i, fault := range faults {
+			t := &appliance.Ticket{Number: fmt.Sprintf("T20261123-%04d", i+1), Status: appliance.StatusOpen, CustomerID: "c1", Fault: fault}
+			if err := tx.PutTicket(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	for _, s := range []string{"屏幕", "不亮", "亮", "usb", "ＵＳＢ 口", "\x00", "屏幕 不亮 开机", "断裂扣子"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		err := db.View(func(tx *Txn) error {
+			ts, err := tx.TicketsByText(q, 10)
+			if err != nil {
+				return err
+			}
+			got := map[string]bool{}
+			for _, tk := range ts {
+				got[tk.Fault] = true
+			}
+			runs := TextRuns(q)
+			for _, fault := range faults {
+				folded := strings.Join(TextRuns(fault), " ")
+				want := len(runs) > 0
+				for _, r := range runs {
+					want = want && strings.Contains(folded, r)
+				}
+				if got[fault] != want {
+					t.Errorf("TicketsByText(%q) returned %q: %v, want %v", q, fault, got[fault], want)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 }
