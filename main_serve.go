@@ -46,6 +46,8 @@ type Main struct {
 	cards    *cards.Service
 	bus      *appliance.Bus
 	printers *printers // the print queue (main_printer.go)
+	readers  *readers  // the card readers (main_reader.go)
+	ui       *ui.Server
 	ln       net.Listener
 	http     *http.Server
 	stopBg   context.CancelFunc
@@ -114,12 +116,18 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		go m.config.Run(bg)
 	}
 
+	if err := m.openReaders(); err != nil {
+		return err
+	}
+	m.ui = m.newUI()
+	m.startReaders()
+
 	m.ln, err = net.Listen("tcp", m.Listen)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", m.Listen, err)
 	}
 	m.http = &http.Server{
-		Handler:           ui.NewServer(ui.Options{Store: m.db, Logger: m.Logger, Version: version}),
+		Handler:           m.ui,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	m.bgDone = make(chan struct{})
@@ -197,6 +205,11 @@ func (m *Main) Close() error {
 		cancel()
 		<-m.bgDone
 		m.http = nil
+	}
+	m.stopReaders()
+	if m.ui != nil {
+		errs = append(errs, m.ui.Close())
+		m.ui = nil
 	}
 	if m.stopBg != nil {
 		m.stopBg()

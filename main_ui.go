@@ -1,0 +1,28 @@
+package main
+
+import (
+	"shouhou/drivers/printer"
+	"shouhou/ui"
+)
+
+// newUI builds the desk's screens on what Run opened: the store, the card
+// service, the bus, the config, the print queue and the demo reader.
+func (m *Main) newUI() *ui.Server {
+	o := ui.Options{Store: m.db, Cards: m.cards, Bus: m.bus, Config: m.Config, Logger: m.Logger,
+		Version: version, Now: m.Now}
+	if m.readers != nil && m.readers.demo != nil {
+		o.Demo = m.readers.demo
+	}
+	if q := m.PrintQueue(); q != nil {
+		o.Printers = printQueueView{q}
+	}
+	return ui.NewServer(o)
+}
+
+// printQueueView shows the print queue to the screens.
+type printQueueView struct{ *printer.Queue }
+
+// Printers returns every printer's state.
+func (v printQueueView) Printers() any { return v.Queue.Printers() }
+
+var _ ui.PrintQueue = printQueueView{}

@@ -1,0 +1,192 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"shouhou/appliance"
+	"shouhou/appliance/calendar"
+	"shouhou/appliance/store"
+)
+
+// Panel is the customer panel a swipe or a phone lookup opens: who, their
+// card and balance, their purchases with warranty status, open tickets.
+type Panel struct {
+	// Customer is the card holder (masked for a customer at the kiosk).
+	Customer *appliance.Customer `json:"customer"`
+	// Card is the customer's card in use, if any.
+	Card *appliance.Card `json:"card,omitempty"`
+	// Purchases are the registered products, newest first.
+	Purchases []PurchaseView `json:"purchases"`
+	// Tickets are the customer's tickets, open ones first.
+	Tickets []TicketSummary `json:"tickets"`
+	// Masked is set when personal data was masked.
+	Masked bool `json:"masked,omitempty"`
+	// UID is the chip swiped, when the panel comes from a swipe.
+	UID string `json:"uid,omitempty"`
+}
+
+// PurchaseView is a purchase with its free-repair warranty status today.
+type PurchaseView struct {
+	*appliance.Purchase
+	// InWarranty says whether a quality problem is repaired free today.
+	InWarranty bool `json:"in_warranty"`
+	// WarrantyUntil is the last day of free repair ("" when the category has none).
+	WarrantyUntil string `json:"warranty_until,omitempty"`
+}
+
+// TicketSummary is one line of a ticket board.
+type TicketSummary struct {
+	Number     string                 `json:"number"`
+	Kind       appliance.TicketKind   `json:"kind"`
+	Status     appliance.TicketStatus `json:"status"`
+	CustomerID string                 `json:"customer_id"`
+	Card       string                 `json:"card,omitempty"`
+	Fault      string                 `json:"fault,omitempty"`
+	Technician string                 `json:"technician,omitempty"`
+	Due        time.Time              `json:"due"`
+	Overdue    bool                   `json:"overdue,omitempty"`
+	Survey     bool                   `json:"surveyed,omitempty"`
+}
+
+func summarize(t *appliance.Ticket, now time.Time) TicketSummary {
+	return TicketSummary{Number: t.Number, Kind: t.Kind, Status: t.Status, CustomerID: t.CustomerID, Card: t.Card,
+		Fault: t.Fault, Technician: t.Technician, Due: t.Due, Survey: t.Survey != nil,
+		Overdue: !t.Due.IsZero() && now.After(t.Due) && openStatus(t.Status)}
+}
+
+func openStatus(s appliance.TicketStatus) bool {
+	return s != appliance.StatusClosed && s != appliance.StatusCancelled
+}
+
+// panelOf builds the panel of a customer inside one read transaction.
+func (s *Server) panelOf(tx *store.Txn, c *appliance.Customer, card *appliance.Card) (*Panel, error) {
+	p := &Panel{Customer: c, Card: card}
+	if card == nil {
+		cs, err := tx.CardsOfCustomer(c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range cs {
+			if k.Status == appliance.CardActive || (p.Card == nil && k.Status == appliance.CardLost) {
+				p.Card = k
+			}
+		}
+	}
+	buys, err := tx.PurchasesOfCustomer(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.opts.Now()
+	cfg := s.config()
+	today := calendar.DateOf(now.In(cfg.Store.Location))
+	for _, b := range buys {
+		v := PurchaseView{Purchase: b}
+		if cat, ok := cfg.Policy.Categories[b.Category]; ok && !cat.FreeRepair.None() {
+			bought := calendar.DateOf(b.Purchased.In(cfg.Store.Location))
+			v.InWarranty = cat.FreeRepair.Contains(bought, today)
+			v.WarrantyUntil = cat.FreeRepair.LastDay(bought).String()
+		}
+		p.Purchases = append(p.Purchases, v)
+	}
+	ts, err := tx.TicketsOfCustomer(c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range ts {
+		if openStatus(t.Status) || (t.Survey == nil && t.Status == appliance.StatusClosed) {
+			p.Tickets = append(p.Tickets, summarize(t, now))
+		}
+	}
+	return p, nil
+}
+
+// masked returns a copy of p fit for the customer's own eyes on a screen
+// others may see: name, phones and address masked, no notes.
+func (p *Panel) masked() *Panel {
+	q := *p
+	c := *p.Customer
+	c.Name = maskName(c.Name)
+	c.Phones = nil
+	for _, ph := range p.Customer.Phones {
+		c.Phones = append(c.Phones, maskPhone(ph))
+	}
+	c.Address, c.Notes = "", ""
+	q.Customer, q.Masked = &c, true
+	if p.Card != nil {
+		card := *p.Card
+		card.UIDs, card.LedgerHead = nil, ""
+		q.Card = &card
+	}
+	return &q
+}
+
+// maskName keeps the first character: 王芳 → 王*.
+func maskName(n string) string {
+	r, size := utf8.DecodeRuneInString(n)
+	if r == utf8.RuneError {
+		return ""
+	}
+	return n[:size] + strings.Repeat("*", max(1, utf8.RuneCountInString(n)-1))
+}
+
+// maskPhone keeps the first 3 and last 4 digits: 138****0001.
+func maskPhone(p string) string {
+	if len(p) <= 7 {
+		return strings.Repeat("*", len(p))
+	}
+	return p[:3] + strings.Repeat("*", len(p)-7) + p[len(p)-4:]
+}
+
+// SwipeResult says what a swipe did, for the log.
+type SwipeResult string
+
+// Swipe results.
+const (
+	SwipeStaff    SwipeResult = "staff_login" // a staff card logged its holder in at the desk
+	SwipeCustomer SwipeResult = "customer"    // card.presented went to the desk
+	SwipeRefused  SwipeResult = "refused"     // unknown, blocked or unsupported card
+)
+
+// CardSwipe handles a card laid on desk's reader: a staff card logs its
+// holder in at that desk; a customer's card is resolved (a blocked card is
+// refused and card.blocked goes to the desk) and card.presented carries
+// the customer panel to that desk's screens only.
+func (s *Server) CardSwipe(ctx context.Context, desk, uid string) (SwipeResult, error) {
+	if m, ok := s.config().StaffByCardUID(uid); ok {
+		s.staffCardLogin(desk, m.ID, m.Name, appliance.Role(m.Role))
+		return SwipeStaff, nil
+	}
+	if s.opts.Cards == nil {
+		return SwipeRefused, appliance.Errorf(appliance.EUNAVAILABLE, "卡服务未启动 / the card service is not running")
+	}
+	h, err := s.opts.Cards.Resolve(uid, desk)
+	if err != nil {
+		s.opts.Bus.Publish(EventCardRefused, desk, map[string]any{"uid": uid, "error": wireError(err)})
+		return SwipeRefused, err
+	}
+	var p *Panel
+	err = s.opts.Store.View(func(tx *store.Txn) (err error) {
+		p, err = s.panelOf(tx, h.Customer, h.Card)
+		return err
+	})
+	if err != nil {
+		return SwipeRefused, err
+	}
+	p.UID = uid
+	s.opts.Bus.Publish(EventCardPresented, desk, p)
+	return SwipeCustomer, nil
+}
+
+// CardRemoved handles a card taken off desk's reader.
+func (s *Server) CardRemoved(desk string) {
+	s.opts.Bus.Publish(EventCardRemoved, desk, nil)
+}
+
+// ReaderStatus publishes a reader's (or the PC/SC service's) state to
+// every screen.
+func (s *Server) ReaderStatus(status any) {
+	s.opts.Bus.Publish(EventReaderStatus, "", status)
+}
