@@ -6,6 +6,7 @@ import (
 
 	"shouhou/appliance"
 	"shouhou/appliance/policy"
+	"shouhou/appliance/store"
 	"shouhou/appliance/tickets"
 )
 
@@ -210,4 +211,39 @@ func TestScenarioMaintenanceContractExpiry(t *testing.T) {
 		t.Fatalf("noticed %v call %q", tk.ExpiryNoticed, tk.CallKind)
 	}
 	d.ok(d.svc.Move(d.ctx, clerk, tk.Number, appliance.StatusClosed, "已续约"))
+}
+
+// One Tick marks every overdue ticket, however many batches it takes, and
+// publishes one event per ticket.
+func TestTickMarksEveryOverdueTicket(t *testing.T) {
+	d := newDesk(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai(t)))
+	c := d.customer("高雪", "13800138021")
+	const n = 450
+	err := d.db.Update(func(tx *store.Txn) error {
+		for i := range n {
+			number, err := tx.NextTicketNumber(d.clock.Now())
+			if err != nil {
+				return err
+			}
+			tk := &appliance.Ticket{Number: number, Kind: appliance.KindConsult, Status: appliance.StatusOpen, CustomerID: c.ID,
+				Due: d.clock.Now().Add(time.Duration(i) * time.Minute), Created: d.clock.Now()}
+			if err := tx.PutTicket(tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.events()
+	if rep := d.tick(d.clock.Now().Add(100 * time.Minute)); len(rep.Overdue) != 101 {
+		t.Fatalf("first tick marked %d, want 101", len(rep.Overdue))
+	}
+	if rep := d.tick(d.clock.Now().Add(24 * time.Hour)); len(rep.Overdue) != n-101 {
+		t.Fatalf("second tick marked %d, want %d", len(rep.Overdue), n-101)
+	}
+	if evs := d.events(); len(evs) != n {
+		t.Fatalf("%d events, want %d", len(evs), n)
+	}
 }
