@@ -11,7 +11,8 @@ import (
 // caller (main) builds them from the snapshot in force; the workflow asks
 // for them afresh for every operation, so a reload applies to the next one.
 type Rules struct {
-	// Version is the config version (stored on decisions).
+	// Version is the config version in force, for messages and logs;
+	// decisions carry Policy.Version.
 	Version string
 	// Policy are the policy tables.
 	Policy *policy.Tables
@@ -125,7 +126,7 @@ func (r Rules) lateWarningDays() int {
 	return r.SLA.LateWarningWorkingDays
 }
 
-// morning returns the start of working hours on the next working day after t.
+// nextMorning returns the start of working hours on the next working day after t.
 func (r Rules) nextMorning(t time.Time) time.Time {
 	d := calendar.DateOf(r.Calendar.AddWorkingDays(t, 1))
 	return d.In(r.Calendar.Location()).Add(r.Calendar.Hours().Start)
