@@ -4,7 +4,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X main.version=$(VERSION)
 BIN     := bin/shouhou
 
-.PHONY: all deps build run test lint vet unit fuzz bench clean
+.PHONY: all deps build run test lint vet unit fuzz bench clean deb
 
 all: build
 
@@ -39,3 +39,8 @@ bench: deps
 
 clean:
 	rm -rf bin
+
+# deb builds dist/shouhou_VERSION_ARCH.deb (ARCH=arm64 cross-builds; see
+# docs/operations.md). build/deb_test.go builds and checks it in `make test`.
+deb: deps
+	VERSION='$(VERSION)' build/deb.sh dist

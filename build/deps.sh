@@ -14,6 +14,8 @@ pkgs=(
 	chromium            # the UI's browser tests
 	fonts-noto-cjk      # Chinese glyphs in screenshots and previews
 	zbar-tools          # decodes the printed barcodes and QR codes back in the printer tests
+	lintian             # build/deb_test.go: the .deb must pass lintian with no errors
+	dpkg-dev            # deb.sh: dpkg-shlibdeps computes the package's library Depends
 )
 
 missing=()

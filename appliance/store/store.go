@@ -79,6 +79,11 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.Tune != nil {
 		bo = o.Tune(bo)
 	}
+	if !o.ReadOnly {
+		if err := refuseNewer(dir, bo); err != nil {
+			return nil, err
+		}
+	}
 	bdb, err := badger.Open(bo)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
