@@ -24,7 +24,7 @@ const debVersion = "v0.0.0-test"
 // installer meets it: lintian, the units, the control fields, and the
 // unpacked binary running on its own files.
 func TestDeb(t *testing.T) {
-	for _, tool := range []string{"dpkg-deb", "dpkg-shlibdeps", "lintian", "systemd-analyze", "objcopy"} {
+	for _, tool := range []string{"dpkg-deb", "dpkg-shlibdeps", "lintian", "systemd-analyze", "objcopy", "chromium"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s is missing: run build/deps.sh (make deps) to install it", tool)
 		}
@@ -45,6 +45,7 @@ func TestDeb(t *testing.T) {
 		}
 	})
 	t.Run("serve-backup-restore", func(t *testing.T) { testServeBackup(t, root) })
+	t.Run("reconnecting-page", func(t *testing.T) { testReconnectingPage(t, root) })
 	t.Run("upgrade", func(t *testing.T) { testUpgrade(t, bin) })
 	t.Run("downgrade-refused", func(t *testing.T) { testNewerRefused(t, bin) })
 }
