@@ -112,6 +112,14 @@ func queryGrams(runs []string) (grams []string, prefix bool) {
 // fault description holds every run of letters and digits of q (see
 // TextRuns). limit <= 0 means 50.
 func (tx *Txn) TicketsByText(q string, limit int) ([]*appliance.Ticket, error) {
+	return tx.TicketsByTextSince(q, time.Time{}, limit)
+}
+
+// TicketsByTextSince is TicketsByText over the tickets numbered on or
+// after since's date (ticket numbers start with their day); the zero time
+// means all. The walk stops at that day, which bounds a query whose terms
+// are all common.
+func (tx *Txn) TicketsByTextSince(q string, since time.Time, limit int) ([]*appliance.Ticket, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -130,15 +138,15 @@ func (tx *Txn) TicketsByText(q string, limit int) ([]*appliance.Ticket, error) {
 		return true
 	}
 	if prefix {
-		return tx.textByPrefix(grams, limit, match)
+		return tx.textByPrefix(grams, floor(since), limit, match)
 	}
-	return tx.textJoin(grams, limit, match)
+	return tx.textJoin(grams, floor(since), limit, match)
 }
 
 // textJoin walks the postings of every gram backwards together: each
 // iterator in turn seeks to the smallest number the others stand on, and a
 // number every iterator stands on is a candidate.
-func (tx *Txn) textJoin(grams []string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
+func (tx *Txn) textJoin(grams []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
 	its := make([]*badger.Iterator, len(grams))
 	prefixes := make([][]byte, len(grams))
 	for i, g := range grams {
@@ -154,7 +162,7 @@ func (tx *Txn) textJoin(grams []string, limit int, match func(*appliance.Ticket)
 	var out []*appliance.Ticket
 	for len(out) < limit {
 		id, ok := alignPostings(its, prefixes)
-		if !ok {
+		if !ok || id < floor {
 			break
 		}
 		t, err := tickets.mustGet(tx, id)
@@ -218,12 +226,20 @@ func stepTo(it *badger.Iterator, prefix, id []byte) {
 	}
 }
 
+// floor is the smallest ticket number of since's day ("" for the zero time).
+func floor(since time.Time) string {
+	if since.IsZero() {
+		return ""
+	}
+	return "T" + since.Format("20060102")
+}
+
 // maxPrefixScan bounds the index entries a one-character query reads.
 const maxPrefixScan = 20000
 
 // textByPrefix answers a query of single characters: the tickets under
 // every term starting with the first character, filtered by match.
-func (tx *Txn) textByPrefix(chars []string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
+func (tx *Txn) textByPrefix(chars []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
 	ids, err := tx.scanIDsBefore([]byte("x/"+idxTicketText+"/"+chars[0]), nil, maxPrefixScan)
 	if err != nil {
 		return nil, err
@@ -233,6 +249,9 @@ func (tx *Txn) textByPrefix(chars []string, limit int, match func(*appliance.Tic
 	slices.Reverse(ids)
 	var out []*appliance.Ticket
 	for _, id := range ids {
+		if id < floor {
+			break
+		}
 		t, err := tickets.mustGet(tx, id)
 		if err != nil {
 			return nil, err

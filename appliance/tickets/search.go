@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
@@ -31,6 +32,10 @@ type Query struct {
 	Q string `json:"q"`
 	// Limit caps the results; 0 means 50.
 	Limit int `json:"limit,omitempty"`
+	// Since limits a free-text search to tickets taken in on or after
+	// this day (the zero time: all); it bounds the cost of a query made
+	// only of common words (docs/tickets.md "Search").
+	Since time.Time `json:"since,omitzero"`
 }
 
 var (
@@ -106,7 +111,7 @@ func search(tx *store.Txn, q Query) ([]*appliance.Ticket, error) {
 		}
 		return ofCustomers(tx, ids, q.Limit)
 	case ByText:
-		return tx.TicketsByText(q.Q, q.Limit)
+		return tx.TicketsByTextSince(q.Q, q.Since, q.Limit)
 	case "":
 		return guess(tx, q, up)
 	}

@@ -88,6 +88,19 @@ func TestSearch(t *testing.T) {
 	if err != nil || len(ts) != 2 || ts[0].Number != n[3] {
 		t.Fatalf("limit 2: %d results, %v", len(ts), err)
 	}
+	for _, tc := range []struct {
+		since time.Time
+		want  int
+	}{{d.clock.Now(), 3}, {d.clock.Now().AddDate(0, 0, 1), 0}, {time.Time{}, 3}} {
+		ts, err := d.svc.Search(d.ctx, tickets.Query{By: tickets.ByText, Q: "屏幕", Since: tc.since})
+		if err != nil || len(ts) != tc.want {
+			t.Fatalf("Search(屏幕 since %v) = %d tickets (%v), want %d", tc.since, len(ts), err, tc.want)
+		}
+		ts, err = d.svc.Search(d.ctx, tickets.Query{By: tickets.ByText, Q: "亮", Since: tc.since})
+		if err != nil || len(ts) != tc.want {
+			t.Fatalf("Search(亮 since %v) = %d tickets (%v), want %d", tc.since, len(ts), err, tc.want)
+		}
+	}
 	_, err = d.svc.Search(d.ctx, tickets.Query{By: "color", Q: "x"})
 	wantCode(t, err, appliance.EINVALID)
 	_, err = d.svc.Search(d.ctx, tickets.Query{Q: " "})
