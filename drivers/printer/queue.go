@@ -89,6 +89,8 @@ type Queue struct {
 	// mu guards targets, workers and inflight, and is held across the
 	// store transactions that claim a job for sending or change a queued
 	// job (cancel, move), so a job being sent cannot be moved or cancelled.
+	// Lock order: mu before the store's write lock; never take mu inside
+	// a transaction.
 	mu       sync.Mutex
 	targets  map[string]Target
 	workers  map[string]*worker

@@ -68,7 +68,7 @@ func TestQueueSurvivesKill(t *testing.T) {
 		t.Skip("in the child")
 	}
 	dir := t.TempDir()
-	srv := escpostest.NewServer(t, escpostest.Ready, escpostest.Answering)
+	srv, px := newPrinter(t, escpostest.Ready)
 	const perCycle, cycles = 12, 3
 	acked := map[int]string{} // slip number → job ID
 	doneAt := map[int]int{}   // slip number → times printed when first seen done
@@ -87,15 +87,15 @@ func TestQueueSurvivesKill(t *testing.T) {
 			}
 			return printed >= after
 		}
-		for n, id := range runQueueChild(t, dir, srv, first, first+perCycle-1, kill) {
+		for n, id := range runQueueChild(t, dir, px, first, first+perCycle-1, kill) {
 			acked[n] = id
 		}
 		// Paper loaded; SetStateAfter(0) also drops a paper-out still
 		// pending when the child died before it came.
 		srv.SetState(escpostest.Ready)
 		srv.SetStateAfter(0, escpostest.Ready)
-		settle(srv)
-		counts := countPrinted(t, srv)
+		settle(px)
+		counts := countPrinted(t, px)
 		db := mustStore(t, dir)
 		err := db.View(func(tx *store.Txn) error {
 			for n, id := range acked {
@@ -117,15 +117,15 @@ func TestQueueSurvivesKill(t *testing.T) {
 	}
 
 	db := mustStore(t, dir)
-	q := mustQueue(t, db, fastQueue(nil), target("p1", srv.Addr, 80))
+	q := mustQueue(t, db, fastQueue(nil), target("p1", px.device(), 80))
 	waitFor(t, "the queue to drain", func() bool {
 		js, err := q.Queued("p1")
 		return err == nil && len(js) == 0
 	})
 	q.Close()
-	settle(srv)
-	counts := countPrinted(t, srv)
-	seq := printedNumbers(t, srv.Jobs(), forms.Columns80)
+	settle(px)
+	counts := countPrinted(t, px)
+	seq := printedNumbers(t, px.jobs(), forms.Columns80)
 	for i := 1; i < len(seq); i++ {
 		if seq[i] < seq[i-1] {
 			t.Errorf("slip %d printed after slip %d: out of order (%v)", seq[i], seq[i-1], seq)
@@ -161,10 +161,10 @@ func TestQueueSurvivesKill(t *testing.T) {
 // runQueueChild runs the child on dir with slips first..last, kills it
 // with SIGKILL once kill(slips it printed, slips it acknowledged) says so,
 // and returns the slips it acknowledged.
-func runQueueChild(t *testing.T, dir string, srv *escpostest.Server, first, last int, kill func(printed, acks int) bool) map[int]string {
+func runQueueChild(t *testing.T, dir string, px *proxy, first, last int, kill func(printed, acks int) bool) map[int]string {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestQueueCrashChild$")
-	cmd.Env = append(os.Environ(), queueChildDir+"="+dir, queueChildPrinter+"="+srv.Addr,
+	cmd.Env = append(os.Environ(), queueChildDir+"="+dir, queueChildPrinter+"="+px.device(),
 		fmt.Sprintf("%s=%d-%d", queueChildJobs, first, last))
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
@@ -189,7 +189,7 @@ func runQueueChild(t *testing.T, dir string, srv *escpostest.Server, first, last
 			}
 		}
 	}()
-	base := len(printedNumbers(t, srv.Jobs(), forms.Columns80))
+	base := len(printedNumbers(t, px.jobs(), forms.Columns80))
 	deadline := time.After(20 * time.Second)
 	tick := time.NewTicker(2 * time.Millisecond)
 	defer tick.Stop()
@@ -203,7 +203,7 @@ func runQueueChild(t *testing.T, dir string, srv *escpostest.Server, first, last
 			n, _ := strconv.Atoi(f[1])
 			acked[n] = f[2]
 		case <-tick.C:
-			if p := len(printedNumbers(t, srv.Jobs(), forms.Columns80)) - base; kill(p, len(acked)) {
+			if p := len(printedNumbers(t, px.jobs(), forms.Columns80)) - base; kill(p, len(acked)) {
 				cmd.Process.Signal(syscall.SIGKILL)
 				tick.Stop()
 			}
@@ -214,20 +214,20 @@ func runQueueChild(t *testing.T, dir string, srv *escpostest.Server, first, last
 	}
 }
 
-// settle waits until the test printer has received no new connection for
-// a moment, so that the bytes of a killed child have all arrived.
-func settle(srv *escpostest.Server) {
+// settle waits until no connection to the test printer has ended for a
+// moment, so that the bytes of a killed child have all arrived.
+func settle(px *proxy) {
 	n := -1
-	for n != len(srv.Jobs()) {
-		n = len(srv.Jobs())
+	for n != len(px.jobs()) {
+		n = len(px.jobs())
 		time.Sleep(50 * time.Millisecond)
 	}
 }
 
 // countPrinted counts each slip number the test printer has printed.
-func countPrinted(tb testing.TB, srv *escpostest.Server) map[int]int {
+func countPrinted(tb testing.TB, px *proxy) map[int]int {
 	counts := map[int]int{}
-	for _, n := range printedNumbers(tb, srv.Jobs(), forms.Columns80) {
+	for _, n := range printedNumbers(tb, px.jobs(), forms.Columns80) {
 		counts[n]++
 	}
 	return counts

@@ -233,21 +233,25 @@ func (q *Queue) Reprint(ctx context.Context, actor, id, printer string) (string,
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("printer: reprint: %w", err)
 	}
+	old, err := q.Job(id)
+	if err != nil {
+		return "", err
+	}
+	if printer == "" {
+		printer = old.Printer
+	}
+	t, err := q.target(printer) // before the transaction: see Queue.mu
+	if err != nil {
+		return "", err
+	}
 	var nj *appliance.PrintJob
-	err := q.db.Update(func(tx *store.Txn) error {
+	err = q.db.Update(func(tx *store.Txn) error {
 		old, err := tx.PrintJob(id)
 		if err != nil {
 			return err
 		}
 		if old.Status == appliance.PrintQueued {
 			return appliance.Errorf(appliance.ECONFLICT, "打印任务 %s 还在队列中 / print job %s is still queued", id, id)
-		}
-		if printer == "" {
-			printer = old.Printer
-		}
-		t, err := q.target(printer)
-		if err != nil {
-			return err
 		}
 		if err := checkDocument(t, old); err != nil {
 			return err

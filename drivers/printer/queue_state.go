@@ -17,6 +17,10 @@ const (
 	StateUnknown   = "unknown"    // not asked yet (never published)
 )
 
+// MaxQueuedCount caps PrinterState.Queued: the worker reads at most this
+// many queued jobs each time it takes the next one.
+const MaxQueuedCount = 100
+
 // PrinterState is the Data of an EventStatus event: one configured
 // printer as its queue worker last found it.
 type PrinterState struct {
@@ -30,7 +34,8 @@ type PrinterState struct {
 	Detail string `json:"detail"`
 	// PaperNearEnd is true when the roll is nearly empty (still printing).
 	PaperNearEnd bool `json:"paper_near_end,omitempty"`
-	// Queued counts the printer's jobs waiting to print.
+	// Queued counts the printer's jobs waiting to print, up to
+	// MaxQueuedCount (a longer queue shows as that many).
 	Queued int `json:"queued"`
 }
 

@@ -39,7 +39,7 @@ func TestQueuePrinterAppears(t *testing.T) {
 	px.forward(t, srv)
 	waitStatus(t, q, appliance.PrintDone, ids...)
 	waitEvent(t, sub, EventStatus, func(s PrinterState) bool { return s.Printer == "p1" && s.State == StateOK && s.Queued == 0 })
-	if got, want := printedNumbers(t, srv.Jobs(), forms.Columns80), []int{1, 2, 3, 4, 5}; !reflect.DeepEqual(got, want) {
+	if got, want := printedNumbers(t, px.jobs(), forms.Columns80), []int{1, 2, 3, 4, 5}; !reflect.DeepEqual(got, want) {
 		t.Errorf("printed %v, want %v", got, want)
 	}
 	for _, id := range ids {
@@ -55,16 +55,16 @@ func TestQueuePaperOut(t *testing.T) {
 	db := mustStore(t, t.TempDir())
 	bus := appliance.NewBus(nil)
 	sub := bus.Subscribe(256)
-	srv := escpostest.NewServer(t, escpostest.PaperOut, escpostest.Answering)
-	q := mustQueue(t, db, fastQueue(bus), target("p1", srv.Addr, 58))
+	srv, px := newPrinter(t, escpostest.PaperOut)
+	q := mustQueue(t, db, fastQueue(bus), target("p1", px.device(), 58))
 
 	ids := mustEnqueue(t, q, "p1", 1, 3)
 	st := waitEvent(t, sub, EventStatus, stateIs("p1", StatePaperOut))
 	if !strings.Contains(st.Detail, "缺纸") {
 		t.Errorf("paper out detail = %q, want it to say 缺纸", st.Detail)
 	}
-	waitFor(t, "the worker to ask the printer again", func() bool { return len(srv.Jobs()) >= 4 })
-	if got := printedNumbers(t, srv.Jobs(), forms.Columns58); len(got) != 0 {
+	waitFor(t, "the worker to ask the printer again", func() bool { return len(px.jobs()) >= 4 })
+	if got := printedNumbers(t, px.jobs(), forms.Columns58); len(got) != 0 {
 		t.Fatalf("printed %v while the paper was out", got)
 	}
 	for _, id := range ids {
@@ -79,7 +79,7 @@ func TestQueuePaperOut(t *testing.T) {
 	}
 	waitStatus(t, q, appliance.PrintDone, ids...)
 	waitEvent(t, sub, EventStatus, stateIs("p1", StateOK))
-	if got, want := printedNumbers(t, srv.Jobs(), forms.Columns58), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
+	if got, want := printedNumbers(t, px.jobs(), forms.Columns58), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
 		t.Errorf("printed %v, want %v", got, want)
 	}
 }
@@ -105,7 +105,7 @@ func TestQueueDeafPrinter(t *testing.T) {
 	srv := escpostest.NewServer(t, escpostest.Ready, escpostest.Answering)
 	px.forward(t, srv)
 	waitStatus(t, q, appliance.PrintDone, ids...)
-	if got, want := printedNumbers(t, srv.Jobs(), forms.Columns80), []int{1, 2}; !reflect.DeepEqual(got, want) {
+	if got, want := printedNumbers(t, px.jobs(), forms.Columns80), []int{1, 2}; !reflect.DeepEqual(got, want) {
 		t.Errorf("printed %v, want %v", got, want)
 	}
 }
@@ -117,9 +117,9 @@ func TestQueueCancelMoveReprint(t *testing.T) {
 	db := mustStore(t, t.TempDir())
 	bus := appliance.NewBus(nil)
 	sub := bus.Subscribe(256)
-	wide := escpostest.NewServer(t, escpostest.PaperOut, escpostest.Answering)
-	narrow := escpostest.NewServer(t, escpostest.Ready, escpostest.Answering)
-	q := mustQueue(t, db, fastQueue(bus), target("wide", wide.Addr, 80), target("narrow", narrow.Addr, 58))
+	wide, wpx := newPrinter(t, escpostest.PaperOut)
+	_, npx := newPrinter(t, escpostest.Ready)
+	q := mustQueue(t, db, fastQueue(bus), target("wide", wpx.device(), 80), target("narrow", npx.device(), 58))
 	ctx := t.Context()
 
 	ids := mustEnqueue(t, q, "wide", 1, 3)
@@ -131,17 +131,17 @@ func TestQueueCancelMoveReprint(t *testing.T) {
 		t.Fatalf("Move: %v", err)
 	}
 	waitStatus(t, q, appliance.PrintDone, ids[2])
-	if got, want := printedNumbers(t, narrow.Jobs(), forms.Columns58), []int{3}; !reflect.DeepEqual(got, want) {
+	if got, want := printedNumbers(t, npx.jobs(), forms.Columns58), []int{3}; !reflect.DeepEqual(got, want) {
 		t.Errorf("narrow printer printed %v, want %v", got, want)
 	}
-	res := decodeLast(t, narrow.Jobs())
+	res := decodeLast(t, npx.jobs())
 	if w := maxColumns(res); w != forms.Columns58 {
 		t.Errorf("moved job's widest line is %d columns, want %d (laid out for 58 mm)", w, forms.Columns58)
 	}
 
 	wide.SetState(escpostest.Ready)
 	waitStatus(t, q, appliance.PrintDone, ids[0])
-	if got, want := printedNumbers(t, wide.Jobs(), forms.Columns80), []int{1}; !reflect.DeepEqual(got, want) {
+	if got, want := printedNumbers(t, wpx.jobs(), forms.Columns80), []int{1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("wide printer printed %v, want %v", got, want)
 	}
 	if j, _ := q.Job(ids[1]); j.Status != appliance.PrintCancelled {
@@ -164,8 +164,8 @@ func TestQueueCancelMoveReprint(t *testing.T) {
 	if _, err := q.Reprint(ctx, "0007", ids[0], ""); err != nil {
 		t.Fatalf("Reprint: %v", err)
 	}
-	waitFor(t, "the reprint", func() bool { return len(printedNumbers(t, wide.Jobs(), forms.Columns80)) == 3 })
-	if got, want := printedNumbers(t, wide.Jobs(), forms.Columns80), []int{1, 4, 1}; !reflect.DeepEqual(got, want) {
+	waitFor(t, "the reprint", func() bool { return len(printedNumbers(t, wpx.jobs(), forms.Columns80)) == 3 })
+	if got, want := printedNumbers(t, wpx.jobs(), forms.Columns80), []int{1, 4, 1}; !reflect.DeepEqual(got, want) {
 		t.Errorf("wide printer printed %v, want %v", got, want)
 	}
 }
@@ -287,14 +287,14 @@ func TestQueuePaperRunsOut(t *testing.T) {
 			db := mustStore(t, t.TempDir())
 			bus := appliance.NewBus(nil)
 			sub := bus.Subscribe(256)
-			srv := escpostest.NewServer(t, escpostest.Ready, escpostest.Answering)
+			srv, px := newPrinter(t, escpostest.Ready)
 			srv.SetStateAfter(c.after, escpostest.PaperOut)
-			q := mustQueue(t, db, fastQueue(bus), target("p1", srv.Addr, 80))
+			q := mustQueue(t, db, fastQueue(bus), target("p1", px.device(), 80))
 			ids := mustEnqueue(t, q, "p1", 1, 3)
 			waitEvent(t, sub, EventStatus, stateIs("p1", StatePaperOut))
 			srv.SetState(escpostest.Ready)
 			waitStatus(t, q, appliance.PrintDone, ids...)
-			if got, want := printedNumbers(t, srv.Jobs(), forms.Columns80), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
+			if got, want := printedNumbers(t, px.jobs(), forms.Columns80), []int{1, 2, 3}; !reflect.DeepEqual(got, want) {
 				t.Errorf("printed %v, want %v", got, want)
 			}
 			if j, _ := q.Job(ids[1]); j.Attempts != c.attempts || j.MayHavePrinted {

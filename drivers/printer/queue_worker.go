@@ -105,11 +105,11 @@ func (w *worker) nextBackoff(b *time.Duration) time.Duration {
 }
 
 // head returns the printer's first queued job (nil for none) and reports
-// the queued count.
+// the queued count (up to MaxQueuedCount).
 func (w *worker) head() (*appliance.PrintJob, error) {
 	var js []*appliance.PrintJob
 	err := w.q.db.View(func(tx *store.Txn) (err error) {
-		js, err = tx.QueuedPrintJobs(w.t.ID, 0)
+		js, err = tx.QueuedPrintJobs(w.t.ID, MaxQueuedCount)
 		return err
 	})
 	if err != nil {
