@@ -195,13 +195,24 @@ func maxColumns(r *escpostest.Result) int {
 func TestQueueVirtualPrinter(t *testing.T) {
 	db := mustStore(t, t.TempDir())
 	dir := t.TempDir()
-	q := mustQueue(t, db, fastQueue(nil), target("demo", "dir:"+dir, 58))
+	bus := appliance.NewBus(nil)
+	sub := bus.Subscribe(256)
+	q := mustQueue(t, db, fastQueue(bus), target("demo", "dir:"+dir, 58))
 	doc := SampleIntake(forms.Columns80)
 	id, err := q.Enqueue(t.Context(), "0007", "intake", doc, "demo", 2)
 	if err != nil {
 		t.Fatal(err)
 	}
 	waitStatus(t, q, appliance.PrintDone, id)
+	waitEvent(t, sub, EventStatus, func(s PrinterState) bool { return s.Queued == 0 })
+	if st := q.Printers(); len(st) != 1 || st[0].State != StateOK {
+		t.Errorf("Printers() = %+v after a job, want the virtual printer ok", st)
+	}
+	for len(sub.C()) > 0 {
+		if ev := <-sub.C(); ev.Kind == EventStatus && ev.Data.(PrinterState).State != StateOK {
+			t.Errorf("status event %+v from a virtual printer", ev.Data)
+		}
+	}
 	bins, _ := filepath.Glob(filepath.Join(dir, "*-intake-1.bin"))
 	if len(bins) != 1 {
 		t.Fatalf("files %v, want one NNNN-intake-1.bin", bins)

@@ -221,6 +221,15 @@ func (w *worker) send(ctx context.Context, job *appliance.PrintJob) bool {
 	if ctx.Err() != nil {
 		return false
 	}
+	if perr == nil && r.Status == (Status{}) {
+		// Sent to a device that reads no status back: it took the job.
+		w.update(func(s *PrinterState) {
+			if s.State != StateOK {
+				s.State, s.Detail = StateOK, "就绪 / ready"
+			}
+		})
+		return true
+	}
 	w.report(r.Status, perr)
 	return perr == nil
 }
