@@ -149,11 +149,13 @@ func (db *DB) checkSchema(readOnly bool) error {
 	case have == SchemaVersion || readOnly:
 		return nil
 	}
-	// have < SchemaVersion: a new directory (0). Migrations from older
-	// formats go here, each recorded in the audit log.
-	return db.bdb.Update(func(txn *badger.Txn) error {
-		return txn.Set([]byte("m/schema"), []byte(strconv.Itoa(SchemaVersion)))
-	})
+	if have == 0 { // a new directory
+		return db.bdb.Update(func(txn *badger.Txn) error {
+			return txn.Set([]byte("m/schema"), []byte(strconv.Itoa(SchemaVersion)))
+		})
+	}
+	// Data of an older format: migrate it, each step audited (schema.go).
+	return db.migrate(have, SchemaVersion, schemaMigrations())
 }
 
 // gcLoop runs value-log garbage collection until ctx ends.
