@@ -314,3 +314,31 @@ func TestQueuePaperRunsOut(t *testing.T) {
 		})
 	}
 }
+
+// TestQueueRefusesChangesWhileSending: a job the worker has claimed for
+// a send cannot be cancelled or moved until the send's end is recorded.
+func TestQueueRefusesChangesWhileSending(t *testing.T) {
+	db := mustStore(t, t.TempDir())
+	_, px := newPrinter(t, escpostest.PaperOut) // the worker itself never claims
+	_, other := newPrinter(t, escpostest.PaperOut)
+	q := mustQueue(t, db, fastQueue(nil), target("p1", px.device(), 80), target("p2", other.device(), 80))
+	id := mustEnqueue(t, q, "p1", 1, 1)[0]
+	prior, ok, err := q.claim(id, "p1")
+	if err != nil || !ok || prior {
+		t.Fatalf("claim = %v, %v, %v; want false, true, nil", prior, ok, err)
+	}
+	if j, _ := q.Job(id); j.Attempts != 1 || !j.MayHavePrinted {
+		t.Errorf("claimed job = attempts %d, may have printed %v; want 1, true", j.Attempts, j.MayHavePrinted)
+	}
+	wantCode(t, "Cancel while sending", q.Cancel(t.Context(), "0007", id, ""), appliance.ECONFLICT)
+	wantCode(t, "Move while sending", q.Move(t.Context(), "0007", id, "p2"), appliance.ECONFLICT)
+	if err := q.finish(id, false, false, "打印机缺纸 / printer is out of paper"); err != nil {
+		t.Fatal(err)
+	}
+	if err := q.Move(t.Context(), "0007", id, "p2"); err != nil {
+		t.Errorf("Move after the send ended: %v", err)
+	}
+	if err := q.Cancel(t.Context(), "0007", id, ""); err != nil {
+		t.Errorf("Cancel after the send ended: %v", err)
+	}
+}
