@@ -42,6 +42,10 @@ mkdir -p "$root/DEBIAN"
 
 # The binary: cgo (libpcsclite), PIE, full RELRO, stripped.
 export CGO_ENABLED=1 GOOS=linux GOARCH=$goarch
+# Debian's hardening flags for the C parts (fortified libc calls).
+CGO_CFLAGS="$(DEB_HOST_ARCH=$ARCH dpkg-buildflags --get CFLAGS) $(DEB_HOST_ARCH=$ARCH dpkg-buildflags --get CPPFLAGS)"
+CGO_LDFLAGS=$(DEB_HOST_ARCH=$ARCH dpkg-buildflags --get LDFLAGS)
+export CGO_CFLAGS CGO_LDFLAGS
 if [[ $ARCH != "$host_arch" ]]; then
 	export CC=${CC:-$triplet-gcc}
 	export PKG_CONFIG_LIBDIR=/usr/lib/$triplet/pkgconfig:/usr/share/pkgconfig
