@@ -42,7 +42,7 @@ func commands() map[string]command {
 		"restore": {"restore a backup into an empty directory: -i FILE -data DIR", runRestore},
 		"verify":  {"check every stored invariant: -data DIR", runVerify},
 
-		"print-test":  {"print a sample slip: -to ADDR -width 58|80 -form NAME", runPrintTest},
+		"print-test":  {"print a sample slip: -printer ID [-conf DIR] | -to ADDR, -width 58|80 -form NAME", runPrintTest},
 		"reader-test": {"list card readers and print their events until Ctrl-C: -list", runReaderTest},
 
 		"check-config": {"validate a config dir: -conf DIR (errors as file:line:col: message)", runCheckConfig},

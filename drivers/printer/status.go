@@ -39,8 +39,8 @@ var (
 	ErrBadStatus = errors.New("printer: bad status reply")
 )
 
-// EventStatus is the event kind under which a printer's Status goes to the
-// UI (appliance.Bus.Publish(EventStatus, desk, status)).
+// EventStatus is the event kind under which the print queue publishes a
+// printer's PrinterState to the UI.
 const EventStatus = "printer.status"
 
 // Status is a printer's real-time state, from the replies to DLE EOT 1
