@@ -32,9 +32,12 @@ conn.on('open', async () => {
 conn.on('session.login', async (d) => { await saveSession(d.nonce); state.me = { ...state.me, actor: d.actor, name: d.name }; render(); });
 conn.on('session.ended', () => { state.me = { ...state.me, actor: { id: '', role: '' }, name: '' }; state.panel = null; render(); });
 conn.on('card.presented', (p) => {
+  const same = state.panel && state.panel.customer && state.panel.customer.id === p.customer.id;
   state.panel = p; state.refused = null;
   if (!isStaff()) state.me = { ...state.me, actor: { id: p.customer.id, role: 'customer' } };
-  state.view = 'customer'; modal(null); render();
+  state.view = 'customer';
+  if (!same) modal(null); // another customer: close what was open for the last one
+  render();
   performance.mark('panel-painted');
   window.kioskPainted = (window.kioskPainted || 0) + 1;
 });

@@ -1,0 +1,235 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"shouhou/drivers/reader/vpcdtest"
+)
+
+// TestMain runs this package's tests inside a private mount and network
+// namespace with its own pcscd (vpcdtest), so the browser tests can swipe
+// cards through the real reader stack.
+func TestMain(m *testing.M) { vpcdtest.Main(m) }
+
+const chromiumPath = "/usr/bin/chromium"
+
+// deskConf writes a config dir whose desk1 reader is vpcd's slot 0.
+func deskConf(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	b, err := os.ReadFile("conf/defaults/devices.toml")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := strings.Replace(string(b), `reader = "ACS ACR122U PICC Interface 00 00"`, fmt.Sprintf("reader = %q", vpcdtest.ReaderName(0)), 1)
+	if err := os.WriteFile(filepath.Join(dir, "devices.toml"), []byte(s), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// runMainAt runs the appliance with the demo data on listen.
+func runMainAt(tb testing.TB, confDir, dataDir, listen string) *Main {
+	tb.Helper()
+	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.ConfDir, m.DataDir, m.Listen, m.Demo, m.MemLimit = confDir, dataDir, listen, true, 0
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		tb.Fatalf("Run: %v", err)
+	}
+	return m
+}
+
+// browser starts a headless Debian chromium with a fresh profile; it
+// skips when chromium is not installed.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("%s not installed (build/deps.sh installs chromium)", chromiumPath)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 800),
+		chromedp.Flag("headless", true), chromedp.Flag("no-sandbox", true), chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true),
+	}
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelA() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// tab is one browser tab in a test, screenshotted when the test fails.
+type tab struct {
+	t    *testing.T
+	name string
+	ctx  context.Context
+}
+
+func newTab(t *testing.T, parent context.Context, name, url string) *tab {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(parent)
+	tb := &tab{t: t, name: name, ctx: ctx}
+	t.Cleanup(func() {
+		if t.Failed() {
+			tb.screenshot()
+		}
+		cancel()
+	})
+	// The first action opens the tab and binds it to its context: not a
+	// context with a timeout, whose end would close the tab.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("open tab %s: %v", name, err)
+	}
+	tb.run("open "+url, chromedp.Navigate(url))
+	return tb
+}
+
+// screenshot saves the tab's screen for a failed test (kept after the test).
+func (tb *tab) screenshot() {
+	ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+	defer cancel()
+	if html, err := chromedp.Run(ctx, chromedp.Evaluate[string]("location.href + ' ' + document.body.innerText + ' ' + JSON.stringify((window.staff || window.kiosk || {}).state) + ' ws=' + (window.staff || window.kiosk || {conn: {ws: {}}}).conn.ws.readyState")); err == nil {
+		tb.t.Logf("%s shows: %s", tb.name, html)
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Logf("screenshot %s: %v", tb.name, err)
+		return
+	}
+	dir := filepath.Join(os.TempDir(), "shouhou-ui-failures")
+	os.MkdirAll(dir, 0o755)
+	path := filepath.Join(dir, strings.ReplaceAll(tb.t.Name(), "/", "_")+"-"+tb.name+".png")
+	if err := os.WriteFile(path, png, 0o644); err == nil {
+		tb.t.Logf("screenshot of %s: %s", tb.name, path)
+	}
+}
+
+// run runs actions with a time limit, failing the test on error.
+func (tb *tab) run(step string, actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		tb.screenshot()
+		tb.t.Fatalf("%s: %s: %v", tb.name, step, err)
+	}
+}
+
+// waitJS waits until the JavaScript expression is true.
+func (tb *tab) waitJS(step, expr string) {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		tb.t.Fatalf("%s: %s: %v", tb.name, step, err)
+	}
+}
+
+func (tb *tab) text(sel string) string {
+	tb.t.Helper()
+	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		tb.t.Fatalf("%s: read %s: %v", tb.name, sel, err)
+	}
+	return strings.TrimSpace(s)
+}
+
+// swipe lays a card with uid on vpcd slot 0 and returns it.
+func swipe(t *testing.T, uid string) *vpcdtest.Card {
+	t.Helper()
+	b, err := hex.DecodeString(uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript(b))
+}
+
+func TestDeskScreensInChromium(t *testing.T) {
+	vpcdtest.Start(t)
+	ctx := browser(t)
+	data := filepath.Join(t.TempDir(), "data")
+	conf := deskConf(t)
+	m := runMainAt(t, conf, data, "127.0.0.1:0")
+	addr := m.Addr()
+	defer func() { m.Close() }()
+	base := "http://" + addr
+
+	kiosk := newTab(t, ctx, "kiosk", base+"/kiosk?desk=desk1")
+	t.Run("PIN login", func(t *testing.T) {
+		kiosk.t = t
+		kiosk.run("wait for the PIN pad", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		kiosk.run("type the PIN", chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)),
+			chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="OK"]`)))
+		kiosk.run("staff view", chromedp.WaitVisible(chromedp.CSS("#lookup")))
+		if who := kiosk.text("#who"); !strings.Contains(who, "王芳") {
+			t.Errorf("header after login = %q, want the clerk's name", who)
+		}
+	})
+	t.Run("swipe opens the customer panel", func(t *testing.T) {
+		kiosk.t = t
+		card := swipe(t, "04DE3001")
+		kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+		if bal := kiosk.text("#balance"); bal != "¥50.00" {
+			t.Errorf("balance on the panel = %q, want ¥50.00", bal)
+		}
+		card.Remove()
+	})
+	t.Run("lost card refused at the next swipe", func(t *testing.T) {
+		kiosk.t = t
+		card := swipe(t, "04DE3013")
+		kiosk.run("refusal", chromedp.WaitVisible(chromedp.CSS("#refused")))
+		if msg := kiosk.text("#refused"); !strings.Contains(msg, "SC-000019") {
+			t.Errorf("refusal = %q, want the lost card's number", msg)
+		}
+		card.Remove()
+	})
+	t.Run("a top-up seen live in a second tab", func(t *testing.T) {
+		kiosk.t = t
+		staff := newTab(t, ctx, "staff", base+"/staff")
+		// The same browser: the kiosk's login cookie logs the staff page in.
+		staff.run("board", chromedp.WaitVisible(chromedp.CSS("#boardbody table")))
+		staff.run("ledger of SC-000001", chromedp.Click(chromedp.CSS(`a[href="#cards"]`)), chromedp.WaitVisible(chromedp.CSS("#cardform")),
+			chromedp.SendKeys(chromedp.CSS("#cardno"), "SC-000001"), chromedp.Click(chromedp.CSS("#cardform button")))
+		staff.waitJS("balance before", `document.querySelector('#ledgerbalance')?.textContent === '¥50.00'`)
+
+		card := swipe(t, "04DE3001")
+		kiosk.waitJS("panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+		kiosk.run("top up 20 yuan", chromedp.Click(chromedp.CSS("#topup")), chromedp.WaitVisible(chromedp.CSS("#amount")),
+			chromedp.Click(chromedp.CSS(`#modalbox [data-k="2"]`)), chromedp.Click(chromedp.CSS(`#modalbox [data-k="0"]`)),
+			chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt")))
+		card.Remove()
+		staff.waitJS("balance after, without reloading", `document.querySelector('#ledgerbalance')?.textContent === '¥70.00'`)
+	})
+	t.Run("reconnects after a server restart", func(t *testing.T) {
+		kiosk.t = t
+		if err := m.Close(); err != nil {
+			t.Fatalf("Close: %v", err)
+		}
+		kiosk.run("banner", chromedp.WaitVisible(chromedp.CSS("#banner")))
+		m = runMainAt(t, conf, data, addr)
+		kiosk.run("banner gone", chromedp.WaitNotVisible(chromedp.CSS("#banner")))
+		// The sessions lived in the old process: the kiosk is back at its welcome screen.
+		kiosk.run("welcome again", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		card := swipe(t, "04C0FFEE000001") // the supervisor's staff card
+		kiosk.waitJS("staff card login", `document.querySelector('#who')?.textContent.includes('张店长')`)
+		card.Remove()
+	})
+}
