@@ -119,7 +119,7 @@ Architecture: $ARCH
 Maintainer: shouhou maintainers <maintainers@users.noreply.h-seed-167cd25f.example>
 Installed-Size: $size
 Depends: $shlibs, pcscd, adduser
-Recommends: cage, chromium, fonts-noto-cjk
+Recommends: cage, xwayland, chromium, fonts-noto-cjk
 Suggests: pcsc-tools
 Section: misc
 Priority: optional
