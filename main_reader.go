@@ -153,7 +153,7 @@ func (m *Main) readerEvent(ctx context.Context, e reader.Event) {
 			m.Logger.Warn("card on a reader no desk is bound to (devices.toml reader)", "reader", e.Reader, "uid", e.UID)
 			return
 		}
-		res, err := m.ui.CardSwipe(ctx, desk, e.UID)
+		res, err := m.ui.CardSwipe(ctx, desk, e.UID, e.Time)
 		m.Logger.Info("card swiped", "desk", desk, "uid", e.UID, "result", res, "err", err)
 	case reader.KindRemoved:
 		if desk != "" {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,7 @@ func runMainAt(tb testing.TB, confDir, dataDir, listen string) *Main {
 
 // browser starts a headless Debian chromium with a fresh profile; it
 // skips when chromium is not installed.
-func browser(t *testing.T) context.Context {
+func browser(t testing.TB) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("%s not installed (build/deps.sh installs chromium)", chromiumPath)
@@ -76,12 +77,12 @@ func browser(t *testing.T) context.Context {
 
 // tab is one browser tab in a test, screenshotted when the test fails.
 type tab struct {
-	t    *testing.T
+	t    testing.TB
 	name string
 	ctx  context.Context
 }
 
-func newTab(t *testing.T, parent context.Context, name, url string) *tab {
+func newTab(t testing.TB, parent context.Context, name, url string) *tab {
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(parent)
 	tb := &tab{t: t, name: name, ctx: ctx}
@@ -153,7 +154,7 @@ func (tb *tab) text(sel string) string {
 }
 
 // swipe lays a card with uid on vpcd slot 0 and returns it.
-func swipe(t *testing.T, uid string) *vpcdtest.Card {
+func swipe(t testing.TB, uid string) *vpcdtest.Card {
 	t.Helper()
 	b, err := hex.DecodeString(uid)
 	if err != nil {
@@ -232,4 +233,44 @@ func TestDeskScreensInChromium(t *testing.T) {
 		kiosk.waitJS("staff card login", `document.querySelector('#who')?.textContent.includes('张店长')`)
 		card.Remove()
 	})
+}
+
+// BenchmarkSwipeToPanel measures a card laid on the real reader stack
+// (vpcd + pcscd) until the customer panel is painted in the kiosk
+// (timestamps taken in the browser two animation frames after the event):
+// end to end, which includes pcscd's 400 ms polling of vpcd, and the part
+// after pcscd reported the card.
+func BenchmarkSwipeToPanel(b *testing.B) {
+	vpcdtest.Start(b)
+	ctx := browser(b)
+	m := runMainAt(b, deskConf(b), filepath.Join(b.TempDir(), "data"), "127.0.0.1:0")
+	defer m.Close()
+	kiosk := newTab(b, ctx, "kiosk", "http://"+m.Addr()+"/kiosk?desk=desk1")
+	kiosk.run("welcome", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+	var total, after []float64
+	b.ResetTimer()
+	for i := range b.N {
+		start := time.Now()
+		card := swipe(b, "04DE3001")
+		kiosk.waitJS("painted", fmt.Sprintf("(window.swipes || []).length === %d", i+1))
+		ctx, cancel := context.WithTimeout(kiosk.ctx, 10*time.Second)
+		last, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64]("[window.swipes.at(-1).seen, window.swipes.at(-1).painted]"))
+		cancel()
+		if err != nil {
+			b.Fatal(err)
+		}
+		total = append(total, last[1]-float64(start.UnixMilli()))
+		after = append(after, last[1]-last[0])
+		card.Remove()
+		kiosk.run("card taken off", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+	}
+	b.StopTimer()
+	for _, s := range []struct {
+		name string
+		v    []float64
+	}{{"total", total}, {"after-pcscd", after}} {
+		slices.Sort(s.v)
+		b.ReportMetric(s.v[len(s.v)/2], s.name+"-p50-ms")
+		b.ReportMetric(s.v[(len(s.v)*99)/100], s.name+"-p99-ms")
+	}
 }

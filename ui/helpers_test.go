@@ -221,7 +221,7 @@ func (r *testRig) asRole(tb testing.TB, role appliance.Role) *client {
 	case appliance.RoleCustomer:
 		c := r.dial(tb, "desk1", "")
 		c.call("whoami", nil) // registered before the swipe
-		if res, err := r.srv.CardSwipe(context.Background(), "desk1", "04DE3001"); err != nil || res != SwipeCustomer {
+		if res, err := r.srv.CardSwipe(context.Background(), "desk1", "04DE3001", time.Time{}); err != nil || res != SwipeCustomer {
 			tb.Fatalf("CardSwipe = %v, %v", res, err)
 		}
 		c.event(EventCardPresented)

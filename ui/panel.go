@@ -26,6 +26,9 @@ type Panel struct {
 	Masked bool `json:"masked,omitempty"`
 	// UID is the chip swiped, when the panel comes from a swipe.
 	UID string `json:"uid,omitempty"`
+	// Seen is when the reader saw the card (pcscd's event), for the
+	// swipe-to-screen latency.
+	Seen *time.Time `json:"seen,omitempty"`
 }
 
 // PurchaseView is a purchase with its free-repair warranty status today.
@@ -154,7 +157,8 @@ const (
 // holder in at that desk; a customer's card is resolved (a blocked card is
 // refused and card.blocked goes to the desk) and card.presented carries
 // the customer panel to that desk's screens only.
-func (s *Server) CardSwipe(ctx context.Context, desk, uid string) (SwipeResult, error) {
+// seen is when the reader saw the card (zero if unknown).
+func (s *Server) CardSwipe(ctx context.Context, desk, uid string, seen time.Time) (SwipeResult, error) {
 	if m, ok := s.config().StaffByCardUID(uid); ok {
 		s.staffCardLogin(desk, m.ID, m.Name, appliance.Role(m.Role))
 		return SwipeStaff, nil
@@ -176,6 +180,9 @@ func (s *Server) CardSwipe(ctx context.Context, desk, uid string) (SwipeResult, 
 		return SwipeRefused, err
 	}
 	p.UID = uid
+	if !seen.IsZero() {
+		p.Seen = &seen
+	}
 	s.opts.Bus.Publish(EventCardPresented, desk, p)
 	return SwipeCustomer, nil
 }

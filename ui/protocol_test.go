@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/gorilla/websocket"
 
@@ -229,7 +230,7 @@ func TestSwipeGoesToItsDeskMasked(t *testing.T) {
 	rig := MustRig(t, nil)
 	kiosk := rig.dial(t, "desk1", "")
 	kiosk.call("whoami", nil)
-	if res, err := rig.srv.CardSwipe(context.Background(), "desk1", "04DE3002"); err != nil || res != SwipeCustomer {
+	if res, err := rig.srv.CardSwipe(context.Background(), "desk1", "04DE3002", time.Time{}); err != nil || res != SwipeCustomer {
 		t.Fatalf("CardSwipe = %v %v", res, err)
 	}
 	var p Panel
@@ -249,7 +250,7 @@ func TestSwipeGoesToItsDeskMasked(t *testing.T) {
 	}
 
 	// A lost card is refused and the desk is told.
-	if res, err := rig.srv.CardSwipe(context.Background(), "desk1", "04DE3013"); res != SwipeRefused || appliance.ErrorCode(err) != appliance.EUNAUTHORIZED {
+	if res, err := rig.srv.CardSwipe(context.Background(), "desk1", "04DE3013", time.Time{}); res != SwipeRefused || appliance.ErrorCode(err) != appliance.EUNAUTHORIZED {
 		t.Fatalf("lost card swipe = %v %v", res, err)
 	}
 	var b struct{ Card, Status string }
@@ -266,7 +267,7 @@ func TestStaffCardLogsInAtDesk(t *testing.T) {
 	rig := MustRig(t, nil)
 	kiosk := rig.dial(t, "desk1", "")
 	kiosk.call("whoami", nil)
-	if res, _ := rig.srv.CardSwipe(context.Background(), "desk1", "04c0ffee000001"); res != SwipeStaff {
+	if res, _ := rig.srv.CardSwipe(context.Background(), "desk1", "04c0ffee000001", time.Time{}); res != SwipeStaff {
 		t.Fatalf("staff card = %v", res)
 	}
 	var lr loginResult
