@@ -1,0 +1,138 @@
+package reports
+
+import (
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/store"
+)
+
+// DayFormat is how days are written in reports and their arguments.
+const DayFormat = "2006-01-02"
+
+// Options configure Reports.
+type Options struct {
+	// Location is the store's time zone: days start at its midnight. nil
+	// means time.Local.
+	Location *time.Location
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// RepairWarrantyMonths is the warranty on a repair (DOMAIN.md: 1 month
+	// for parts and labour); a repair of the same purchase within it is a
+	// repeat repair. 0 means 1.
+	RepairWarrantyMonths int
+	// AdjustmentDays is how many frozen days before a closing are compared
+	// with the store to find later corrections. 0 means 31.
+	AdjustmentDays int
+}
+
+// Reports builds reports over one store. It holds no state but its options
+// and is safe for concurrent use.
+type Reports struct {
+	db *store.DB
+	o  Options
+}
+
+// New returns the report builder over db.
+func New(db *store.DB, o Options) *Reports {
+	if o.Location == nil {
+		o.Location = time.Local
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.RepairWarrantyMonths <= 0 {
+		o.RepairWarrantyMonths = 1
+	}
+	if o.AdjustmentDays <= 0 {
+		o.AdjustmentDays = 31
+	}
+	return &Reports{db: db, o: o}
+}
+
+// ParseDay reads a day written as 2006-01-02 in the store's time zone.
+func (r *Reports) ParseDay(s string) (time.Time, error) {
+	d, err := time.ParseInLocation(DayFormat, s, r.o.Location)
+	if err != nil {
+		return time.Time{}, appliance.FieldError("day", "日期应为 YYYY-MM-DD：%q / a day is written YYYY-MM-DD: %q", s, s)
+	}
+	return d, nil
+}
+
+// period is [from, to) in the store's zone, whole days.
+type period struct{ from, to time.Time }
+
+func (p period) has(t time.Time) bool { return !t.IsZero() && !t.Before(p.from) && t.Before(p.to) }
+
+// dayKey is a time's day in the store's zone, as 2006-01-02.
+func (r *Reports) dayKey(t time.Time) string { return t.In(r.o.Location).Format(DayFormat) }
+
+// startOfDay is the midnight that starts t's day in the store's zone.
+func (r *Reports) startOfDay(t time.Time) time.Time {
+	y, m, d := t.In(r.o.Location).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, r.o.Location)
+}
+
+// span is the period of whole days from..to, both included.
+func (r *Reports) span(from, to time.Time) (period, error) {
+	p := period{r.startOfDay(from), r.startOfDay(to).AddDate(0, 0, 1)}
+	if !p.from.Before(p.to) {
+		return p, appliance.FieldError("to", "结束日期早于开始日期 / the end day is before the start day")
+	}
+	return p, nil
+}
+
+// closedAt is when a ticket was last closed (zero if it is not closed).
+func closedAt(t *appliance.Ticket) time.Time {
+	if t.Status != appliance.StatusClosed {
+		return time.Time{}
+	}
+	for i := len(t.History) - 1; i >= 0; i-- {
+		if t.History[i].To == appliance.StatusClosed {
+			return t.History[i].Time
+		}
+	}
+	return t.Updated
+}
+
+// cancelledAt is when a ticket was cancelled (zero if it is not).
+func cancelledAt(t *appliance.Ticket) time.Time {
+	if t.Status != appliance.StatusCancelled {
+		return time.Time{}
+	}
+	for i := len(t.History) - 1; i >= 0; i-- {
+		if t.History[i].To == appliance.StatusCancelled {
+			return t.History[i].Time
+		}
+	}
+	return t.Updated
+}
+
+// ResolvedAt is when a ticket's case was resolved: for a complaint, when
+// it was answered; for any other kind, the first move to ready for pickup,
+// mailed back or closed. Zero means not resolved yet; a cancelled ticket is
+// never resolved.
+func ResolvedAt(t *appliance.Ticket) time.Time {
+	if t.Kind == appliance.KindComplaint && !t.Replied.IsZero() {
+		return t.Replied
+	}
+	for _, h := range t.History {
+		switch h.To {
+		case appliance.StatusReady, appliance.StatusMailBack, appliance.StatusClosed:
+			return h.Time
+		}
+	}
+	return time.Time{}
+}
+
+// outcomeOf names what a closed ticket came to: its repair result, else its
+// agreed outcome, else "none".
+func outcomeOf(t *appliance.Ticket) string {
+	switch {
+	case t.Result != "":
+		return t.Result
+	case t.Outcome != "":
+		return t.Outcome
+	}
+	return "none"
+}

@@ -1,0 +1,115 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"shouhou/appliance"
+)
+
+// closingPrefix holds the frozen daily closings (日结): r/closing/yyyymmdd.
+// They are snapshots made by the reports package, stored as JSON it owns;
+// Verify does not read them.
+const closingPrefix = "r/closing/"
+
+// EachTicket calls fn with every ticket numbered from first on (a ticket
+// number or a prefix such as "T20261101"; "" for all), in number order,
+// which is creation-day order. fn returning an error stops the walk and
+// returns it. A walk reads one snapshot; at 1,000,000 tickets it decodes
+// every one of them, so callers bound it by first where they can.
+func (tx *Txn) EachTicket(first string, fn func(*appliance.Ticket) error) error {
+	prefix := []byte("r/" + tickets.name + "/")
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	for it.Seek(append(append([]byte{}, prefix...), first...)); it.Valid(); it.Next() {
+		var t appliance.Ticket
+		if err := it.Item().Value(func(v []byte) error { return decode(v, &t) }); err != nil {
+			return fmt.Errorf("store: read %s: %w", it.Item().Key(), err)
+		}
+		if err := fn(&t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// EachCard calls fn with every card, in number order.
+func (tx *Txn) EachCard(fn func(*appliance.Card) error) error {
+	return tx.eachRecord("r/"+cards.name+"/", func(raw []byte) error {
+		var c appliance.Card
+		if err := decode(raw, &c); err != nil {
+			return err
+		}
+		return fn(&c)
+	})
+}
+
+// EachLedgerEntry calls fn with every card ledger entry, card by card and
+// oldest first on each card.
+func (tx *Txn) EachLedgerEntry(fn func(*appliance.LedgerEntry) error) error {
+	return tx.eachRecord("r/"+ledger.name+"/", func(raw []byte) error {
+		var e appliance.LedgerEntry
+		if err := decode(raw, &e); err != nil {
+			return err
+		}
+		return fn(&e)
+	})
+}
+
+// PutClosing stores the frozen closing of a day (yyyymmdd). A day already
+// closed is a conflict: a closing is never rewritten.
+func (tx *Txn) PutClosing(day string, snapshot json.RawMessage) error {
+	key := []byte(closingPrefix + day)
+	if _, err := tx.t.Get(key); err == nil {
+		return appliance.Errorf(appliance.ECONFLICT, "%s 已日结 / day %s is already closed", day, day)
+	} else if err != badger.ErrKeyNotFound {
+		return fmt.Errorf("store: closing %s: %w", day, err)
+	}
+	v, err := encode(snapshot)
+	if err != nil {
+		return err
+	}
+	if err := tx.t.Set(key, v); err != nil {
+		return fmt.Errorf("store: put closing %s: %w", day, err)
+	}
+	return nil
+}
+
+// Closing returns the frozen closing of a day (yyyymmdd), or an ENOTFOUND
+// error when the day was not closed.
+func (tx *Txn) Closing(day string) (json.RawMessage, error) {
+	item, err := tx.t.Get([]byte(closingPrefix + day))
+	if err == badger.ErrKeyNotFound {
+		return nil, appliance.Errorf(appliance.ENOTFOUND, "%s 未日结 / day %s is not closed", day, day)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: closing %s: %w", day, err)
+	}
+	var out json.RawMessage
+	err = item.Value(func(v []byte) error { return decode(v, &out) })
+	return out, err
+}
+
+// EachClosing calls fn with every frozen closing from day first (yyyymmdd,
+// "" for all) on, in day order.
+func (tx *Txn) EachClosing(first string, fn func(day string, snapshot json.RawMessage) error) error {
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = []byte(closingPrefix)
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	for it.Seek([]byte(closingPrefix + first)); it.Valid(); it.Next() {
+		day := string(it.Item().Key()[len(closingPrefix):])
+		var raw json.RawMessage
+		if err := it.Item().Value(func(v []byte) error { return decode(v, &raw) }); err != nil {
+			return fmt.Errorf("store: read closing %s: %w", day, err)
+		}
+		if err := fn(day, raw); err != nil {
+			return err
+		}
+	}
+	return nil
+}
