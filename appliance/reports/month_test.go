@@ -51,7 +51,7 @@ type expectKPI struct {
 	repairs, repeats           int
 	resolved                   int
 	resolveSum                 time.Duration
-	complaintOnTime, complLate int
+	complaintDue, complaintOnTime int
 }
 
 // month is a generated month of activity in a real store, written through
@@ -63,6 +63,8 @@ type month struct {
 	clock *clock
 	rep   *Reports
 	days  map[string]*expectDay
+	// all are every ticket generated, as last written.
+	all []*appliance.Ticket
 	kpi   expectKPI
 	// liability is every card's balance as the test tracks it, summed.
 	liability map[string]int64 // day -> liability at its end
@@ -173,6 +175,7 @@ func MustMonth(tb testing.TB) *month {
 					m.kpi.complaints++
 				}
 				pending = append(pending, t)
+				m.all = append(m.all, t)
 			}
 		}
 		// Tickets whose time has come are resolved today: a ticket opened
@@ -211,8 +214,8 @@ func MustMonth(tb testing.TB) *month {
 	// on-time rule counts those due inside the month as late.
 	err = db.Update(func(tx *store.Txn) error {
 		for _, t := range pending {
-			if t.Due.Before(monthStart.AddDate(0, 1, 0)) && t.Kind != appliance.KindComplaint {
-				m.kpi.due++
+			if t.Due.Before(monthStart.AddDate(0, 1, 0)) {
+				m.countDue(t, false)
 			}
 			if err := tx.PutTicket(t); err != nil {
 				return err
@@ -255,8 +258,8 @@ func (m *month) resolve(tb testing.TB, t *appliance.Ticket, day time.Time, n int
 		t.History = append(t.History, appliance.Transition{From: appliance.StatusOpen, To: appliance.StatusCancelled, Operator: "clerk1", Time: at})
 		t.Updated = at
 		e.cancelled++
-		if inMonth && t.Kind != appliance.KindComplaint {
-			m.kpi.due++
+		if inMonth && at.After(t.Due) {
+			m.countDue(t, false)
 		}
 		m.put(tb, t)
 		return
@@ -272,20 +275,12 @@ func (m *month) resolve(tb testing.TB, t *appliance.Ticket, day time.Time, n int
 	}
 	if t.Kind == appliance.KindComplaint {
 		t.Replied = at
-		if !at.After(t.Due) {
-			m.kpi.complaintOnTime++
-		} else {
-			m.kpi.complLate++
-		}
 	}
 	t.Status = appliance.StatusClosed
 	t.History = append(t.History, appliance.Transition{From: appliance.StatusOpen, To: appliance.StatusClosed, Operator: "clerk1", Time: at})
 	t.Updated = at
-	if inMonth && t.Kind != appliance.KindComplaint {
-		m.kpi.due++
-		if !at.After(t.Due) {
-			m.kpi.onTime++
-		}
+	if inMonth {
+		m.countDue(t, !at.After(t.Due))
 	}
 	m.kpi.resolved++
 	m.kpi.resolveSum += at.Sub(t.Created)
@@ -344,6 +339,18 @@ func (m *month) resolve(tb testing.TB, t *appliance.Ticket, day time.Time, n int
 		}
 	}
 	m.put(tb, t)
+}
+
+// countDue counts a ticket due in the month, on time or not.
+func (m *month) countDue(t *appliance.Ticket, onTime bool) {
+	n := map[bool]int{true: 1}[onTime]
+	if t.Kind == appliance.KindComplaint {
+		m.kpi.complaintDue++
+		m.kpi.complaintOnTime += n
+		return
+	}
+	m.kpi.due++
+	m.kpi.onTime += n
 }
 
 func (m *month) put(tb testing.TB, t *appliance.Ticket) {

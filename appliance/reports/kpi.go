@@ -1,0 +1,165 @@
+package reports
+
+import (
+	"fmt"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/store"
+)
+
+// SatisfiedLevel is the lowest survey level counted as satisfied: the top
+// two of the four levels (3 satisfied, 4 very satisfied; seed 001 管理办法
+// 二十五).
+const SatisfiedLevel = 3
+
+// SurveyItems names the four survey items in order (态度, 技术, 到达时间,
+// 答应事情的办理).
+var SurveyItems = []string{"attitude", "skill", "timeliness", "follow_up"}
+
+// Rate is a count out of a total. Value is Count/Total, 0 when Total is 0.
+type Rate struct {
+	// Count is the numerator.
+	Count int `json:"count"`
+	// Total is the denominator.
+	Total int `json:"total"`
+	// Value is Count/Total (a fraction, not money).
+	Value float64 `json:"value"`
+}
+
+func rate(n, d int) Rate {
+	r := Rate{Count: n, Total: d}
+	if d > 0 {
+		r.Value = float64(n) / float64(d)
+	}
+	return r
+}
+
+// KPIs are the service figures the store is measured on, for a period of
+// whole days (docs/reports.md states each rule).
+type KPIs struct {
+	// From and To are the first and last day, 2006-01-02.
+	From string `json:"from"`
+	To   string `json:"to"`
+	// Tickets counts the tickets opened in the period.
+	Tickets int `json:"tickets"`
+	// OnTime: of the tickets (complaints apart) due in the period and not
+	// cancelled before, those resolved by their due time.
+	OnTime Rate `json:"on_time"`
+	// ComplaintReplies: of the complaints due to be answered in the period,
+	// those answered by then.
+	ComplaintReplies Rate `json:"complaint_replies"`
+	// Satisfaction is, per survey item, the answers at SatisfiedLevel or above
+	// out of the surveys answered in the period.
+	Satisfaction map[string]Rate `json:"satisfaction"`
+	// SatisfactionOverall pools the four items' answers.
+	SatisfactionOverall Rate `json:"satisfaction_overall"`
+	// Complaints is complaints opened / tickets opened in the period.
+	Complaints Rate `json:"complaints"`
+	// RepeatRepairs: of the repairs opened in the period, those of a purchase
+	// repaired before and still within that repair's warranty.
+	RepeatRepairs Rate `json:"repeat_repairs"`
+	// Resolved counts the tickets resolved in the period.
+	Resolved int `json:"resolved"`
+	// AvgResolveSeconds is their mean time from intake to resolution.
+	AvgResolveSeconds int64 `json:"avg_resolve_seconds"`
+	// Targets are the store's targets (DOMAIN.md: 90% each).
+	OnTimeTarget       float64 `json:"on_time_target"`
+	SatisfactionTarget float64 `json:"satisfaction_target"`
+}
+
+func isRepair(k appliance.TicketKind) bool { return k == appliance.KindRepair || k == appliance.KindOnSite }
+
+// KPIs computes the service KPIs over the days from..to (both included) in
+// one walk over the tickets.
+func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
+	p, err := r.span(from, to)
+	if err != nil {
+		return nil, err
+	}
+	k := &KPIs{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), Satisfaction: map[string]Rate{},
+		OnTimeTarget: 0.9, SatisfactionTarget: 0.9}
+	var due, onTime, cDue, cOnTime, surveys, complaints, repairs, repeats int
+	sat := make([]int, len(SurveyItems))
+	var resolveSum time.Duration
+	// repaired holds, per purchase, when each repair of it seen so far was
+	// resolved (an earlier repair has an earlier number: it is seen first).
+	repaired := map[string][]time.Time{}
+	err = r.db.View(func(tx *store.Txn) error {
+		return tx.EachTicket("", func(t *appliance.Ticket) error {
+			res := ResolvedAt(t)
+			if p.has(t.Created) {
+				k.Tickets++
+				if t.Kind == appliance.KindComplaint {
+					complaints++
+				}
+				if isRepair(t.Kind) && t.PurchaseID != "" {
+					repairs++
+					if r.withinRepairWarranty(t.Created, repaired[t.PurchaseID]) {
+						repeats++
+					}
+				}
+			}
+			if isRepair(t.Kind) && t.PurchaseID != "" && t.Result == appliance.ResultRepaired && !res.IsZero() {
+				repaired[t.PurchaseID] = append(repaired[t.PurchaseID], res)
+			}
+			if p.has(t.Due) {
+				cancelled := cancelledAt(t)
+				if cancelled.IsZero() || cancelled.After(t.Due) {
+					ok := !res.IsZero() && !res.After(t.Due)
+					if t.Kind == appliance.KindComplaint {
+						cDue++
+						if ok {
+							cOnTime++
+						}
+					} else {
+						due++
+						if ok {
+							onTime++
+						}
+					}
+				}
+			}
+			if p.has(res) {
+				k.Resolved++
+				resolveSum += res.Sub(t.Created)
+			}
+			if s := t.Survey; s != nil && p.has(s.Time) {
+				surveys++
+				for i, v := range []int{s.Attitude, s.Skill, s.Timeliness, s.FollowUp} {
+					if v >= SatisfiedLevel {
+						sat[i]++
+					}
+				}
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reports: kpis: %w", err)
+	}
+	k.OnTime, k.ComplaintReplies = rate(onTime, due), rate(cOnTime, cDue)
+	all := 0
+	for i, name := range SurveyItems {
+		k.Satisfaction[name] = rate(sat[i], surveys)
+		all += sat[i]
+	}
+	k.SatisfactionOverall = rate(all, surveys*len(SurveyItems))
+	k.Complaints, k.RepeatRepairs = rate(complaints, k.Tickets), rate(repeats, repairs)
+	if k.Resolved > 0 {
+		k.AvgResolveSeconds = int64(resolveSum/time.Second) / int64(k.Resolved)
+	}
+	return k, nil
+}
+
+// withinRepairWarranty reports whether t falls within the warranty of any
+// of the repairs done at the given times: on or after one of them and no
+// later than the warranty's end.
+func (r *Reports) withinRepairWarranty(t time.Time, done []time.Time) bool {
+	for _, d := range done {
+		if !t.Before(d) && !t.After(d.AddDate(0, r.o.RepairWarrantyMonths, 0)) {
+			return true
+		}
+	}
+	return false
+}
