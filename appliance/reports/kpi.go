@@ -68,7 +68,9 @@ type KPIs struct {
 	SatisfactionTarget float64 `json:"satisfaction_target"`
 }
 
-func isRepair(k appliance.TicketKind) bool { return k == appliance.KindRepair || k == appliance.KindOnSite }
+func isRepair(k appliance.TicketKind) bool {
+	return k == appliance.KindRepair || k == appliance.KindOnSite
+}
 
 // KPIs computes the service KPIs over the days from..to (both included) in
 // one walk over the tickets.

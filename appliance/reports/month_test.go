@@ -44,13 +44,13 @@ type expectDay struct {
 
 // expectKPI is what the test counted for the month.
 type expectKPI struct {
-	tickets, complaints        int
-	due, onTime                int
-	surveys                    int
-	itemSat                    [4]int
-	repairs, repeats           int
-	resolved                   int
-	resolveSum                 time.Duration
+	tickets, complaints           int
+	due, onTime                   int
+	surveys                       int
+	itemSat                       [4]int
+	repairs, repeats              int
+	resolved                      int
+	resolveSum                    time.Duration
 	complaintDue, complaintOnTime int
 }
 
@@ -65,7 +65,7 @@ type month struct {
 	days  map[string]*expectDay
 	// all are every ticket generated, as last written.
 	all []*appliance.Ticket
-	kpi   expectKPI
+	kpi expectKPI
 	// liability is every card's balance as the test tracks it, summed.
 	liability map[string]int64 // day -> liability at its end
 }
