@@ -48,7 +48,7 @@ func commands() map[string]command {
 
 		"check-config": {"validate a config dir: -conf DIR (errors as file:line:col: message)", runCheckConfig},
 		"config":       {"config init DIR: write the default config files with their comments", runConfig},
-		"policy":       {"policy decide [-conf DIR] < facts.json | policy diff -old DIR -new DIR -facts FILE", runPolicy},
+		"policy":       {"policy decide [-conf DIR] < facts.json | policy diff -old DIR -new DIR -data DIR|-facts FILE", runPolicy},
 		"hash-pin":     {"read a PIN on stdin, print its bcrypt hash for staff.toml", runHashPin},
 	}
 }

@@ -13,6 +13,7 @@ import (
 
 	"shouhou/appliance"
 	"shouhou/appliance/policy"
+	"shouhou/appliance/store"
 	"shouhou/conf"
 )
 
@@ -59,7 +60,7 @@ func runPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			return runPolicyDiff(args[1:], stdout, stderr)
 		}
 	}
-	fmt.Fprintln(stderr, "usage: shouhou policy decide [-conf DIR] < facts.json\n       shouhou policy diff -old DIR -new DIR -facts FILE")
+	fmt.Fprintln(stderr, "usage: shouhou policy decide [-conf DIR] < facts.json\n       shouhou policy diff -old DIR -new DIR (-data DIR [-last N] | -facts FILE)")
 	return exitError(2)
 }
 
@@ -108,18 +109,20 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 // runPolicyDiff replays facts under two configs and lists the decisions
-// that would change. Facts come from a JSON-lines file until tickets land.
+// that would change: the facts stored on the most recent tickets of a data
+// directory (-data), or a JSON-lines file (-facts).
 func runPolicyDiff(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("policy diff", stderr)
 	oldDir := fs.String("old", "", "config directory in force")
 	newDir := fs.String("new", "", "config directory to compare")
 	factsFile := fs.String("facts", "", "facts file: one facts JSON object per line")
-	dataDir := fs.String("data", "", "data directory (replaying tickets is not available yet; use -facts)")
+	dataDir := fs.String("data", "", "data directory: replay the facts stored on its most recent tickets")
+	last := fs.Int("last", 1000, "with -data: how many of the most recent tickets to replay")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *dataDir != "" || *factsFile == "" {
-		fmt.Fprintln(stderr, "shouhou policy diff: 暂不能回放服务单，请用 -facts 文件 / replaying tickets is not available yet: give -facts FILE")
+	if (*dataDir == "") == (*factsFile == "") {
+		fmt.Fprintln(stderr, "shouhou policy diff: 请给出 -data 目录或 -facts 文件之一 / give one of -data DIR or -facts FILE")
 		return exitError(2)
 	}
 	oldSnap, err := conf.Load(*oldDir)
@@ -130,18 +133,33 @@ func runPolicyDiff(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("-new %s:\n%w", *newDir, err)
 	}
-	data, err := os.ReadFile(*factsFile)
+	var cases []factsCase
+	if *dataDir != "" {
+		cases, err = ticketFacts(*dataDir, *last, stderr)
+	} else {
+		cases, err = fileFacts(*factsFile, stderr)
+	}
 	if err != nil {
 		return err
 	}
-	return diffFacts(data, oldSnap, newSnap, stdout, stderr)
+	return diffFacts(cases, oldSnap, newSnap, stdout)
 }
 
-func diffFacts(data []byte, oldSnap, newSnap *conf.Snapshot, stdout, stderr io.Writer) error {
-	fmt.Fprintf(stdout, "config %s → %s\n", oldSnap.Version, newSnap.Version)
+// factsCase is one set of facts to replay, with where it came from.
+type factsCase struct {
+	label string // "line 3" or a ticket number
+	facts policy.Facts
+}
+
+// fileFacts reads a JSON-lines facts file; a bad line exits 2 naming it.
+func fileFacts(path string, stderr io.Writer) ([]factsCase, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cases []factsCase
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	n, changed := 0, 0
 	for line := 1; sc.Scan(); line++ {
 		text := strings.TrimSpace(sc.Text())
 		if text == "" || strings.HasPrefix(text, "#") {
@@ -150,23 +168,62 @@ func diffFacts(data []byte, oldSnap, newSnap *conf.Snapshot, stdout, stderr io.W
 		f, err := policy.ParseFacts([]byte(text))
 		if err != nil {
 			fmt.Fprintf(stderr, "shouhou policy diff: line %d: %v\n", line, err)
-			return exitError(2)
+			return nil, exitError(2)
 		}
-		n++
+		cases = append(cases, factsCase{fmt.Sprintf("line %d", line), f})
+	}
+	return cases, sc.Err()
+}
+
+// ticketFacts reads the facts kept on the last n tickets that have them.
+// It opens the directory read-only, so the server must not hold it: run it
+// on a backup restored elsewhere.
+func ticketFacts(dir string, n int, stderr io.Writer) ([]factsCase, error) {
+	db, err := store.Open(dir, store.Options{Logger: quietLogger(stderr), ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("%w (a running server holds the directory: replay a backup restored elsewhere)", err)
+	}
+	defer db.Close()
+	var cases []factsCase
+	err = db.View(func(tx *store.Txn) error {
+		return tx.EachTicket("", func(t *appliance.Ticket) error {
+			if len(t.Facts) == 0 {
+				return nil
+			}
+			f, err := policy.ParseFacts(t.Facts)
+			if err != nil {
+				fmt.Fprintf(stderr, "shouhou policy diff: ticket %s: stored facts do not parse: %v\n", t.Number, err)
+				return nil
+			}
+			cases = append(cases, factsCase{t.Number, f})
+			if len(cases) > 2*n { // keep memory bounded on a big store
+				cases = append(cases[:0], cases[len(cases)-n:]...)
+			}
+			return nil
+		})
+	})
+	if len(cases) > n {
+		cases = cases[len(cases)-n:]
+	}
+	return cases, err
+}
+
+func diffFacts(cases []factsCase, oldSnap, newSnap *conf.Snapshot, stdout io.Writer) error {
+	fmt.Fprintf(stdout, "config %s → %s\n", oldSnap.Version, newSnap.Version)
+	changed := 0
+	for _, c := range cases {
+		f := c.facts
 		ch := policy.Changes(policy.Decide(oldSnap.Policy, f), policy.Decide(newSnap.Policy, f))
 		if len(ch) == 0 {
 			continue
 		}
 		changed++
-		fmt.Fprintf(stdout, "line %d: %s %s→%s %s\n", line, f.Category, f.Purchased, f.Claimed, f.Problem)
-		for _, c := range ch {
-			fmt.Fprintf(stdout, "    %s\n", c)
+		fmt.Fprintf(stdout, "%s: %s %s→%s %s\n", c.label, f.Category, f.Purchased, f.Claimed, f.Problem)
+		for _, line := range ch {
+			fmt.Fprintf(stdout, "    %s\n", line)
 		}
 	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "%d of %d decisions change\n", changed, n)
+	fmt.Fprintf(stdout, "%d of %d decisions change\n", changed, len(cases))
 	return nil
 }
 

@@ -5,12 +5,17 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"shouhou/appliance"
+	"shouhou/appliance/store"
 )
 
 func TestConfigInitAndCheck(t *testing.T) {
@@ -110,9 +115,51 @@ func TestPolicyDiff(t *testing.T) {
 	if s := out.String(); !strings.Contains(s, "line 2:") || strings.Contains(s, "line 3:") || !strings.Contains(s, "1 of 2 decisions change") || !strings.Contains(s, "restocking 5.00") {
 		t.Errorf("policy diff printed:\n%s", s)
 	}
-	if code := run(context.Background(), []string{"policy", "diff", "-old", oldDir, "-new", newDir, "-data", tmp}, &out, &errOut); code != 2 {
-		t.Errorf("policy diff -data = %d, want 2 until tickets land", code)
+
+	// The same two claims stored on tickets: -data replays them by number.
+	dataDir := filepath.Join(tmp, "data")
+	db, err := store.Open(dataDir, store.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
 	}
+	lines := strings.Split(strings.TrimSpace(string(mustRead(t, facts))), "\n")[1:]
+	err = db.Update(func(tx *store.Txn) error {
+		for i, l := range lines {
+			tk := &appliance.Ticket{Number: fmt.Sprintf("T20260302-%04d", i+1), Kind: appliance.KindReturn,
+				Status: appliance.StatusOpen, CustomerID: "c1", Facts: json.RawMessage(l)}
+			if err := tx.PutTicket(tk); err != nil {
+				return err
+			}
+		}
+		return tx.PutTicket(&appliance.Ticket{Number: "T20260302-0003", Kind: appliance.KindConsult, Status: appliance.StatusOpen, CustomerID: "c1"})
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"policy", "diff", "-old", oldDir, "-new", newDir, "-data", dataDir}, &out, &errOut); code != 0 {
+		t.Fatalf("policy diff -data = %d: %s", code, errOut.String())
+	}
+	if s := out.String(); !strings.Contains(s, "T20260302-0001:") || strings.Contains(s, "T20260302-0002:") || !strings.Contains(s, "1 of 2 decisions change") {
+		t.Errorf("policy diff -data printed:\n%s", s)
+	}
+	out.Reset()
+	if code := run(context.Background(), []string{"policy", "diff", "-old", oldDir, "-new", newDir, "-data", dataDir, "-last", "1"}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "0 of 1 decisions change") {
+		t.Errorf("policy diff -last 1 = %d:\n%s", code, out.String())
+	}
+	if code := run(context.Background(), []string{"policy", "diff", "-old", oldDir, "-new", newDir}, &out, &errOut); code != 2 {
+		t.Errorf("policy diff with neither -data nor -facts = %d, want 2", code)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func TestHashPin(t *testing.T) {
