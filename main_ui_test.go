@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
 
 	"shouhou/drivers/reader/vpcdtest"
 )
@@ -272,5 +273,53 @@ func BenchmarkSwipeToPanel(b *testing.B) {
 		slices.Sort(s.v)
 		b.ReportMetric(s.v[len(s.v)/2], s.name+"-p50-ms")
 		b.ReportMetric(s.v[(len(s.v)*99)/100], s.name+"-p99-ms")
+	}
+}
+
+func TestServeWiresTicketOps(t *testing.T) {
+	m := MustRunMain(t, t.TempDir())
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+m.Addr()+"/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	call := func(id, op string, args any) map[string]any {
+		t.Helper()
+		if err := ws.WriteJSON(map[string]any{"id": id, "op": op, "args": args}); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			var f map[string]any
+			ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+			if err := ws.ReadJSON(&f); err != nil {
+				t.Fatalf("%s: %v", op, err)
+			}
+			if f["id"] == id {
+				return f
+			}
+		}
+	}
+	if r := call("1", "login", map[string]string{"staff": "clerk", "pin": "1111"}); r["ok"] != true {
+		t.Fatalf("login = %v", r)
+	}
+	tests := []struct {
+		op   string
+		args any
+	}{
+		{"ticket.search", map[string]string{"q": "13800130001"}},
+		{"calls.list", nil},
+		{"printer.status", nil},
+		{"reader.status", nil},
+	}
+	for i, tc := range tests {
+		t.Run(tc.op, func(t *testing.T) {
+			r := call(fmt.Sprint(i+2), tc.op, tc.args)
+			if r["ok"] != true {
+				t.Fatalf("%s = %v, want it wired in serve", tc.op, r["error"])
+			}
+			if tc.op == "ticket.search" && len(r["result"].([]any)) == 0 {
+				t.Errorf("ticket.search by a demo phone found nothing")
+			}
+		})
 	}
 }
