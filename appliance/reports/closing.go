@@ -205,7 +205,7 @@ func (r *Reports) scanDays(tx *store.Txn, w period) (map[string]*dayFigures, err
 		}
 		return figs[k]
 	}
-	err := tx.EachTicket("", func(t *appliance.Ticket) error {
+	err := r.walk(tx, w.from, w.to, false, func(t *appliance.Ticket) error {
 		if f := at(t.Created); f != nil {
 			f.opened[t.Kind]++
 		}

@@ -69,7 +69,7 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 	reasons := map[string]int{}
 	now := r.o.Now()
 	err = r.db.View(func(tx *store.Txn) error {
-		return tx.EachTicket("", func(t *appliance.Ticket) error {
+		err := r.walk(tx, p.from, p.to, false, func(t *appliance.Ticket) error {
 			if t.Kind != appliance.KindComplaint {
 				return nil
 			}
@@ -84,11 +84,16 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 					s.RepliedLate++
 				}
 			}
-			if t.Replied.IsZero() && t.Status != appliance.StatusCancelled && t.Status != appliance.StatusClosed {
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return eachOpen(tx, func(t *appliance.Ticket) {
+			if t.Kind == appliance.KindComplaint && t.Replied.IsZero() {
 				s.Open = append(s.Open, OpenComplaint{Number: t.Number, Reason: reasonOf(t), Created: t.Created, Due: t.Due,
 					Late: !t.Due.IsZero() && now.After(t.Due)})
 			}
-			return nil
 		})
 	})
 	if err != nil {

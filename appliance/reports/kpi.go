@@ -88,7 +88,10 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	// resolved (an earlier repair has an earlier number: it is seen first).
 	repaired := map[string][]time.Time{}
 	err = r.db.View(func(tx *store.Txn) error {
-		return tx.EachTicket("", func(t *appliance.Ticket) error {
+		// A repair resolved before the period can make a repair in it a
+		// repeat: the walk starts a warranty earlier.
+		since := p.from.AddDate(0, -r.o.RepairWarrantyMonths, 0)
+		return r.walk(tx, since, p.to, false, func(t *appliance.Ticket) error {
 			res := ResolvedAt(t)
 			if p.has(t.Created) {
 				k.Tickets++

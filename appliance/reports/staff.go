@@ -93,7 +93,7 @@ func (r *Reports) Daily(day time.Time) ([]TechDaily, *SupervisorDaily, error) {
 	techs := map[string]*TechDaily{}
 	sup := &SupervisorDaily{Day: key, ByClass: map[string]int{}, Technicians: []StaffJobs{}}
 	err := r.db.View(func(tx *store.Txn) error {
-		return tx.EachTicket("", func(t *appliance.Ticket) error {
+		return r.walk(tx, p.from, p.to, true, func(t *appliance.Ticket) error {
 			work := map[string][]string{}
 			for _, h := range t.History {
 				if !p.has(h.Time) {

@@ -1,0 +1,101 @@
+package reports
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/store"
+)
+
+// benchStore writes n tickets spread evenly over the 730 days before
+// 2026-12-01 (1,000,000 tickets is about 1,370 a day, a month about
+// 41,000), every kind, all but 1% closed two to five days after intake with a
+// history, a fee, a survey; a card with a short ledger per 100 tickets is
+// not needed for the ticket walk and is left out.
+func benchStore(b *testing.B, n int) *Reports {
+	b.Helper()
+	c := &clock{t: time.Date(2026, 12, 1, 8, 0, 0, 0, cst)}
+	db, svc := openStore(b, b.TempDir(), c)
+	b.Cleanup(func() { svc.Close(); db.Close() })
+	start := time.Date(2024, 12, 1, 0, 0, 0, 0, cst)
+	perDay := (n + 729) / 730
+	const batch = 500
+	for i := 0; i < n; i += batch {
+		err := db.Update(func(tx *store.Txn) error {
+			for j := i; j < min(i+batch, n); j++ {
+				if err := tx.PutTicket(benchTicket(start, j, perDay)); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return New(db, Options{Location: cst, Now: c.now})
+}
+
+func benchTicket(start time.Time, j, perDay int) *appliance.Ticket {
+	day := start.AddDate(0, 0, j/perDay)
+	created := day.Add(9*time.Hour + time.Duration(j%perDay)*20*time.Second)
+	k := appliance.TicketKinds[j%len(appliance.TicketKinds)]
+	t := &appliance.Ticket{Number: fmt.Sprintf("T%s-%04d", day.Format("20060102"), j%perDay+1), Kind: k, Status: appliance.StatusOpen,
+		CustomerID: fmt.Sprintf("c%d", j%50000), PurchaseID: fmt.Sprintf("p%d", j%200000), Created: created, Updated: created,
+		Due: created.Add(72 * time.Hour), Fault: "开机无反应", Technician: fmt.Sprintf("tech%d", j%8)}
+	if j%100 == 99 {
+		return t // still open
+	}
+	done := created.Add(time.Duration(48+j%4*24) * time.Hour)
+	t.Status, t.Updated = appliance.StatusClosed, done
+	t.History = []appliance.Transition{
+		{From: appliance.StatusOpen, To: appliance.StatusInRepair, Operator: t.Technician, Time: created.Add(time.Hour)},
+		{From: appliance.StatusInRepair, To: appliance.StatusReady, Operator: t.Technician, Time: done.Add(-2 * time.Hour)},
+		{From: appliance.StatusReady, To: appliance.StatusClosed, Operator: "clerk1", Time: done},
+	}
+	t.Result, t.PaidFen, t.Payment, t.Paid = appliance.ResultRepaired, int64(1000+j%9*500), "cash", done
+	t.Survey = &appliance.Survey{Attitude: j%4 + 1, Skill: (j/4)%4 + 1, Timeliness: 4, FollowUp: 3, Time: done}
+	if k == appliance.KindComplaint {
+		t.Replied, t.Request = done, "态度"
+	}
+	return t
+}
+
+func benchReports(b *testing.B, n int) {
+	rep := benchStore(b, n)
+	from := time.Date(2026, 11, 1, 0, 0, 0, 0, cst)
+	to := time.Date(2026, 11, 30, 0, 0, 0, 0, cst)
+	b.Run("kpi-month", func(b *testing.B) {
+		for b.Loop() {
+			k, err := rep.KPIs(from, to)
+			if err != nil || k.Tickets == 0 {
+				b.Fatal(k, err)
+			}
+		}
+	})
+	b.Run("closing-day", func(b *testing.B) {
+		for b.Loop() {
+			c, err := rep.Closing(to)
+			if err != nil || c.Opened == 0 {
+				b.Fatal(c, err)
+			}
+		}
+	})
+	b.Run("complaints-week", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := rep.Complaints(to.AddDate(0, 0, -6), to); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkReports100k: the month's KPIs, a day's closing and a week's
+// complaints over 100,000 tickets.
+func BenchmarkReports100k(b *testing.B) { benchReports(b, 100_000) }
+
+// BenchmarkReports1M is the issue's size; loading it takes minutes, so it
+// runs with `make bench` only.
+func BenchmarkReports1M(b *testing.B) { benchReports(b, 1_000_000) }
