@@ -149,7 +149,9 @@ export async function openTicket(conn, number) {
   try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
   const tk = d.ticket;
   const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${name(statusNames, h.from)} → ${name(statusNames, h.to)} · ${esc(h.operator)} ${esc(h.reason)}</li>`).join('');
-  const moves = (d.next || []).map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
+  let moves = (d.next || []).filter((s) => s !== 'closed' || tk.status !== 'ready')
+    .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
+  if (tk.status === 'ready' && (d.next || []).includes('closed')) moves = `<button class="btn primary" id="pickup">${t('顾客取件', 'Pickup')}</button> ` + moves;
   const box = modal(`<h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}">${name(statusNames, tk.status)}</span></h2>
     <dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
     <dt>${t('顾客', 'Customer')}</dt><dd>${esc(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
@@ -160,6 +162,12 @@ export async function openTicket(conn, number) {
     <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
     <div class="actions">${moves}<button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p>`);
   wireClose();
+  const pickup = box.querySelector('#pickup');
+  if (pickup) pickup.onclick = async () => {
+    // Pickup closes the ticket (a paid service must be charged first); the
+    // customer answers the survey on their own card at the kiosk.
+    try { await conn.call('ticket.pickup', { number }); openTicket(conn, number); } catch (e) { box.querySelector('#moveerr').innerHTML = errText(e); }
+  };
   box.querySelectorAll('[data-move]').forEach((b) => b.onclick = async () => {
     try { await conn.call('ticket.move', { number, to: b.dataset.move }); openTicket(conn, number); } catch (e) { box.querySelector('#moveerr').innerHTML = errText(e); }
   });
