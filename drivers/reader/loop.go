@@ -25,7 +25,7 @@ type loop struct {
 	ctx     context.Context
 	out     chan<- Event
 	status  Status           // last service status sent, "" before the first
-	readers map[string]*slot // the readers listed in this session
+	readers map[string]*slot // the readers listed last, in this session or the one before
 }
 
 // slot is what the loop remembers of one reader.
@@ -41,7 +41,7 @@ func (l *loop) run() {
 	backoff := l.opts.MinBackoff
 	for {
 		established, err := l.session()
-		l.dropReaders()
+		l.closePlacements()
 		if l.ctx.Err() != nil {
 			return
 		}
@@ -190,9 +190,11 @@ func (l *loop) relist(c *scard.Context, states []scard.ReaderState) ([]scard.Rea
 		l.readers[n] = &slot{}
 		l.emit(Event{Kind: KindStatus, Reader: n, Status: StatusOK, Time: l.opts.Now()})
 	}
-	for _, rs := range states[1:] {
-		if !slices.Contains(names, rs.Reader) {
-			l.dropReader(rs.Reader, StatusNoReader)
+	// l.readers, not states: after pcscd was away, states holds only
+	// pnpReader, and a reader unplugged meanwhile must still be reported.
+	for _, n := range l.readerNames() {
+		if !slices.Contains(names, n) {
+			l.dropReader(n)
 		}
 	}
 	if len(names) == 0 {
@@ -203,29 +205,39 @@ func (l *loop) relist(c *scard.Context, states []scard.ReaderState) ([]scard.Rea
 	return next, nil
 }
 
-// dropReader forgets a reader: removed for an open placement, then a
-// status event (if status is not "").
-func (l *loop) dropReader(name string, status Status) {
+// dropReader forgets a reader that is no longer listed: removed for an
+// open placement, then its no_reader status.
+func (l *loop) dropReader(name string) {
 	sl := l.readers[name]
 	delete(l.readers, name)
 	if sl != nil && sl.open {
 		l.emit(Event{Kind: KindRemoved, Reader: name, Time: l.opts.Now()})
 	}
-	if status != "" {
-		l.emit(Event{Kind: KindStatus, Reader: name, Status: status, Time: l.opts.Now()})
+	l.emit(Event{Kind: KindStatus, Reader: name, Status: StatusNoReader, Time: l.opts.Now()})
+}
+
+// closePlacements sends removed for every open placement at the end of a
+// session. The readers stay known, so that the next session's first
+// listing reports those that did not come back (unplugged while pcscd was
+// away or restarting) as no_reader; otherwise their desks would keep
+// showing the ok of the last session.
+func (l *loop) closePlacements() {
+	for _, n := range l.readerNames() {
+		if sl := l.readers[n]; sl.open {
+			sl.open = false
+			l.emit(Event{Kind: KindRemoved, Reader: n, Time: l.opts.Now()})
+		}
 	}
 }
 
-// dropReaders forgets every reader at the end of a session.
-func (l *loop) dropReaders() {
+// readerNames returns the known readers' names, sorted.
+func (l *loop) readerNames() []string {
 	names := make([]string, 0, len(l.readers))
 	for n := range l.readers {
 		names = append(names, n)
 	}
 	slices.Sort(names)
-	for _, n := range names {
-		l.dropReader(n, "")
-	}
+	return names
 }
 
 // setStatus sends a service status event when the status changes.

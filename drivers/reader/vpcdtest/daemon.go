@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -64,9 +65,12 @@ func Start(tb testing.TB) *Daemon {
 }
 
 // WriteConf writes the reader config: with vpcd, or empty (no readers).
-// pcscd reads it when it starts. (Debian's pcscd 1.9.9 ignores the rescan
-// signal, SIGUSR1 or pcscd -H, so a reader cannot be unplugged from a
-// running pcscd here.)
+// pcscd reads it only when it starts: Debian's pcscd 1.9.9 is built with
+// the libudev hotplug backend, whose answer to the rescan signal (SIGUSR1,
+// what pcscd --hotplug sends) is an empty HPReCheckSerialReaders. It logs
+// "Received signal: 10" and lists the same readers as before, whether the
+// vpcd entry was emptied, deleted or added. So the only way to add or
+// remove a reader here is RestartWith; TestRescanSignal checks this.
 func (d *Daemon) WriteConf(vpcd bool) {
 	d.tb.Helper()
 	conf := ""
@@ -105,6 +109,35 @@ func (d *Daemon) Restart() {
 	if err := d.waitReady(10 * time.Second); err != nil {
 		d.tb.Fatalf("vpcdtest: pcscd did not come up: %v\n%s", err, d.Output())
 	}
+}
+
+// RestartWith kills pcscd and starts it again with the vpcd readers (vpcd
+// true) or with none: a reader unplugged, or plugged in, while pcscd was
+// away. See WriteConf for why a running pcscd cannot be given one.
+func (d *Daemon) RestartWith(vpcd bool) {
+	d.tb.Helper()
+	d.Kill()
+	d.WriteConf(vpcd)
+	d.Restart()
+}
+
+// Rescan sends the running pcscd SIGUSR1, as pcscd --hotplug does, and
+// returns once pcscd has logged that it handled the signal, or after 5 s
+// with an error. What a rescan changes is for the caller to check.
+func (d *Daemon) Rescan() error {
+	const logged = "Received signal: 10"
+	before := strings.Count(d.Output(), logged)
+	if err := d.signal(syscall.SIGUSR1); err != nil {
+		return err
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for strings.Count(d.Output(), logged) == before {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("pcscd did not log %q within 5s", logged)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	return nil
 }
 
 // waitReady polls pcscd until a client can list readers.
