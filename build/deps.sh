@@ -17,6 +17,13 @@ pkgs=(
 	lintian             # build/deb_test.go: the .deb must pass lintian with no errors
 	dpkg-dev            # deb.sh: dpkg-shlibdeps computes the package's library Depends
 )
+# On amd64, the arm64 cross toolchain and libraries (Debian multiarch), so
+# that `make deb ARCH=arm64` works and the build tests check that package.
+cross=()
+if [[ $(dpkg --print-architecture) == amd64 ]]; then
+	cross=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev:arm64 libpcsclite-dev:arm64)
+	pkgs+=("${cross[@]}")
+fi
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -30,6 +37,9 @@ sudo=""
 if [[ $(id -u) != 0 ]]; then sudo="sudo"; fi
 echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+if ((${#cross[@]} > 0)) && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	$sudo dpkg --add-architecture arm64
+fi
 $sudo apt-get update -qq
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The packaged pcscd service would hold the reader socket; tests run their own.
