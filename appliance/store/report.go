@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -42,13 +43,53 @@ func (tx *Txn) EachTicket(first string, fn func(*appliance.Ticket) error) error 
 // EachTicketTouched calls fn with the tickets numbered in [first, last)
 // ("" for no bound) whose Updated or Due time is at or after since, in
 // number order. The tickets service sets Updated on every change, so a
-// ticket with anything that happened since then is among them. It reads
-// each value but decodes only the tickets it passes on: it finds the two
-// times in the stored JSON (top-level keys only a ticket has; a quote
-// inside a string is escaped, so a fault description cannot fake them),
-// which at 1,000,000 tickets is what makes a month's report affordable.
-// A value whose times cannot be read is decoded and passed on.
+// ticket with anything that happened since then is among them. It walks
+// the ticket.touch index from since (the later of the two times), so a
+// report about a month reads that month's tickets, not the store's.
+// Data of format 1 opened read-only has no such index: then every stored
+// ticket is looked at (eachTicketTouchedScan).
 func (tx *Txn) EachTicketTouched(since time.Time, first, last string, fn func(*appliance.Ticket) error) error {
+	if tx.format < 2 {
+		return tx.eachTicketTouchedScan(since, first, last, fn)
+	}
+	prefix := []byte("x/" + idxTicketTouch + "/")
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	opts.PrefetchValues = false
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	// The stamps are whole seconds: start at since's second and check the
+	// exact times after decoding.
+	var numbers []string
+	for it.Seek(append(append([]byte{}, prefix...), since.UTC().Format(dueFormat)...)); it.Valid(); it.Next() {
+		k := it.Item().Key()
+		n := string(k[bytes.IndexByte(k, 0)+1:])
+		if n >= first && (last == "" || n < last) {
+			numbers = append(numbers, n)
+		}
+	}
+	slices.Sort(numbers)
+	for _, n := range numbers {
+		t, err := tickets.mustGet(tx, n)
+		if err != nil {
+			return err
+		}
+		if t.Updated.Before(since) && t.Due.Before(since) {
+			continue
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// eachTicketTouchedScan is EachTicketTouched without the index: it reads
+// each value but decodes only the tickets it passes on, finding the two
+// times in the stored JSON (top-level keys only a ticket has; a quote
+// inside a string is escaped, so a fault description cannot fake them).
+// A value whose times cannot be read is decoded and passed on.
+func (tx *Txn) eachTicketTouchedScan(since time.Time, first, last string, fn func(*appliance.Ticket) error) error {
 	prefix := []byte("r/" + tickets.name + "/")
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = prefix

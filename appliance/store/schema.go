@@ -8,6 +8,8 @@ import (
 	"strconv"
 
 	"github.com/dgraph-io/badger/v4"
+
+	"shouhou/appliance"
 )
 
 // refuseNewer checks the schema version of an existing directory through a
@@ -42,32 +44,105 @@ type migration struct {
 	To int
 	// Name says what changes, for the audit log ("ticket: split the phone field").
 	Name string
-	// Apply rewrites the data inside the migration's transaction.
+	// Apply rewrites the data inside the migration's transaction (nil:
+	// nothing to rewrite there).
 	Apply func(tx *Txn) error
+	// Backfill, if set, runs before the transaction, in as many
+	// transactions of its own as the data needs (a store of a million
+	// tickets does not fit in one). It may only add entries derived from
+	// the records (index entries), so that repeating it after a crash, as
+	// the next start does while the data still has the old format, is
+	// harmless; old releases never see its entries, since the format is
+	// recorded only at the end.
+	Backfill func(db *DB) error
 }
 
-// schemaMigrations lists every format change, in order of To. It is empty:
-// format 1 is the first. A change of format adds its migration here, raises
-// SchemaVersion, and adds a build/testdata/schemaN fixture made by the
-// release before it (see build/upgrade_test.go).
-func schemaMigrations() []migration { return nil }
+// schemaMigrations lists every format change, in order of To. A change of
+// format adds its migration here, raises SchemaVersion, and adds a
+// build/testdata/schemaN fixture made by the release before it (see
+// build/upgrade_test.go).
+func schemaMigrations() []migration {
+	return []migration{
+		{To: 2, Name: "ticket: index by last change or due time (ticket.touch)", Backfill: backfillTicketTouch},
+	}
+}
 
-// migrate brings data of format have up to format want with ms, in one
-// transaction: every migration whose To lies in (have, want] runs in
-// order and is audited as "store.migrate" by "system" with the formats
-// before and after, and the new format is recorded in m/schema. If any
-// step fails or is missing, nothing is written and the data keeps its
-// format. (A migration too large for one transaction must be split into
-// formats of its own.)
+// backfillBatch is how many records a backfill transaction rewrites.
+const backfillBatch = 1000
+
+// backfillTicketTouch writes the ticket.touch entry of every ticket
+// (format 2), a batch per transaction.
+func backfillTicketTouch(db *DB) error {
+	after := ""
+	for {
+		var last string
+		n := 0
+		err := db.Update(func(tx *Txn) error {
+			return tx.eachTicketAfter(after, backfillBatch, func(t *appliance.Ticket) error {
+				last, n = t.Number, n+1
+				return tickets.setIndex(tx, t.Number, indexEntry{name: idxTicketTouch, value: touchStamp(t)})
+			})
+		})
+		if err != nil {
+			return fmt.Errorf("store: index tickets after %q: %w", after, err)
+		}
+		if n < backfillBatch {
+			return nil
+		}
+		after = last
+	}
+}
+
+// eachTicketAfter calls fn with up to limit tickets numbered after after
+// ("" for the first), in number order.
+func (tx *Txn) eachTicketAfter(after string, limit int, fn func(*appliance.Ticket) error) error {
+	prefix := []byte("r/" + tickets.name + "/")
+	opts := badger.DefaultIteratorOptions
+	opts.Prefix = prefix
+	it := tx.t.NewIterator(opts)
+	defer it.Close()
+	it.Seek(append(append([]byte{}, prefix...), after...))
+	for n := 0; it.Valid() && n < limit; it.Next() {
+		if after != "" && string(it.Item().Key()[len(prefix):]) == after {
+			continue
+		}
+		t := new(appliance.Ticket)
+		if err := it.Item().Value(func(v []byte) error { return decode(v, t) }); err != nil {
+			return fmt.Errorf("read %s: %w", it.Item().Key(), err)
+		}
+		if err := fn(t); err != nil {
+			return err
+		}
+		n++
+	}
+	return nil
+}
+
+// migrate brings data of format have up to format want with ms: first
+// the backfills of every migration whose To lies in (have, want], then
+// one transaction in which each of those migrations applies in order and
+// is audited as "store.migrate" by "system" with the formats before and
+// after, and the new format is recorded in m/schema. If any step fails
+// or is missing, the transaction writes nothing and the data keeps its
+// format (a backfill's entries, harmless, may stay).
 func (db *DB) migrate(have, want int, ms []migration) error {
+	for v := have + 1; v <= want; v++ {
+		if m, ok := findMigration(ms, v); ok && m.Backfill != nil {
+			if err := m.Backfill(db); err != nil {
+				return fmt.Errorf("store: migrate to data format %d (%s): %w", v, m.Name, err)
+			}
+		}
+	}
 	return db.Update(func(tx *Txn) error {
 		for v := have + 1; v <= want; v++ {
 			m, ok := findMigration(ms, v)
 			if !ok {
 				return fmt.Errorf("store: no migration from data format %d to %d", v-1, v)
 			}
-			if err := m.Apply(tx); err != nil {
-				return fmt.Errorf("store: migrate to data format %d (%s): %w", v, m.Name, err)
+			if m.Apply != nil {
+				if err := m.Apply(tx); err != nil {
+					return fmt.Errorf("store: migrate to data format %d (%s): %w", v, m.Name, err)
+				}
 			}
 			before, after := map[string]int{"schema": v - 1}, map[string]int{"schema": v}
 			if err := tx.Audit("system", "store.migrate", "schema", m.Name, before, after); err != nil {

@@ -17,7 +17,7 @@ import (
 
 // SchemaVersion is the data format version this build writes. A directory
 // with a higher version was written by a newer shouhou and is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // Options configure Open.
 type Options struct {
@@ -44,6 +44,9 @@ type DB struct {
 	// writeMu serialises read-write transactions (see Update).
 	writeMu sync.Mutex
 	gcDone  sync.WaitGroup
+	// format is the data format of the open directory: SchemaVersion,
+	// except for older data opened read-only, which is not migrated.
+	format int
 }
 
 // ApplianceOptions returns the Badger options for a small box (2–4 GB RAM,
@@ -147,8 +150,10 @@ func (db *DB) checkSchema(readOnly bool) error {
 			"数据目录由较新版本写入（格式 %d，本程序支持 %d），请升级 shouhou / the data was written by a newer shouhou (format %d, this build reads up to %d): upgrade, do not downgrade",
 			have, SchemaVersion, have, SchemaVersion)}
 	case have == SchemaVersion || readOnly:
+		db.format = have
 		return nil
 	}
+	db.format = SchemaVersion
 	if have == 0 { // a new directory
 		return db.bdb.Update(func(txn *badger.Txn) error {
 			return txn.Set([]byte("m/schema"), []byte(strconv.Itoa(SchemaVersion)))
@@ -190,14 +195,14 @@ func (db *DB) Update(fn func(*Txn) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	return db.bdb.Update(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: db.now})
+		return fn(&Txn{t: bt, now: db.now, format: db.format})
 	})
 }
 
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (db *DB) View(fn func(*Txn) error) error {
 	return db.bdb.View(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: db.now, readOnly: true})
+		return fn(&Txn{t: bt, now: db.now, readOnly: true, format: db.format})
 	})
 }
 
@@ -207,6 +212,7 @@ type Txn struct {
 	t        *badger.Txn
 	now      func() time.Time
 	readOnly bool
+	format   int // the data format (DB.format)
 }
 
 // Now returns the store's clock.

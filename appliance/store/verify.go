@@ -118,6 +118,9 @@ func (tx *Txn) expectIndexes(s spec, r *Report, want map[string]string) error {
 			r.problem("record %q carries the id %q", key, id)
 		}
 		for k, v := range keys {
+			if tx.format < 2 && strings.HasPrefix(k, "x/"+idxTicketTouch+"/") {
+				continue // data of format 1, opened read-only: not indexed yet
+			}
 			want[k] = v
 		}
 	}
