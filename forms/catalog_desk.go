@@ -22,7 +22,9 @@ func trackingCard() *Form {
 				productCode(), productName().req(), quantity().req(), purchased().req(),
 			}},
 			{Title: L("顾客", "Customer"), Fields: []Field{
-				customerName().req(), customerAddress().req(), customerPhone().req(),
+				// A customer known by phone may have no address on file: the
+				// card still prints, with the line left for the pen.
+				customerName().req(), customerAddress().req().hand(), customerPhone().req(),
 			}},
 			{Title: L("维修", "Repair"), Fields: []Field{
 				fault().req(),

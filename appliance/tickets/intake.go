@@ -101,16 +101,7 @@ func decided(k appliance.TicketKind) bool {
 // outside the decision, a decision that needs approval, or an insisting
 // customer puts the ticket in approval with the reason.
 func (s *Service) Intake(ctx context.Context, actor appliance.Actor, a IntakeArgs) (*appliance.Ticket, error) {
-	if err := actor.Check(); err != nil {
-		return nil, err
-	}
-	if actor.Role == appliance.RoleCustomer || actor.Role == RoleSystem {
-		return nil, appliance.Errorf(appliance.EUNAUTHORIZED, "顾客不能受理服务单 / only staff take in tickets")
-	}
-	if err := a.check(); err != nil {
-		return nil, err
-	}
-	if err := ctx.Err(); err != nil {
+	if err := s.mayIntake(ctx, actor, a); err != nil {
 		return nil, err
 	}
 	r := s.opts.Rules()
@@ -125,6 +116,21 @@ func (s *Service) Intake(ctx context.Context, actor appliance.Actor, a IntakeArg
 	}
 	s.publish(EventCreated, "ticket.create", out)
 	return out, nil
+}
+
+// mayIntake checks who takes in a ticket and the arguments, for Intake
+// and Preview alike.
+func (s *Service) mayIntake(ctx context.Context, actor appliance.Actor, a IntakeArgs) error {
+	if err := actor.Check(); err != nil {
+		return err
+	}
+	if actor.Role == appliance.RoleCustomer || actor.Role == RoleSystem {
+		return appliance.Errorf(appliance.EUNAUTHORIZED, "顾客不能受理服务单 / only staff take in tickets")
+	}
+	if err := a.check(); err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 func (a IntakeArgs) check() error {
@@ -143,6 +149,10 @@ func (a IntakeArgs) check() error {
 	}
 	if (a.Kind == appliance.KindRepair || a.Kind == appliance.KindComplaint) && strings.TrimSpace(a.Fault) == "" {
 		return appliance.FieldError("fault", "请填写故障描述或投诉内容 / the fault or the complaint is required")
+	}
+	// The return/exchange registration (退换货登记表) asks for the reason.
+	if (a.Kind == appliance.KindReturn || a.Kind == appliance.KindExchange) && strings.TrimSpace(a.Fault) == "" {
+		return appliance.FieldError("fault", "请填写退换原因 / the reason for the return or exchange is required")
 	}
 	return nil
 }

@@ -66,9 +66,9 @@ func TestScenarioOtherKinds(t *testing.T) {
 		reason  string
 		history string
 	}{
-		{appliance.KindReturn, tickets.IntakeArgs{Purchase: d.receipt("electronics", "耳机", 39900, 5, "SN-R-1"), Problem: policy.ProblemQuality, Condition: complete},
+		{appliance.KindReturn, tickets.IntakeArgs{Purchase: d.receipt("electronics", "耳机", 39900, 5, "SN-R-1"), Problem: policy.ProblemQuality, Condition: complete, Fault: "右耳无声"},
 			d.at(2026, 3, 9, 10, 0), "", "open>closed"},
-		{appliance.KindExchange, tickets.IntakeArgs{Purchase: d.receipt("apparel", "衬衫", 25900, 20, ""), Problem: policy.ProblemQuality, Condition: complete},
+		{appliance.KindExchange, tickets.IntakeArgs{Purchase: d.receipt("apparel", "衬衫", 25900, 20, ""), Problem: policy.ProblemQuality, Condition: complete, Fault: "洗后开线"},
 			d.at(2026, 3, 5, 10, 0), "", "open>closed"},
 		{appliance.KindConsult, tickets.IntakeArgs{Fault: "保修期多久"}, d.at(2026, 3, 3, 10, 0), "", "open>closed"},
 		{appliance.KindStorage, tickets.IntakeArgs{Fault: "暂存两天"}, time.Time{}, "", "open>closed"},
@@ -185,6 +185,8 @@ func TestIntakeCustomerAndPurchase(t *testing.T) {
 		{"category", tickets.IntakeArgs{Kind: appliance.KindRepair, Fault: "x", Purchase: d.receipt("toys", "玩具", 100, 1, "")}, "purchase.category"},
 		{"problem", tickets.IntakeArgs{Kind: appliance.KindRepair, Fault: "x", Purchase: d.receipt("electronics", "耳机", 100, 1, "")}, "problem"},
 		{"fault", tickets.IntakeArgs{Kind: appliance.KindComplaint}, "fault"},
+		{"return reason", tickets.IntakeArgs{Kind: appliance.KindReturn, Problem: "quality", Purchase: d.receipt("electronics", "耳机", 100, 1, "")}, "fault"},
+		{"exchange reason", tickets.IntakeArgs{Kind: appliance.KindExchange, Fault: " ", Problem: "quality", Purchase: d.receipt("electronics", "耳机", 100, 1, "")}, "fault"},
 		{"contract end", tickets.IntakeArgs{Kind: appliance.KindMaintenance}, "contract_end"},
 	}
 	for _, tc := range bad {
