@@ -12,6 +12,7 @@ import (
 	"shouhou/appliance/reports"
 	"shouhou/appliance/store"
 	"shouhou/conf"
+	"shouhou/ui"
 )
 
 // runReport prints the service reports of a stopped server's data
@@ -48,7 +49,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer db.Close()
-	rep := reports.New(db, reports.Options{Location: snap.Store.Location})
+	rep := reports.New(db, ui.ReportOptions(snap))
 	f, err := rep.ParseDay(*from)
 	if err != nil {
 		return err
@@ -57,7 +58,7 @@ func runReport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	v, tables, err := buildReport(rep, *kind, f, t)
+	v, tables, err := rep.Build(*kind, f, t)
 	if err != nil {
 		return err
 	}
@@ -73,46 +74,6 @@ func serverHolds(data string) bool {
 	}
 	c.Close()
 	return true
-}
-
-// buildReport builds the report of a kind over from..to: its value (for
-// JSON) and its tables.
-func buildReport(rep *reports.Reports, kind string, from, to time.Time) (any, []reports.Table, error) {
-	switch kind {
-	case "kpi":
-		k, err := rep.KPIs(from, to)
-		if err != nil {
-			return nil, nil, err
-		}
-		return k, k.Tables(), nil
-	case "complaints":
-		c, err := rep.Complaints(from, to)
-		if err != nil {
-			return nil, nil, err
-		}
-		return c, c.Tables(), nil
-	case "closing", "daily":
-		var vs []any
-		var ts []reports.Table
-		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
-			if kind == "closing" {
-				c, err := rep.Closing(d)
-				if err != nil {
-					return nil, nil, err
-				}
-				vs, ts = append(vs, c), append(ts, c.Tables()...)
-				continue
-			}
-			techs, sup, err := rep.Daily(d)
-			if err != nil {
-				return nil, nil, err
-			}
-			vs = append(vs, map[string]any{"technicians": techs, "supervisor": sup})
-			ts = append(ts, reports.DailyTables(techs, sup)...)
-		}
-		return vs, ts, nil
-	}
-	return nil, nil, fmt.Errorf("-kind %q: 应为 kpi、closing、complaints 或 daily / want kpi, closing, complaints or daily", kind)
 }
 
 func writeReport(w io.Writer, format string, v any, tables []reports.Table) error {

@@ -30,6 +30,7 @@ var (
 	staff     = roles(appliance.RoleClerk, appliance.RoleTechnician, appliance.RoleSupervisor, appliance.RoleAdmin)
 	deskStaff = roles(appliance.RoleClerk, appliance.RoleSupervisor, appliance.RoleAdmin)
 	approvers = roles(appliance.RoleSupervisor, appliance.RoleAdmin)
+	repairers = roles(appliance.RoleTechnician, appliance.RoleSupervisor, appliance.RoleAdmin)
 	customer  = roles(appliance.RoleCustomer)
 	ownOrDesk = roles(appliance.RoleCustomer, appliance.RoleClerk, appliance.RoleSupervisor, appliance.RoleAdmin)
 	demoRoles = roles(appliance.RoleClerk, appliance.RoleAdmin)
@@ -105,6 +106,22 @@ func opTable() map[string]opSpec {
 		"calls.list":     op(deskStaff, opCallsList),
 		"call.close":     op(deskStaff, opCallClose),
 
+		"ticket.preview":       op(deskStaff, opTicketPreview),
+		"ticket.intake":        op(deskStaff, opTicketIntake),
+		"ticket.print":         op(staff, opTicketPrint),
+		"ticket.diagnose":      op(repairers, opTicketDiagnose),
+		"ticket.quote":         op(staff, opTicketQuote),
+		"ticket.answer_quote":  op(ownOrDesk.with(appliance.RoleTechnician), opTicketAnswerQuote),
+		"ticket.conclude":      op(repairers, opTicketConclude),
+		"ticket.charge":        op(deskStaff, opTicketCharge),
+		"ticket.vendor_send":   op(staff, opTicketVendorSend),
+		"ticket.vendor_back":   op(staff, opTicketVendorBack),
+		"ticket.settle":        op(approvers, opTicketSettle),
+		"ticket.stock_arrived": op(staff, opTicketStockArrived),
+		"ticket.stock_confirm": op(staff, opTicketStockConfirm),
+		"fees.list":            op(staff, opFeesList),
+		"report.get":           op(approvers, opReportGet),
+
 		"config.status":  op(staff, opConfigStatus),
 		"reader.status":  op(staff, opReaderStatus),
 		"printer.status": op(staff, opPrinterStatus),
@@ -112,9 +129,12 @@ func opTable() map[string]opSpec {
 		"print.cancel":   op(deskStaff, opPrintCancel),
 		"print.retry":    op(deskStaff, opPrintRetry),
 		"print.reprint":  op(deskStaff, opPrintReprint),
+		"print.move":     op(deskStaff, opPrintMove),
 
 		"demo.present": op(demoRoles, opDemoPresent),
 		"demo.remove":  op(demoRoles, opDemoRemove),
+
+		"day.close": op(approvers, opDayClose),
 	}
 }
 

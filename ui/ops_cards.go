@@ -4,6 +4,7 @@ import (
 	"shouhou/appliance"
 	"shouhou/appliance/cards"
 	"shouhou/appliance/store"
+	"shouhou/forms"
 )
 
 // cardService returns the card service or an unavailable error.
@@ -78,7 +79,11 @@ func opCardTopUp(c *call, a *cards.MoneyArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return svc.TopUp(c.ctx, c.actor, *a)
+	res, err := svc.TopUp(c.ctx, c.actor, *a)
+	if err != nil {
+		return nil, err
+	}
+	return c.cardReceipt(res), nil
 }
 
 func opCardCharge(c *call, a *cards.MoneyArgs) (any, error) {
@@ -86,7 +91,11 @@ func opCardCharge(c *call, a *cards.MoneyArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return svc.Charge(c.ctx, c.actor, *a)
+	res, err := svc.Charge(c.ctx, c.actor, *a)
+	if err != nil {
+		return nil, err
+	}
+	return c.cardReceipt(res), nil
 }
 
 func opCardRefund(c *call, a *cards.MoneyArgs) (any, error) {
@@ -94,7 +103,11 @@ func opCardRefund(c *call, a *cards.MoneyArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return svc.Refund(c.ctx, c.actor, *a)
+	res, err := svc.Refund(c.ctx, c.actor, *a)
+	if err != nil {
+		return nil, err
+	}
+	return c.cardReceipt(res), nil
 }
 
 func opCardReverse(c *call, a *cards.ReverseArgs) (any, error) {
@@ -138,7 +151,11 @@ func opCardCancel(c *call, a *cards.CancelArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return svc.Cancel(c.ctx, c.actor, *a)
+	res, err := svc.Cancel(c.ctx, c.actor, *a)
+	if err != nil {
+		return nil, err
+	}
+	return c.cardReceipt(res), nil
 }
 
 type ledgerResult struct {
@@ -159,4 +176,37 @@ func opCardLedger(c *call, a *cardArgs) (any, error) {
 		return nil, err
 	}
 	return ledgerResult{Card: card, Entries: entries}, nil
+}
+
+// cardMoneyResult is a card money op's result with the receipt printed.
+type cardMoneyResult struct {
+	*cards.Result
+	printed
+	// PrintError says why no receipt was queued.
+	PrintError string `json:"print_error,omitempty"`
+}
+
+// cardReceipt prints the transaction receipt (card_receipt) of a money
+// op's last ledger entry on the desk's printer; a cash payout (the
+// cashout of card.cancel) kicks the cash drawer open too. A replayed
+// request prints nothing again, and a print problem never undoes the money.
+func (c *call) cardReceipt(res *cards.Result) cardMoneyResult {
+	out := cardMoneyResult{Result: res}
+	if res.Replayed || len(res.Entries) == 0 {
+		return out
+	}
+	last := res.Entries[len(res.Entries)-1]
+	o := slipOpts{drawer: last.Kind == appliance.LedgerCashout && last.AmountFen != 0}
+	rec := forms.Record{Card: res.Card, Ledger: res.Entries}
+	err := c.srv.opts.Store.View(func(tx *store.Txn) (err error) {
+		rec.Customer, err = tx.Customer(res.Card.CustomerID)
+		return err
+	})
+	if err != nil && appliance.ErrorCode(err) != appliance.ENOTFOUND {
+		c.srv.opts.Logger.Warn("ui: card receipt not printed", "card", res.Card.Number, "err", err)
+		out.PrintError = appliance.ErrorMessage(err)
+		return out
+	}
+	out.printed, out.PrintError = c.printAfter("card_receipt", rec, o)
+	return out
 }

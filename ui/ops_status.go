@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"shouhou/appliance"
@@ -59,16 +61,69 @@ type printerArgs struct {
 	Printer string `json:"printer"`
 }
 
+// opPrintQueue is every configured printer (or the one asked for) with
+// its state and its queued jobs in print order, without their documents.
 func opPrintQueue(c *call, a *printerArgs) (any, error) {
 	q, err := c.printers()
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := q.Queued(a.Printer)
-	if jobs == nil {
-		jobs = []*appliance.PrintJob{}
+	raw, err := json.Marshal(q.Printers())
+	if err != nil {
+		return nil, fmt.Errorf("print.queue: encode printers: %w", err)
 	}
-	return jobs, err
+	var states []map[string]any
+	if err := json.Unmarshal(raw, &states); err != nil {
+		return nil, fmt.Errorf("print.queue: decode printers: %w", err)
+	}
+	out := []map[string]any{}
+	for _, st := range states {
+		id, _ := st["printer"].(string)
+		if a.Printer != "" && id != a.Printer {
+			continue
+		}
+		jobs, err := q.Queued(id)
+		if err != nil {
+			return nil, err
+		}
+		st["jobs"] = withoutDocuments(jobs)
+		out = append(out, st)
+	}
+	if a.Printer != "" && len(out) == 0 {
+		return nil, appliance.FieldError("printer", "没有打印机 %q / no printer %q", a.Printer, a.Printer)
+	}
+	return out, nil
+}
+
+// withoutDocuments copies jobs without the documents they carry.
+func withoutDocuments(jobs []*appliance.PrintJob) []*appliance.PrintJob {
+	out := make([]*appliance.PrintJob, 0, len(jobs))
+	for _, j := range jobs {
+		cp := *j
+		cp.Data = nil
+		out = append(out, &cp)
+	}
+	return out
+}
+
+type moveJobArgs struct {
+	ID      string `json:"id"`
+	Printer string `json:"printer"`
+}
+
+// opPrintMove sends a queued job to another printer.
+func opPrintMove(c *call, a *moveJobArgs) (any, error) {
+	q, err := c.printers()
+	if err != nil {
+		return nil, err
+	}
+	if a.ID == "" {
+		return nil, appliance.FieldError("id", "请选择打印任务 / pick a print job")
+	}
+	if a.Printer == "" {
+		return nil, appliance.FieldError("printer", "请选择打印机 / pick a printer")
+	}
+	return struct{}{}, q.Move(c.ctx, c.actor.ID, a.ID, a.Printer)
 }
 
 type jobArgs struct {

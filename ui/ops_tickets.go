@@ -178,12 +178,24 @@ type pickupArgs struct {
 	Survey *appliance.Survey `json:"survey,omitempty"`
 }
 
+// pickupSlip is the slip the customer signs when the item is handed
+// over: the delivery slip (售后服务送货单), part 1 kept by the store.
+const pickupSlip = "delivery"
+
+// opTicketPickup hands the item over, closing the ticket, and prints the
+// delivery slip on the desk's printer; a print problem does not undo the
+// pickup.
 func opTicketPickup(c *call, a *pickupArgs) (any, error) {
 	w, err := c.workflow()
 	if err != nil {
 		return nil, err
 	}
-	return w.Pickup(c.ctx, c.actor, a.Number, a.Survey)
+	t, err := w.Pickup(c.ctx, c.actor, a.Number, a.Survey)
+	if err != nil {
+		return nil, err
+	}
+	p, perr := c.printTicketAfter(t, pickupSlip)
+	return ticketPrinted{Ticket: t, printed: p, PrintError: perr}, nil
 }
 
 type surveyArgs struct {

@@ -13,6 +13,7 @@ import (
 	"shouhou/appliance/store"
 	"shouhou/appliance/tickets"
 	"shouhou/conf"
+	"shouhou/forms"
 )
 
 // DemoReader is the in-process demo card reader of `serve -demo`: the UI
@@ -22,13 +23,22 @@ type DemoReader interface {
 	Remove()
 }
 
-// PrintQueue is the durable print queue as the screens see it. Queued
-// returns the jobs waiting on a printer (ENOTFOUND-free: an unknown printer
-// has none); Cancel and Reprint return *appliance.Error refusals.
+// PrintQueue is the durable print queue as the screens see it
+// (*printer.Queue behind a view in main). Printers returns every
+// configured printer's state, a slice whose elements encode with at least
+// "printer" (its ID). Queued returns the jobs waiting on a printer
+// (ENOTFOUND-free: an unknown printer has none). Enqueue stores a document
+// as a job and returns its ID once it is durable: ENOTFOUND for an unknown
+// printer, EINVALID for a document that cannot print on its paper. Cancel,
+// Move and Reprint return *appliance.Error refusals: ENOTFOUND for an
+// unknown job or printer, ECONFLICT for a job being sent or no longer
+// queued.
 type PrintQueue interface {
 	Printers() any
 	Queued(printer string) ([]*appliance.PrintJob, error)
+	Enqueue(ctx context.Context, actor, form string, doc *forms.Document, printer string, copies int) (string, error)
 	Cancel(ctx context.Context, actor, id, reason string) error
+	Move(ctx context.Context, actor, id, printer string) error
 	Retry(printer string) error
 	Reprint(ctx context.Context, actor, id, printer string) (string, error)
 }
@@ -79,6 +89,7 @@ type Server struct {
 
 	opsOnce sync.Once
 	opTable map[string]opSpec
+	intakes *intakeKeys // idempotency keys of recent intakes
 
 	mu     sync.Mutex         // guards conns and closed
 	conns  map[*conn]struct{} // every open websocket
@@ -114,6 +125,7 @@ func NewServer(o Options) *Server {
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),
 		status:   newStatusBoard(),
+		intakes:  newIntakeKeys(o.Now),
 		conns:    map[*conn]struct{}{}, done: make(chan struct{})}
 	s.routes()
 	ctx, stop := context.WithCancel(context.Background())
@@ -131,6 +143,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /{$}", s.static.page("index.html"))
 	s.mux.HandleFunc("GET /kiosk", s.static.page("kiosk.html"))
 	s.mux.HandleFunc("GET /staff", s.static.page("staff.html"))
+	s.mux.HandleFunc("GET /reports/{file}", s.getReportCSV)
 }
 
 // ServeHTTP implements http.Handler.

@@ -1,0 +1,88 @@
+package ui
+
+import (
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/reports"
+	"shouhou/conf"
+)
+
+// ReportOptions are the report options of a config snapshot: the store's
+// time zone. The report command and report.get both build reports with it.
+func ReportOptions(cfg *conf.Snapshot) reports.Options {
+	return reports.Options{Location: cfg.Store.Location}
+}
+
+type reportArgs struct {
+	Kind string `json:"kind"`
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
+// opReportGet builds a report over the live store, read-only: a closing
+// of a day not frozen is not frozen by it.
+func opReportGet(c *call, a *reportArgs) (any, error) {
+	rep := c.srv.reportBuilder()
+	from, err := parseDay(rep, "from", a.From)
+	if err != nil {
+		return nil, err
+	}
+	to := from
+	if a.To != "" {
+		if to, err = parseDay(rep, "to", a.To); err != nil {
+			return nil, err
+		}
+	}
+	v, _, err := rep.Build(a.Kind, from, to)
+	return v, err
+}
+
+// parseDay reads a YYYY-MM-DD argument, naming the field when it is not one.
+func parseDay(rep *reports.Reports, field, s string) (time.Time, error) {
+	d, err := rep.ParseDay(s)
+	if err != nil {
+		return d, appliance.FieldError(field, "日期应为 YYYY-MM-DD：%q / %s is written YYYY-MM-DD: %q", s, field, s)
+	}
+	return d, nil
+}
+
+// feePart is one line of the parts price list as the diagnose form offers it.
+type feePart struct {
+	ID       string `json:"id"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Category string `json:"category"`
+	PriceFen int64  `json:"price_fen"`
+}
+
+// feeLabour is one labour item.
+type feeLabour struct {
+	ID         string   `json:"id"`
+	Name       string   `json:"name"`
+	FeeFen     int64    `json:"fee_fen"`
+	Categories []string `json:"categories"`
+}
+
+type feesList struct {
+	Parts  []feePart   `json:"parts"`
+	Labour []feeLabour `json:"labour"`
+}
+
+// opFeesList is the parts price list and the labour items of the config
+// in force (fees.toml), for the technician's diagnosis.
+func opFeesList(c *call, _ *none) (any, error) {
+	fees := c.srv.config().Fees
+	out := feesList{Parts: []feePart{}, Labour: []feeLabour{}}
+	for _, p := range fees.Parts {
+		out.Parts = append(out.Parts, feePart{ID: p.Code, Code: p.Code, Name: p.Name, Category: p.Category, PriceFen: p.Price.Fen()})
+	}
+	for _, l := range fees.Labour {
+		cats := l.Categories
+		if cats == nil {
+			cats = []string{}
+		}
+		out.Labour = append(out.Labour, feeLabour{ID: l.ID, Name: l.Name, FeeFen: l.Fee.Fen(), Categories: cats})
+	}
+	return out, nil
+}

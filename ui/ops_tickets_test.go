@@ -1,0 +1,445 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"shouhou/appliance"
+	"shouhou/appliance/cards"
+	"shouhou/appliance/reports"
+	"shouhou/appliance/tickets"
+	"shouhou/conf"
+	"shouhou/drivers/printer"
+	"shouhou/forms"
+)
+
+// workflowRules are the ticket workflow's rules of a config, as serve
+// builds them (main_ui.go ticketRules).
+func workflowRules(c *conf.Snapshot) tickets.Rules {
+	r := tickets.Rules{Version: c.Version, Policy: c.Policy, Calendar: c.Calendar,
+		SLA: tickets.SLA{
+			FirstResponse: c.SLA.FirstResponse.D(), ComplaintReplyWorkingDays: c.SLA.ComplaintReplyWorkingDays,
+			QualityCaseWorkingDays: c.SLA.QualityCaseWorkingDays, ReturnProcessingWorkingDays: c.SLA.ReturnProcessingWorkingDays,
+			RepairCompletionDays: c.SLA.RepairCompletionDays, PickupNoticeIntervalDays: c.SLA.PickupNoticeIntervalDays,
+			PickupNoticeCount: c.SLA.PickupNoticeCount, OutOfStockCallbackDays: c.SLA.OutOfStockCallbackDays,
+			ContractExpiryNotice: c.SLA.ContractExpiryNotice.Policy(), OnsiteSolve: c.SLA.OnsiteSolve.D()}}
+	for _, p := range c.Fees.Parts {
+		r.Parts = append(r.Parts, tickets.Part{Code: p.Code, Name: p.Name, Category: p.Category, PriceFen: p.Price.Fen()})
+	}
+	for _, l := range c.Fees.Labour {
+		r.Labour = append(r.Labour, tickets.Labour{ID: l.ID, Name: l.Name, FeeFen: l.Fee.Fen(), Categories: l.Categories})
+	}
+	for _, z := range c.Fees.Zones {
+		r.Zones = append(r.Zones, tickets.Zone{ID: z.ID, Name: z.Name, FeeFen: z.Fee.Fen(), Response: z.Response.D()})
+	}
+	return r
+}
+
+// ledgerCharger charges ticket fees to cards through the card ledger.
+type ledgerCharger struct{ svc *cards.Service }
+
+func (c ledgerCharger) Charge(ctx context.Context, actor appliance.Actor, key, card string, amount int64, ticket string) (string, error) {
+	res, err := c.svc.Charge(ctx, actor, cards.MoneyArgs{Key: key, Card: card, AmountFen: amount, Ticket: ticket})
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%s#%d", card, res.Entries[0].Seq), nil
+}
+
+// jammedPrinter is a print target that refuses every connection, so its
+// jobs stay queued (retried a minute later).
+const jammedPrinter = "jammed"
+
+// workflowRig is a rig with the ticket workflow and a print queue whose
+// receipt1 (desk1's printer) writes each job into prints as a .bin file.
+type workflowRig struct {
+	*testRig
+	queue  *printer.Queue
+	prints string
+}
+
+func mustWorkflowRig(t *testing.T) *workflowRig {
+	t.Helper()
+	w := &workflowRig{prints: t.TempDir()}
+	w.testRig = MustRig(t, func(o *Options) {
+		cfg := o.Config()
+		o.Tickets = tickets.New(o.Store, tickets.Options{Rules: func() tickets.Rules { return workflowRules(cfg) },
+			Bus: o.Bus, Charger: ledgerCharger{o.Cards}, Logger: o.Logger})
+		q, err := printer.NewQueue(o.Store, []printer.Target{
+			{ID: "receipt1", Name: "desk", Device: "dir:" + w.prints, Columns: forms.Columns80},
+			{ID: jammedPrinter, Name: "jammed", Device: "tcp://127.0.0.1:1", Columns: forms.Columns58}},
+			&printer.QueueOpts{IdlePoll: -1, MinBackoff: time.Minute, Logger: o.Logger})
+		if err != nil {
+			t.Fatalf("printer.NewQueue: %v", err)
+		}
+		w.queue = q
+		o.Printers = dirQueue{q}
+	})
+	return w
+}
+
+// deskClerk is the clerk logged in at desk1's kiosk.
+func (w *workflowRig) deskClerk(t *testing.T) *client {
+	t.Helper()
+	c := w.dial(t, "desk1", "")
+	w.MustLogin(t, c, "clerk", "1111")
+	return c
+}
+
+// mustOK fails the test unless op succeeds, and decodes its result into out.
+func mustOK(t *testing.T, c *client, op string, args, out any) {
+	t.Helper()
+	r := c.call(op, args)
+	if !r.OK {
+		t.Fatalf("%s %v: %+v", op, args, r.Error)
+	}
+	if out != nil {
+		if err := json.Unmarshal(r.Result, out); err != nil {
+			t.Fatalf("%s result %s: %v", op, r.Result, err)
+		}
+	}
+}
+
+// wantRefused fails unless op is refused with code on field.
+func wantRefused(t *testing.T, c *client, op string, args any, code, field string) {
+	t.Helper()
+	r := c.call(op, args)
+	if r.OK || r.Error.Code != code || r.Error.Field != field {
+		t.Errorf("%s %v = ok %v %+v, want %s on %q", op, args, r.OK, r.Error, code, field)
+	}
+}
+
+// jobDoc waits for job id to print and returns the document it carried.
+func (w *workflowRig) jobDoc(t *testing.T, id string) forms.Document {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		j, err := w.queue.Job(id)
+		if err != nil {
+			t.Fatalf("Job(%s): %v", id, err)
+		}
+		if j.Status == appliance.PrintDone {
+			var d forms.Document
+			if err := json.Unmarshal(j.Data, &d); err != nil {
+				t.Fatalf("job %s document: %v", id, err)
+			}
+			return d
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s still %s after 10 s (%s)", id, j.Status, j.LastError)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// cuts counts the document's cuts (one per part of the form).
+func cuts(d forms.Document) int {
+	n := 0
+	for _, b := range d.Blocks {
+		if b.Kind == forms.KindCut {
+			n++
+		}
+	}
+	return n
+}
+
+type ticketReply struct {
+	Ticket     appliance.Ticket `json:"ticket"`
+	PrintJob   string           `json:"print_job"`
+	Printer    string           `json:"printer"`
+	PrintError string           `json:"print_error"`
+	Replayed   bool             `json:"replayed"`
+}
+
+// repairArgs is the intake of demo customer 20's smartwatch, bought 700
+// days ago: out of warranty, a paid repair.
+func repairArgs(key string) map[string]any {
+	return map[string]any{"kind": "repair", "phone": "13800130020", "purchase_id": "demo-p20", "fault": "屏幕不亮",
+		"problem": "quality", "condition": map[string]any{"packaging": true, "accessories": true, "receipt": true}, "key": key}
+}
+
+func kpiTickets(t *testing.T, c *client, day string) int {
+	t.Helper()
+	var k reports.KPIs
+	mustOK(t, c, "report.get", map[string]string{"kind": "kpi", "from": day, "to": day}, &k)
+	return k.Tickets
+}
+
+// A paid repair over the wire: preview, intake (slip printed), assign,
+// diagnose, quote, answer, conclude, card charge (receipt printed),
+// pickup (delivery slip printed); the KPIs count the intake.
+func TestRepairOverTheWire(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk, tech, boss := w.deskClerk(t), w.asRole(t, appliance.RoleTechnician), w.asRole(t, appliance.RoleSupervisor)
+	watcher := w.asRole(t, appliance.RoleClerk)
+	watcher.call("subscribe", map[string]any{"events": []string{"ticket.updated"}})
+	today := w.srv.opts.Now().In(w.srv.config().Store.Location).Format(reports.DayFormat)
+	before := kpiTickets(t, boss, today)
+
+	var pre struct {
+		Ticket        appliance.Ticket `json:"ticket"`
+		NeedsApproval bool             `json:"needs_approval"`
+	}
+	mustOK(t, clerk, "ticket.preview", repairArgs(""), &pre)
+	if pre.Ticket.Number != "" || len(pre.Ticket.Decision) == 0 || pre.NeedsApproval {
+		t.Fatalf("preview = number %q decision %s needs_approval %v", pre.Ticket.Number, pre.Ticket.Decision, pre.NeedsApproval)
+	}
+	var in ticketReply
+	mustOK(t, clerk, "ticket.intake", repairArgs("intake-1"), &in)
+	tk := in.Ticket
+	if tk.Number == "" || !bytes.Equal(tk.Decision, pre.Ticket.Decision) || tk.Outcome != pre.Ticket.Outcome {
+		t.Fatalf("intake = %s decision %s outcome %s, want the preview's %s %s", tk.Number, tk.Decision, tk.Outcome, pre.Ticket.Decision, pre.Ticket.Outcome)
+	}
+	if in.PrintJob == "" || in.Printer != "receipt1" || in.PrintError != "" {
+		t.Fatalf("intake printed job %q on %q (%q), want a job on receipt1", in.PrintJob, in.Printer, in.PrintError)
+	}
+	if d := w.jobDoc(t, in.PrintJob); d.Name != "tracking" || cuts(d) != 2 || d.Columns != forms.Columns80 {
+		t.Errorf("intake slip = %s, %d cuts, %d columns; want the two-part tracking card at 80 mm", d.Name, cuts(d), d.Columns)
+	}
+	slip, err := os.ReadFile(waitForBin(t, w.prints))
+	if err != nil || !bytes.HasPrefix(slip, []byte{0x1b, '@'}) || !bytes.Contains(slip, []byte(tk.Number)) {
+		t.Errorf("printed file: %v, %d bytes; want ESC @ and the ticket number %s", err, len(slip), tk.Number)
+	}
+
+	var again ticketReply
+	mustOK(t, clerk, "ticket.intake", repairArgs("intake-1"), &again)
+	if again.Ticket.Number != tk.Number || !again.Replayed || again.PrintJob != "" {
+		t.Errorf("intake retried with its key = %s replayed %v job %q, want %s replayed, nothing printed", again.Ticket.Number, again.Replayed, again.PrintJob, tk.Number)
+	}
+	changed := repairArgs("intake-1")
+	changed["fault"] = "另一个故障"
+	wantRefused(t, clerk, "ticket.intake", changed, "invalid", "key")
+
+	n := tk.Number
+	var res ticketReply
+	mustOK(t, clerk, "ticket.assign", map[string]string{"number": n, "technician": "tech"}, nil)
+	mustOK(t, tech, "ticket.diagnose", map[string]any{"number": n, "parts": []map[string]any{{"id": "E-BAT-01", "qty": 1}},
+		"labour": []string{"inspect"}, "note": "电池鼓包"}, &res)
+	if len(res.Ticket.Parts) != 1 || tickets.Owed(&res.Ticket) != 8900+2000 {
+		t.Fatalf("diagnose = parts %v owed %d", res.Ticket.Parts, tickets.Owed(&res.Ticket))
+	}
+	var ev tickets.Event
+	json.Unmarshal(watcher.event("ticket.updated"), &ev)
+	if ev.Ticket == nil || ev.Ticket.Number != n {
+		t.Errorf("another session's ticket.updated = %+v, want %s", ev, n)
+	}
+	wantRefused(t, tech, "ticket.settle", map[string]string{"number": n, "outcome": "return", "note": "x"}, CodeForbidden, "")
+	wantRefused(t, tech, "ticket.charge", map[string]string{"number": n, "method": "cash"}, CodeForbidden, "")
+	mustOK(t, clerk, "ticket.quote", map[string]string{"number": n}, nil)
+	mustOK(t, clerk, "ticket.answer_quote", map[string]any{"number": n, "accepted": true}, nil)
+	mustOK(t, tech, "ticket.conclude", map[string]string{"number": n, "result": "repaired", "conclusion": "更换电池"}, &res)
+	if res.Ticket.Status != appliance.StatusReady {
+		t.Fatalf("after conclude: %s, want ready", res.Ticket.Status)
+	}
+	mustOK(t, clerk, "ticket.charge", map[string]string{"number": n, "method": "card"}, &res)
+	if res.Ticket.Payment != "card" || res.PrintJob == "" {
+		t.Fatalf("charge = payment %q job %q (%q), want card and a receipt", res.Ticket.Payment, res.PrintJob, res.PrintError)
+	}
+	if d := w.jobDoc(t, res.PrintJob); d.Name != "card_receipt" {
+		t.Errorf("charge printed %s, want card_receipt", d.Name)
+	}
+	mustOK(t, clerk, "ticket.pickup", map[string]string{"number": n}, &res)
+	if res.Ticket.Status != appliance.StatusClosed || res.PrintJob == "" || res.Printer != "receipt1" {
+		t.Fatalf("pickup = %s job %q on %q (%q), want closed with a slip on receipt1", res.Ticket.Status, res.PrintJob, res.Printer, res.PrintError)
+	}
+	if d := w.jobDoc(t, res.PrintJob); d.Name != "delivery" || cuts(d) != 2 {
+		t.Errorf("pickup printed %s with %d cuts, want the two-part delivery slip", d.Name, cuts(d))
+	}
+
+	if got := kpiTickets(t, boss, today); got != before+1 {
+		t.Errorf("report.get kpi tickets = %d, want %d (the intake counted)", got, before+1)
+	}
+	wantRefused(t, clerk, "report.get", map[string]string{"kind": "kpi", "from": today}, CodeForbidden, "")
+	wantRefused(t, boss, "report.get", map[string]string{"kind": "weekly", "from": today}, "invalid", "kind")
+	wantRefused(t, boss, "report.get", map[string]string{"kind": "kpi", "from": "23.11.2026"}, "invalid", "from")
+	var closing []reports.Closing
+	mustOK(t, boss, "report.get", map[string]string{"kind": "closing", "from": today}, &closing)
+	if len(closing) != 1 || closing[0].Frozen {
+		t.Errorf("report.get closing = %d days, frozen %v; want today, not frozen", len(closing), len(closing) == 1 && closing[0].Frozen)
+	}
+}
+
+// waitForBin waits for a .bin file in dir.
+func waitForBin(t *testing.T, dir string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m, _ := filepath.Glob(filepath.Join(dir, "*.bin")); len(m) > 0 {
+			return m[0]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("no .bin file in %s", dir)
+	return ""
+}
+
+func TestTicketPrintAndRefusals(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk, tech := w.deskClerk(t), w.asRole(t, appliance.RoleTechnician)
+	var in ticketReply
+	mustOK(t, clerk, "ticket.intake", repairArgs(""), &in)
+	n := in.Ticket.Number
+
+	var p printed
+	mustOK(t, tech, "ticket.print", map[string]string{"number": n, "form": "repair"}, &p)
+	if p.Job == "" || p.Printer != "receipt1" {
+		t.Fatalf("ticket.print repair by a technician = %+v, want a job on receipt1 (the first desk's)", p)
+	}
+	if d := w.jobDoc(t, p.Job); d.Name != "repair" {
+		t.Errorf("printed %s, want repair", d.Name)
+	}
+	wantRefused(t, clerk, "ticket.print", map[string]string{"number": n, "form": "card_receipt"}, "invalid", "form")
+	wantRefused(t, clerk, "ticket.print", map[string]string{"number": n, "form": "nope"}, "invalid", "form")
+	wantRefused(t, clerk, "ticket.print", map[string]string{"number": "T20000101-0001", "form": "intake"}, "not_found", "")
+	wantRefused(t, clerk, "ticket.answer_quote", map[string]string{"number": n}, "invalid", "accepted")
+
+	var fees struct {
+		Parts []struct {
+			ID       string `json:"id"`
+			Name     string `json:"name"`
+			PriceFen int64  `json:"price_fen"`
+		} `json:"parts"`
+		Labour []struct {
+			ID     string `json:"id"`
+			FeeFen int64  `json:"fee_fen"`
+		} `json:"labour"`
+	}
+	mustOK(t, tech, "fees.list", nil, &fees)
+	if len(fees.Parts) == 0 || fees.Parts[0].ID == "" || fees.Parts[0].PriceFen <= 0 || len(fees.Labour) == 0 || fees.Labour[0].FeeFen <= 0 {
+		t.Errorf("fees.list = %+v", fees)
+	}
+}
+
+func TestCardMoneyPrintsReceipt(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk := w.deskClerk(t)
+	args := map[string]any{"key": "topup-receipt", "card": "SC-000001", "amount_fen": 1000}
+	var first, second struct {
+		Card     appliance.Card `json:"card"`
+		PrintJob string         `json:"print_job"`
+		Replayed bool           `json:"replayed"`
+	}
+	mustOK(t, clerk, "card.topup", args, &first)
+	mustOK(t, clerk, "card.topup", args, &second)
+	if first.Card.BalanceFen != 6000 || first.PrintJob == "" {
+		t.Fatalf("topup = balance %d job %q, want 6000 and a receipt", first.Card.BalanceFen, first.PrintJob)
+	}
+	if !second.Replayed || second.PrintJob != "" {
+		t.Errorf("replayed topup = replayed %v job %q, want no second receipt", second.Replayed, second.PrintJob)
+	}
+	if d := w.jobDoc(t, first.PrintJob); d.Name != "card_receipt" || hasDrawer(d) {
+		t.Errorf("topup printed %s (drawer %v), want card_receipt without a drawer kick", d.Name, hasDrawer(d))
+	}
+	var cancel struct {
+		Entries  []appliance.LedgerEntry `json:"entries"`
+		PrintJob string                  `json:"print_job"`
+	}
+	boss := w.dial(t, "desk1", "")
+	w.MustLogin(t, boss, "boss", "3333")
+	mustOK(t, boss, "card.cancel", map[string]any{"key": "cancel-receipt", "card": "SC-000001"}, &cancel)
+	if d := w.jobDoc(t, cancel.PrintJob); d.Name != "card_receipt" || !hasDrawer(d) {
+		t.Errorf("cash payout printed %s (drawer %v), want card_receipt kicking the drawer", d.Name, hasDrawer(d))
+	}
+}
+
+func hasDrawer(d forms.Document) bool {
+	for _, b := range d.Blocks {
+		if b.Kind == forms.KindDrawer {
+			return true
+		}
+	}
+	return false
+}
+
+type queueState struct {
+	Printer string                `json:"printer"`
+	State   string                `json:"state"`
+	Jobs    []*appliance.PrintJob `json:"jobs"`
+}
+
+func TestPrintMove(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk := w.deskClerk(t)
+	doc := forms.New("test", forms.Columns58).Line("移动测试 / move test")
+	id, err := w.queue.Enqueue(context.Background(), "clerk", "test", doc, jammedPrinter, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var qs []queueState
+	mustOK(t, clerk, "print.queue", map[string]string{"printer": jammedPrinter}, &qs)
+	if len(qs) != 1 || qs[0].Printer != jammedPrinter || len(qs[0].Jobs) != 1 || qs[0].Jobs[0].ID != id || qs[0].Jobs[0].Data != nil {
+		t.Fatalf("print.queue jammed = %+v, want its one job without the document", qs)
+	}
+	mustOK(t, clerk, "print.queue", nil, &qs)
+	if len(qs) != 2 {
+		t.Errorf("print.queue {} = %d printers, want 2", len(qs))
+	}
+	var st []struct {
+		Printer string `json:"printer"`
+	}
+	mustOK(t, clerk, "printer.status", nil, &st)
+	if len(st) != 2 || st[0].Printer == "" {
+		t.Errorf("printer.status = %+v, want both printers' ids", st)
+	}
+
+	wantRefused(t, clerk, "print.move", map[string]string{"id": id, "printer": "nope"}, "not_found", "printer")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r := clerk.call("print.move", map[string]string{"id": id, "printer": "receipt1"})
+		if r.OK {
+			break
+		}
+		if r.Error.Code != "conflict" || time.Now().After(deadline) { // conflict: a send is under way
+			t.Fatalf("print.move = %+v", r.Error)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if d := w.jobDoc(t, id); d.Name != "test" {
+		t.Errorf("moved job printed %s", d.Name)
+	}
+	if !strings.HasSuffix(waitForBin(t, w.prints), ".bin") {
+		t.Error("no slip on receipt1 after the move")
+	}
+	wantRefused(t, clerk, "print.move", map[string]string{"id": id, "printer": jammedPrinter}, "conflict", "")
+	wantRefused(t, w.asRole(t, appliance.RoleTechnician), "print.move", map[string]string{"id": id, "printer": "receipt1"}, CodeForbidden, "")
+}
+
+// Two screens of the same clerk sending the same intake key at once make
+// one ticket.
+func TestIntakeKeyConcurrent(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	a, b := w.deskClerk(t), w.asRole(t, appliance.RoleClerk)
+	replies := make(chan reply, 2)
+	for _, c := range []*client{a, b} {
+		go func() { replies <- c.call("ticket.intake", repairArgs("same-key")) }()
+	}
+	var numbers []string
+	replayed := 0
+	for range 2 {
+		r := <-replies
+		if !r.OK {
+			t.Fatalf("ticket.intake = %+v", r.Error)
+		}
+		var res ticketReply
+		json.Unmarshal(r.Result, &res)
+		numbers = append(numbers, res.Ticket.Number)
+		if res.Replayed {
+			replayed++
+		}
+	}
+	if numbers[0] == "" || numbers[0] != numbers[1] || replayed != 1 {
+		t.Errorf("two intakes with one key = %v (%d replayed), want one ticket, replayed once", numbers, replayed)
+	}
+}
