@@ -83,9 +83,11 @@ type tab struct {
 	ctx  context.Context
 }
 
-func newTab(t testing.TB, parent context.Context, name, url string) *tab {
+// newTab opens url in a new tab; opts may put it in a browser context of
+// its own (chromedp.WithNewBrowserContext: its own cookies, so another login).
+func newTab(t testing.TB, parent context.Context, name, url string, opts ...chromedp.ContextOption) *tab {
 	t.Helper()
-	ctx, cancel := chromedp.NewContext(parent)
+	ctx, cancel := chromedp.NewContext(parent, opts...)
 	tb := &tab{t: t, name: name, ctx: ctx}
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -139,6 +141,7 @@ func (tb *tab) waitJS(step, expr string) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 20*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](expr, chromedp.WithPollingTimeout(15*time.Second))); err != nil {
+		tb.screenshot()
 		tb.t.Fatalf("%s: %s: %v", tb.name, step, err)
 	}
 }
@@ -219,6 +222,16 @@ func TestDeskScreensInChromium(t *testing.T) {
 			chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt")))
 		card.Remove()
 		staff.waitJS("balance after, without reloading", `document.querySelector('#ledgerbalance')?.textContent === '¥70.00'`)
+	})
+	t.Run("intake of a quality return, slip printed", func(t *testing.T) {
+		kiosk.t = t
+		// serve -demo prints into the directory sink next to the data dir
+		// (main_printer.go printerTargets).
+		testIntakeReturn(t, kiosk, filepath.Join(filepath.Dir(data), "prints"))
+	})
+	t.Run("repair to ready, pickup, survey", func(t *testing.T) {
+		kiosk.t = t
+		testRepairPickupSurvey(t, ctx, kiosk, base, addr)
 	})
 	t.Run("reconnects after a server restart", func(t *testing.T) {
 		kiosk.t = t
@@ -302,23 +315,66 @@ func TestServeWiresTicketOps(t *testing.T) {
 	if r := call("1", "login", map[string]string{"staff": "clerk", "pin": "1111"}); r["ok"] != true {
 		t.Fatalf("login = %v", r)
 	}
+	intake := map[string]any{"kind": "repair", "phone": "13800130020", "purchase_id": "demo-p20", "fault": "屏幕不亮",
+		"problem": "quality", "condition": map[string]any{"packaging": true, "receipt": true}}
+	today := m.storeNow().Format("2006-01-02")
+	number := ""
 	tests := []struct {
-		op   string
-		args any
+		op    string
+		login string // the staff member to call it as ("" the clerk)
+		args  func() any
 	}{
-		{"ticket.search", map[string]string{"q": "13800130001"}},
-		{"calls.list", nil},
-		{"printer.status", nil},
-		{"reader.status", nil},
+		{"ticket.search", "", func() any { return map[string]string{"q": "13800130001"} }},
+		{"calls.list", "", nil},
+		{"printer.status", "", nil},
+		{"reader.status", "", nil},
+		{"fees.list", "", nil},
+		{"ticket.preview", "", func() any { return intake }},
+		{"ticket.intake", "", func() any { return intake }},
+		{"ticket.print", "", func() any { return map[string]string{"number": number, "form": "repair"} }},
+		{"print.queue", "", nil},
+		{"ticket.assign", "", func() any { return map[string]string{"number": number, "technician": "tech"} }},
+		{"ticket.diagnose", "tech:2222", func() any {
+			return map[string]any{"number": number, "parts": []map[string]any{{"id": "E-BAT-01", "qty": 1}}, "labour": []string{"inspect"}}
+		}},
+		{"report.get", "boss:3333", func() any { return map[string]string{"kind": "kpi", "from": today} }},
 	}
 	for i, tc := range tests {
 		t.Run(tc.op, func(t *testing.T) {
-			r := call(fmt.Sprint(i+2), tc.op, tc.args)
+			if tc.login != "" {
+				staff, pin, _ := strings.Cut(tc.login, ":")
+				if r := call(fmt.Sprint("login", i), "login", map[string]string{"staff": staff, "pin": pin}); r["ok"] != true {
+					t.Fatalf("login %s = %v", staff, r)
+				}
+			}
+			var args any
+			if tc.args != nil {
+				args = tc.args()
+			}
+			r := call(fmt.Sprint(i+2), tc.op, args)
 			if r["ok"] != true {
 				t.Fatalf("%s = %v, want it wired in serve", tc.op, r["error"])
 			}
-			if tc.op == "ticket.search" && len(r["result"].([]any)) == 0 {
-				t.Errorf("ticket.search by a demo phone found nothing")
+			res, _ := r["result"].(map[string]any)
+			switch tc.op {
+			case "ticket.search":
+				if len(r["result"].([]any)) == 0 {
+					t.Errorf("ticket.search by a demo phone found nothing")
+				}
+			case "ticket.intake":
+				tk, _ := res["ticket"].(map[string]any)
+				number, _ = tk["number"].(string)
+				if number == "" || res["print_job"] == "" || res["printer"] != "receipt1" {
+					t.Errorf("ticket.intake = %v, want a ticket and its slip queued on receipt1", res)
+				}
+			case "ticket.print":
+				if res["print_job"] == "" {
+					t.Errorf("ticket.print = %v, want a print job", res)
+				}
+			case "report.get":
+				if n, _ := res["tickets"].(float64); n < 1 {
+					t.Errorf("report.get kpi = %v, want today's intake counted", res)
+				}
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 // Shared by the kiosk and the staff pages: the websocket connection with
-// reconnection, bilingual labels, money, the ticket board and detail, the
-// barcode scanner.
+// reconnection, bilingual labels, money, the ticket board, progress
+// indicators, print job notes, the barcode scanner. The ticket detail and
+// its actions are in ticket.js.
 
 // Desk is one websocket per tab: requests get promises, events go to handlers.
 export class Conn {
@@ -106,6 +107,80 @@ export function banner(html) {
   b.innerHTML = html || '';
 }
 
+// session is who is logged in on this screen ({id, role}); the pages keep
+// it current so shared code shows only the actions the role may take (the
+// server checks every op anyway).
+export const session = { id: '', role: '' };
+export function setSession(actor) { session.id = (actor && actor.id) || ''; session.role = (actor && actor.role) || ''; }
+const roleSets = {
+  staff: ['clerk', 'technician', 'supervisor', 'admin'], desk: ['clerk', 'supervisor', 'admin'],
+  tech: ['technician', 'supervisor', 'admin'], approvers: ['supervisor', 'admin'],
+};
+// can reports whether the logged-in role is in a role set of docs/protocol.md.
+export function can(set) { return (roleSets[set] || []).includes(session.role); }
+
+// busy runs fn while btn shows a spinner and is disabled, so a second tap
+// does nothing; it returns fn's result and restores the button.
+export async function busy(btn, fn) {
+  if (!btn) return fn();
+  if (btn.disabled) return undefined;
+  const label = btn.innerHTML;
+  btn.disabled = true;
+  btn.classList.add('busy');
+  btn.innerHTML = `<span class="spinner"></span>${t('处理中…', 'Working…')}`;
+  try { return await fn(); } finally { btn.disabled = false; btn.classList.remove('busy'); btn.innerHTML = label; }
+}
+
+// loading is the progress text shown while a view loads.
+export function loading() { return `<p class="hint loading"><span class="spinner"></span>${t('加载中…', 'Loading…')}</p>`; }
+
+// printTrouble reports whether a printer state stops printing.
+export function printTrouble(state) { return ['paper_out', 'cover_open', 'offline', 'absent', 'error'].includes(state); }
+
+// jobNote says what happened to the slip of an op's result ({print_job,
+// printer, print_error}): printing, or the printer's trouble, never an
+// error of the op itself (the record is saved either way).
+export function jobNote(r, zh = '正在打印', en = 'Slip printing') {
+  if (!r || (!r.print_job && !r.print_error)) return '';
+  if (r.print_error) {
+    return `<div class="printnote warn" id="printnote">${t('单据未打印', 'Slip not printed')}: ${esc(r.print_error)}
+      <span class="sub">${t('记录已保存，可稍后重打', 'the record is saved; reprint it later')}</span></div>`;
+  }
+  const done = jobsDone.has(r.print_job);
+  return `<div class="printnote ${done ? 'printed' : ''}" id="printnote" data-job="${esc(r.print_job)}" data-printer="${esc(r.printer || '')}">${done ? '' : '<span class="spinner"></span>'}${t(zh, en)}
+    <span class="mono">${esc(r.printer || '')} #${esc(r.print_job)}</span> <span class="pstate">${done ? '✓ ' + t('已打印', 'printed') : ''}</span></div>`;
+}
+
+// watchPrintJobs keeps the print notes on screen current: printed, or
+// waiting with the job's last error (printjob.updated events).
+const jobsDone = new Set(); // jobs seen printed, for a note drawn after the event
+export function watchPrintJobs(conn) {
+  conn.on('printjob.updated', (d) => {
+    const job = d && d.job;
+    if (!job) return;
+    if (job.status === 'done') { jobsDone.add(job.id); if (jobsDone.size > 200) jobsDone.delete(jobsDone.values().next().value); }
+    document.querySelectorAll(`.printnote[data-job="${CSS.escape(job.id)}"]`).forEach((n) => {
+      if (job.status === 'done') { n.classList.remove('warn'); n.classList.add('printed'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = '✓ ' + t('已打印', 'printed'); }
+      else if (job.status === 'cancelled') { n.classList.add('warn'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = t('已取消', 'cancelled'); }
+      else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(job.last_error)}`; }
+    });
+  });
+}
+
+// printerState adds the printer's trouble, if any, to the print note under
+// root (a queued slip waits there until the printer is fixed).
+export async function printerState(conn, root) {
+  const n = root && root.querySelector('#printnote[data-printer]');
+  if (!n || !n.dataset.printer) return;
+  try {
+    const p = (await conn.call('printer.status') || []).find((x) => x.printer === n.dataset.printer);
+    if (p && printTrouble(p.state)) {
+      n.classList.add('warn');
+      n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(p.detail || p.state)}`;
+    }
+  } catch { /* the note stays as it is */ }
+}
+
 export function modal(html) {
   const m = document.getElementById('modal');
   document.getElementById('modalbox').innerHTML = html || '';
@@ -127,6 +202,23 @@ export const ledgerNames = {
   issue: ['开卡', 'Issue'], topup: ['充值', 'Top-up'], charge: ['扣款', 'Charge'], refund: ['退款', 'Refund'], reversal: ['冲正', 'Reversal'],
   transfer_out: ['转出', 'Transfer out'], transfer_in: ['转入', 'Transfer in'], cashout: ['退现', 'Cash-out'],
 };
+export const problemNames = {
+  quality: ['质量问题', 'Quality problem'], not_quality: ['非质量问题', 'Not a quality problem'],
+  customer_damage: ['人为损坏', 'Damaged by the customer'], transport_damage: ['运输损坏', 'Damaged in transport'],
+};
+export const outcomeNames = {
+  return: ['退货', 'Return'], exchange: ['换货', 'Exchange'], free_repair: ['免费维修', 'Free repair'], paid_repair: ['收费维修', 'Paid repair'],
+  none: ['不予受理', 'Nothing owed'], repair: ['维修', 'Repair'], other: ['其他', 'Other'],
+};
+export const payerNames = { store: ['门店承担', 'store pays'], customer: ['顾客承担', 'customer pays'], split: ['双方分摊', 'split'] };
+export const feeNames = { restocking: ['折旧手续费', 'Restocking fee'], depreciation: ['折旧费', 'Depreciation'], shipping: ['运费', 'Shipping'] };
+export const resultNames = { repaired: ['已修复', 'Repaired'], exchanged: ['已换新', 'Exchanged'], unrepairable: ['无法修复', 'Unrepairable'], declined: ['顾客拒绝报价', 'Quote declined'] };
+export const callNames = {
+  pickup: ['取件通知', 'Pickup notice'], late_repair: ['延期告知', 'Late repair notice'], stock_callback: ['缺货回访', 'Stock callback'],
+  complaint_reply: ['投诉答复', 'Complaint reply'], contract_expiry: ['合同到期', 'Contract expiry'],
+};
+export const surveyItems = [['attitude', '服务态度', 'Attitude'], ['skill', '技术水平', 'Skill'], ['timeliness', '及时性', 'Timeliness'], ['follow_up', '承诺办理', 'Follow-through']];
+export const surveyLevels = [null, ['不满意', 'Poor'], ['基本满意', 'Fair'], ['满意', 'Satisfied'], ['非常满意', 'Very satisfied']];
 export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : esc(k); }
 
 export function date(s) { return s ? esc(String(s).slice(0, 10)) : ''; }
@@ -141,36 +233,6 @@ export function ticketTable(list) {
     <td>${name(kindNames, x.kind)}</td><td><span class="pill st-${esc(x.status)}">${name(statusNames, x.status)}</span></td>
     <td>${esc(x.fault)}</td><td>${esc(x.technician)}</td><td>${date(x.due)}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
     '</tbody></table>';
-}
-
-// ticketDetail shows one ticket with its history and the moves allowed.
-export async function openTicket(conn, number) {
-  let d;
-  try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
-  const tk = d.ticket;
-  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${name(statusNames, h.from)} → ${name(statusNames, h.to)} · ${esc(h.operator)} ${esc(h.reason)}</li>`).join('');
-  let moves = (d.next || []).filter((s) => s !== 'closed' || tk.status !== 'ready')
-    .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
-  if (tk.status === 'ready' && (d.next || []).includes('closed')) moves = `<button class="btn primary" id="pickup">${t('顾客取件', 'Pickup')}</button> ` + moves;
-  const box = modal(`<h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}">${name(statusNames, tk.status)}</span></h2>
-    <dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
-    <dt>${t('顾客', 'Customer')}</dt><dd>${esc(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
-    <dt>${t('商品', 'Product')}</dt><dd>${esc(d.purchase ? d.purchase.name : '')}</dd>
-    <dt>${t('故障描述', 'Fault')}</dt><dd>${esc(tk.fault)}</dd><dt>${t('要求', 'Request')}</dt><dd>${esc(tk.request)}</dd>
-    <dt>${t('维修员', 'Technician')}</dt><dd>${esc(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due)}</dd>
-    <dt>${t('结论', 'Conclusion')}</dt><dd>${esc(tk.conclusion)}</dd></dl>
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
-    <div class="actions">${moves}<button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p>`);
-  wireClose();
-  const pickup = box.querySelector('#pickup');
-  if (pickup) pickup.onclick = async () => {
-    // Pickup closes the ticket (a paid service must be charged first); the
-    // customer answers the survey on their own card at the kiosk.
-    try { await conn.call('ticket.pickup', { number }); openTicket(conn, number); } catch (e) { box.querySelector('#moveerr').innerHTML = errText(e); }
-  };
-  box.querySelectorAll('[data-move]').forEach((b) => b.onclick = async () => {
-    try { await conn.call('ticket.move', { number, to: b.dataset.move }); openTicket(conn, number); } catch (e) { box.querySelector('#moveerr').innerHTML = errText(e); }
-  });
 }
 
 export function wireClose() {

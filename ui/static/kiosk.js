@@ -1,8 +1,10 @@
 // The desk kiosk: staff log in with a PIN or their card; a customer's card
 // opens the customer panel; with no staff logged in, the kiosk is the
 // customer's own (masked) view and survey.
-import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang,
-  ticketTable, openTicket, scanner, name, cardStatusNames, kindNames, statusNames, ledgerNames, date, time } from './common.js';
+import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang, busy, jobNote, printerState, setSession, watchPrintJobs,
+  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time } from './common.js';
+import { openTicket, pickupFlow, renderCalls } from './ticket.js';
+import { Intake } from './intake.js';
 
 const desk = new URLSearchParams(location.search).get('desk') || 'desk1';
 const conn = new Conn(desk);
@@ -11,13 +13,18 @@ const state = { me: null, panel: null, view: 'customer', refused: null, pin: '' 
 window.kiosk = { conn, state }; // for tests and the benchmark
 
 setupLang();
+watchPrintJobs(conn);
 scanner((n) => { if (isStaff()) openTicket(conn, n); });
+
+// me sets who is logged in here, for the shared ticket code too.
+function me(actor, nm) { state.me = { ...state.me, actor, name: nm }; setSession(actor); }
 
 function isStaff() { return state.me && state.me.actor && state.me.actor.role && state.me.actor.role !== 'customer'; }
 
 conn.on('open', async () => {
   try {
     state.me = await conn.call('whoami');
+    setSession(state.me.actor);
     document.getElementById('store').textContent = state.me.store;
     document.getElementById('deskname').textContent = state.me.desk_name || desk;
     if (state.me.actor.role === 'customer') state.panel = await conn.call('my.panel');
@@ -29,27 +36,42 @@ conn.on('open', async () => {
   } catch (e) { /* shown by the banner */ }
   render();
 });
-conn.on('session.login', async (d) => { await saveSession(d.nonce); state.me = { ...state.me, actor: d.actor, name: d.name }; render(); });
-conn.on('session.ended', () => { state.me = { ...state.me, actor: { id: '', role: '' }, name: '' }; state.panel = null; render(); });
+conn.on('session.login', async (d) => { await saveSession(d.nonce); me(d.actor, d.name); render(); });
+conn.on('session.ended', () => { me({ id: '', role: '' }, ''); state.panel = null; state.intake = null; state.view = 'customer'; modal(null); render(); });
 conn.on('card.presented', (p) => {
   const same = state.panel && state.panel.customer && state.panel.customer.id === p.customer.id;
   state.panel = p; state.refused = null;
-  if (!isStaff()) state.me = { ...state.me, actor: { id: p.customer.id, role: 'customer' } };
-  state.view = 'customer';
-  if (!same) modal(null); // another customer: close what was open for the last one
+  if (!isStaff()) me({ id: p.customer.id, role: 'customer' }, state.me && state.me.name);
+  if (!same || state.view !== 'intake') state.view = 'customer';
+  if (!same) { modal(null); state.intake = null; } // another customer: close what was open for the last one
+  if (same && state.intake && state.view === 'intake') { state.intake.panel = p; return; } // keep what the clerk is typing
   render();
   // swipe → panel painted, for the benchmark: two frames later the panel is on screen.
   requestAnimationFrame(() => requestAnimationFrame(() => {
     (window.swipes = window.swipes || []).push({ seen: p.seen ? Date.parse(p.seen) : 0, painted: Date.now(), uid: p.uid });
   }));
 });
-conn.on('card.removed', () => { if (!isStaff()) { state.panel = null; state.me = { ...state.me, actor: { id: '', role: '' } }; render(); } });
+conn.on('card.removed', () => { if (!isStaff()) { state.panel = null; me({ id: '', role: '' }, ''); render(); } });
 conn.on('card.blocked', (b) => { state.refused = { lost: true, card: b.card, status: b.status }; if (!isStaff()) state.panel = null; render(); });
 conn.on('card.refused', (r) => { state.refused = { error: r.error }; render(); });
 conn.on('card.updated', (c) => {
   if (state.panel && state.panel.card && state.panel.card.number === c.number) { state.panel.card = { ...state.panel.card, ...c }; render(); }
 });
-conn.on('ticket.*', () => { if (state.view === 'board') render(); else if (state.me && state.me.actor.role === 'customer') conn.call('my.panel').then((p) => { state.panel = p; render(); }); });
+conn.on('ticket.*', () => {
+  if (state.view === 'board') render();
+  else if (state.me && state.me.actor.role === 'customer') conn.call('my.panel').then((p) => { state.panel = p; render(); });
+  else if (isStaff() && state.view === 'customer' && state.panel) refreshPanel();
+});
+
+// refreshPanel fetches the customer panel afresh (after a ticket changed).
+let refreshing = null;
+function refreshPanel() {
+  const ph = state.panel && (state.panel.customer.phones || [])[0];
+  if (!ph || refreshing) return;
+  refreshing = conn.call('customer.lookup', { phone: ph }).then((p) => {
+    if (state.panel && state.panel.customer.id === p.customer.id) { state.panel = { ...p, uid: state.panel.uid }; if (state.view === 'customer') render(); }
+  }).catch(() => {}).finally(() => { refreshing = null; });
+}
 conn.on('events.lost', () => location.reload());
 
 function header() {
@@ -58,8 +80,10 @@ function header() {
     who.innerHTML = `${esc(state.me.name)} <span class="sub">(${esc(state.me.actor.role)})</span>
       <button class="btn small" id="tabcust">${t('顾客', 'Customer')}</button>
       <button class="btn small" id="tabboard">${t('服务单', 'Tickets')}</button>
+      <button class="btn small" id="tabcalls">${t('回访', 'Calls')}</button>
       <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>`;
-    who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); state.panel = null; state.me.actor = { id: '', role: '' }; render(); };
+    who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); state.panel = null; state.intake = null; state.view = 'customer'; me({ id: '', role: '' }, ''); render(); };
+    who.querySelector('#tabcalls').onclick = () => { state.view = 'calls'; render(); };
     who.querySelector('#tabcust').onclick = () => { state.view = 'customer'; render(); };
     who.querySelector('#tabboard').onclick = () => { state.view = 'board'; render(); };
   } else who.innerHTML = '';
@@ -70,6 +94,8 @@ function render() {
   if (!state.me) { main.innerHTML = `<p class="hint">${t('正在连接…', 'Connecting…')}</p>`; return; }
   if (!isStaff()) { state.me.actor.role === 'customer' && state.panel ? renderOwn() : renderWelcome(); return; }
   if (state.view === 'board') { renderBoard(); return; }
+  if (state.view === 'calls') { main.innerHTML = `<section><h1>${t('今日回访', "Today's calls")}</h1><div id="callsbody"></div></section>`; renderCalls(conn, main.querySelector('#callsbody')); return; }
+  if (state.view === 'intake' && state.intake) { state.intake.render(); return; }
   renderStaffCustomer();
 }
 
@@ -102,7 +128,7 @@ async function login(pin) {
   try {
     const r = await conn.call('login', { pin });
     await saveSession(r.nonce);
-    state.me = { ...state.me, actor: r.actor, name: r.name };
+    me(r.actor, r.name);
     state.refused = null;
     render();
   } catch (e) { const el = main.querySelector('#pinerr'); if (el) el.innerHTML = errText(e); const p = main.querySelector('#pin'); if (p) p.value = ''; }
@@ -156,11 +182,13 @@ function renderStaffCustomer() {
     wireLookup(); wireDemo(); return;
   }
   const c = p.card;
+  // Picked up: the kinds whose ready tickets close at the desk (appliance/tickets Table).
+  const ready = (p.tickets || []).filter((x) => x.status === 'ready' && (x.kind === 'repair' || x.kind === 'out_of_stock'));
   main.innerHTML = `${refusedBox()}<section class="panel" id="panel">
     <div class="cust"><h1 id="custname">${esc(p.customer.name)}</h1><div class="phone">${esc((p.customer.phones || []).join(', '))}</div><div class="sub">${esc(p.customer.address || '')}</div></div>
     <div class="cardbox">${c ? `<div class="mono">${esc(c.number)} <span class="pill card-${esc(c.status)}">${name(cardStatusNames, c.status)}</span></div>
       <div class="balance">${t('余额', 'Balance')} <b id="balance">${yuan(c.balance_fen)}</b></div>` : t('没有卡', 'No card')}</div>
-    <div class="actions big">${c && c.status === 'active' ? `
+    <div class="actions big"><button class="btn primary" id="intakebtn">${t('受理', 'Intake')}</button>${c && c.status === 'active' ? `
       <button class="btn primary" id="topup">${t('充值', 'Top up')}</button>
       <button class="btn" id="charge">${t('扣款', 'Charge')}</button>
       <button class="btn danger" id="lost">${t('挂失', 'Report lost')}</button>` : ''}
@@ -171,9 +199,16 @@ function renderStaffCustomer() {
     ${(p.purchases || []).map((x) => `<tr><td>${esc(x.name)}<div class="sub">${esc(x.serial || '')}</div></td><td>${date(x.purchased)}</td><td>${yuan(x.price_fen)}</td>
       <td>${x.in_warranty ? `<span class="pill ok">${t('保内', 'In warranty')}</span>` : `<span class="pill off">${t('保外', 'Out of warranty')}</span>`} ${x.warranty_until ? t('至 ' + x.warranty_until, 'until ' + x.warranty_until) : ''}</td></tr>`).join('')}
     </tbody></table>
+    ${ready.length ? `<div class="actions big pickups">${ready.map((x) => `<button class="btn primary" data-pickup="${esc(x.number)}">${t('取件', 'Pickup')} <span class="mono">${esc(x.number)}</span></button>`).join('')}</div>` : ''}
     <h2>${t('服务单', 'Tickets')}</h2>${ticketTable(p.tickets)}</section>${lookup}<p class="error" id="lookuperr"></p>${demoBar()}`;
   wireLookup(); wireDemo(); wireTickets();
   main.querySelector('#closepanel').onclick = () => { state.panel = null; render(); };
+  main.querySelector('#intakebtn').onclick = () => {
+    state.intake = new Intake(conn, main, p, (tk) => { state.intake = null; state.view = 'customer'; render(); if (tk) refreshPanel(); });
+    state.view = 'intake';
+    render();
+  };
+  main.querySelectorAll('[data-pickup]').forEach((b) => b.onclick = () => pickupFlow(conn, b.dataset.pickup));
   if (c && c.status === 'active') {
     main.querySelector('#topup').onclick = () => money('card.topup', c, t('充值', 'Top up'));
     main.querySelector('#charge').onclick = () => money('card.charge', c, t('扣款', 'Charge'));
@@ -189,7 +224,7 @@ function wireLookup() {
     try { state.panel = await conn.call('customer.lookup', { phone: f.querySelector('#phone').value.trim() }); state.refused = null; render(); } catch (err) { main.querySelector('#lookuperr').innerHTML = errText(err); }
   };
 }
-function wireTickets() { main.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket)); }
+function wireTickets() { main.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket, { onPickup: (c, n) => pickupFlow(c, n) })); }
 
 // money asks for an amount, confirms, and shows the receipt.
 function money(op, card, title) {
@@ -201,7 +236,8 @@ function money(op, card, title) {
   wireClose();
   const input = box.querySelector('#amount');
   box.querySelectorAll('[data-k]').forEach((b) => b.onclick = () => { if (b.dataset.k === 'C') input.value = ''; else input.value += b.dataset.k; });
-  box.querySelector('#confirm').onclick = async () => {
+  const confirm = box.querySelector('#confirm');
+  confirm.onclick = () => busy(confirm, async () => {
     const m = input.value.trim().match(/^(\d+)(?:\.(\d{1,2}))?$/);
     if (!m) { box.querySelector('#moneyerr').innerHTML = t('请输入金额，如 50 或 12.50', 'Enter an amount such as 50 or 12.50'); return; }
     const fen = Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
@@ -213,11 +249,12 @@ function money(op, card, title) {
         <dt>${t('卡号', 'Card')}</dt><dd class="mono">${esc(card.number)}</dd><dt>${t('交易', 'Transaction')}</dt><dd>${name(ledgerNames, e.kind)}</dd>
         <dt>${t('金额', 'Amount')}</dt><dd>${yuan(e.amount_fen)}</dd><dt>${t('余额', 'Balance')}</dt><dd>${yuan(r.card.balance_fen)}</dd>
         <dt>${t('时间', 'Time')}</dt><dd>${time(e.time)}</dd><dt>${t('操作员', 'Operator')}</dt><dd>${esc(e.operator)}</dd></dl>
+        ${jobNote(r, '凭条正在打印', 'Receipt printing')}
         <p class="sub">${t('卡内资金专款专用', 'Card money is kept apart from other funds')}</p>
         <button class="btn primary" data-close>${t('完成', 'Done')}</button></div>`);
-      wireClose(); render();
+      wireClose(); render(); printerState(conn, document.getElementById('modalbox'));
     } catch (err) { box.querySelector('#moneyerr').innerHTML = errText(err); }
-  };
+  });
 }
 
 function reportLost(card) {
@@ -248,4 +285,4 @@ async function renderBoard() {
     if (el) { el.innerHTML = ticketTable(list); wireTickets(); }
   } catch (e) { main.querySelector('#boardbody').innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
-void kindNames; void statusNames;
+

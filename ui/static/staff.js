@@ -1,42 +1,71 @@
-// The staff pages on the store LAN: ticket board (live), card ledger,
-// config status, reader and printer status.
-import { Conn, t, esc, yuan, errText, modal, saveSession, dropSession, setupLang, ticketTable, openTicket,
-  scanner, name, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
+// The staff pages on the store LAN: the ticket board (live), the
+// technician's queue, the supervisor's approvals, the call list, cards and
+// their ledger, the print queue with printer and reader status, reports,
+// and the config status. Each tab shows for the roles that may use it; the
+// server checks every op anyway.
+import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
+import { openTicket, renderCalls } from './ticket.js';
 
 const conn = new Conn('');
 const main = document.getElementById('main');
-const state = { me: null, tab: location.hash.slice(1) || 'board', filter: {}, card: '' };
+const state = { me: null, tab: location.hash.slice(1) || 'board', filter: {}, card: '', report: null };
 window.staff = { conn, state };
-const tabs = [['board', '服务单', 'Tickets'], ['cards', '卡与流水', 'Cards'], ['config', '配置', 'Config'], ['devices', '设备', 'Devices']];
+// tabs: [id, zh, en, role set or '' for every member of staff]
+const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'My queue', 'tech'], ['approvals', '待审批', 'Approvals', 'approvers'],
+  ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Printing & devices', ''],
+  ['reports', '报表', 'Reports', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
+watchPrintJobs(conn);
 scanner((n) => openTicket(conn, n));
 window.addEventListener('hashchange', () => { state.tab = location.hash.slice(1) || 'board'; render(); });
 
 function loggedIn() { return state.me && state.me.actor && state.me.actor.role; }
+function setMe(actor, nm) { state.me = { ...state.me, actor, name: nm }; setSession(actor); }
 
-conn.on('open', async () => { try { state.me = await conn.call('whoami'); document.getElementById('store').textContent = state.me.store; } catch {} render(); });
-conn.on('session.ended', () => { state.me.actor = { id: '', role: '' }; render(); });
-conn.on('ticket.*', () => { if (state.tab === 'board') loadBoard(); });
+conn.on('open', async () => { try { state.me = await conn.call('whoami'); setSession(state.me.actor); document.getElementById('store').textContent = state.me.store; } catch {} render(); });
+conn.on('session.ended', () => { setMe({ id: '', role: '' }, ''); render(); });
+conn.on('ticket.*', () => { if (['board', 'mine', 'approvals'].includes(state.tab)) later('board', loadBoard); else if (state.tab === 'calls') later('calls', loadCalls); refreshDetail(); });
 conn.on('ledger.entry', (e) => { if (state.tab === 'cards' && e.card === state.card) loadLedger(); });
 conn.on('card.updated', (c) => { if (state.tab === 'cards' && c.number === state.card) loadLedger(); });
 conn.on('config.*', () => { if (state.tab === 'config') loadConfig(); });
-conn.on('reader.status', () => { if (state.tab === 'devices') loadDevices(); });
-conn.on('printer.*', () => { if (state.tab === 'devices') loadDevices(); });
+conn.on('reader.status', () => { if (state.tab === 'print') later('print', loadPrint); });
+conn.on('printer.*', () => { if (state.tab === 'print') later('print', loadPrint); });
+conn.on('printjob.*', () => { if (state.tab === 'print') later('print', loadPrint); });
+conn.on('print.*', () => { if (state.tab === 'print') later('print', loadPrint); });
 conn.on('events.lost', () => render());
 
+// later runs fn once after a burst of events (one reload, not one per event).
+const timers = {};
+function later(key, fn) { clearTimeout(timers[key]); timers[key] = setTimeout(fn, 150); }
+
+// refreshDetail redraws an open ticket detail that has no form in use.
+function refreshDetail() {
+  const d = document.querySelector('#ticketdetail');
+  // Not while a form is open or typed in, nor just after an action redrew it.
+  if (!d || d.querySelector('#actionform form') || Date.now() - Number(d.dataset.shown) < 1500) return;
+  if (document.activeElement && d.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
+  later('detail', () => { if (document.querySelector('#ticketdetail') === d) openTicket(conn, d.dataset.number); });
+}
+
+function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); }
+
 function header() {
-  document.getElementById('tabs').innerHTML = loggedIn() ? tabs.map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}</a>`).join('') : '';
+  document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}</a>`).join('') : '';
   const who = document.getElementById('who');
   who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${esc(state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
-  if (loggedIn()) who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); state.me.actor = { id: '', role: '' }; render(); };
+  if (loggedIn()) who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); setMe({ id: '', role: '' }, ''); render(); };
 }
 
 function render() {
   header();
   if (!state.me) { main.innerHTML = `<p class="hint">${t('正在连接…', 'Connecting…')}</p>`; return; }
   if (!loggedIn()) { renderLogin(); return; }
-  ({ board: renderBoard, cards: renderCards, config: renderConfig, devices: renderDevices }[state.tab] || renderBoard)();
+  if (state.tab === 'devices') state.tab = 'print';
+  if (!visibleTabs().some(([id]) => id === state.tab)) state.tab = 'board';
+  ({ board: renderBoard, mine: renderMine, approvals: renderApprovals, calls: renderCallsTab, cards: renderCards, print: renderPrint,
+    reports: renderReports, config: renderConfig }[state.tab] || renderBoard)();
 }
 
 function renderLogin() {
@@ -49,10 +78,20 @@ function renderLogin() {
     try {
       const r = await conn.call('login', { staff: main.querySelector('#staffid').value.trim(), pin: main.querySelector('#pin').value });
       await saveSession(r.nonce);
-      state.me = { ...state.me, actor: r.actor, name: r.name };
+      setMe(r.actor, r.name);
       render();
     } catch (err) { main.querySelector('#loginerr').innerHTML = errText(err); }
   };
+}
+
+// boardArgs are the tickets.list filters of the tab shown.
+function boardArgs() {
+  if (state.tab === 'mine') return { technician: session.id };
+  if (state.tab === 'approvals') return { status: 'approval' };
+  const f = state.filter, args = {};
+  for (const k of ['kind', 'status', 'technician']) if (f[k]) args[k] = f[k];
+  if (f.overdue) args.overdue = true;
+  return args;
 }
 
 function renderBoard() {
@@ -64,7 +103,7 @@ function renderBoard() {
     <label>${t('维修员', 'Technician')} <input name="technician" value="${esc(f.technician || '')}"></label>
     <label><input type="checkbox" name="overdue" ${f.overdue ? 'checked' : ''}> ${t('逾期', 'Overdue')}</label>
     <label>${t('单号', 'Number')} <input name="number" placeholder="T20260101-0001"></label></form>
-    <div id="boardbody">${t('加载中…', 'Loading…')}</div></section>`;
+    <div id="boardbody">${loading()}</div></section>`;
   const form = main.querySelector('#filter');
   form.onchange = () => {
     state.filter = { kind: form.kind.value, status: form.status.value, technician: form.technician.value.trim(), overdue: form.overdue.checked };
@@ -74,18 +113,29 @@ function renderBoard() {
   loadBoard();
 }
 
+function renderMine() {
+  main.innerHTML = `<section><h1>${t('我的维修', 'My repair queue')} <span class="sub">${esc(session.id)}</span></h1><div id="boardbody">${loading()}</div></section>`;
+  loadBoard();
+}
+
+function renderApprovals() {
+  main.innerHTML = `<section><h1>${t('待主管审批', 'Waiting for a supervisor')}</h1>
+    <p class="sub">${t('打开服务单以批准、驳回，或对无法修复的商品做善后处理', 'Open a ticket to approve or reject it, or to settle an unrepairable item')}</p><div id="boardbody">${loading()}</div></section>`;
+  loadBoard();
+}
+
 async function loadBoard() {
   const el = main.querySelector('#boardbody');
   if (!el) return;
-  const f = state.filter, args = {};
-  for (const k of ['kind', 'status', 'technician']) if (f[k]) args[k] = f[k];
-  if (f.overdue) args.overdue = true;
   try {
-    const list = await conn.call('tickets.list', args);
+    const list = await conn.call('tickets.list', boardArgs());
     el.innerHTML = `<p class="sub" id="count">${list.length}</p>` + ticketTable(list);
     el.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket));
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
+
+function renderCallsTab() { main.innerHTML = `<section><h1>${t('今日回访', "Today's calls")}</h1><div id="callsbody"></div></section>`; loadCalls(); }
+function loadCalls() { const el = main.querySelector('#callsbody'); if (el) renderCalls(conn, el); }
 
 function renderCards() {
   main.innerHTML = `<section><h1>${t('卡与流水', 'Cards and ledger')}</h1>
@@ -128,15 +178,56 @@ async function loadConfig() {
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
 
-function renderDevices() { main.innerHTML = `<section><h1>${t('设备', 'Devices')}</h1><div id="devbody"></div></section>`; loadDevices(); }
-async function loadDevices() {
-  const el = main.querySelector('#devbody');
+// The print queue: each printer's state and queued jobs, with cancel,
+// retry, reprint and move to another printer; the readers below.
+function renderPrint() { main.innerHTML = `<section><h1>${t('打印与设备', 'Printing and devices')}</h1><div id="printbody">${loading()}</div><div id="devbody"></div></section>`; loadPrint(); }
+
+async function loadPrint() {
+  const el = main.querySelector('#printbody');
   if (!el) return;
-  const [rd, pr] = await Promise.all([conn.call('reader.status').catch((e) => ({ error: e })), conn.call('printer.status').catch((e) => ({ error: e }))]);
-  el.innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
+  // print.queue: every printer with its state and queued jobs.
+  const [pq, rd] = await Promise.all([conn.call('print.queue', {}).catch((e) => ({ error: e })), conn.call('reader.status').catch((e) => ({ error: e }))]);
+  if (!main.querySelector('#printbody')) return;
+  if (pq.error) el.innerHTML = `<p class="error">${errText(pq.error)}</p>`;
+  else {
+    const printers = pq || [];
+    el.innerHTML = printers.map((p) => printerCard(p, p.jobs || [], printers)).join('') || `<p class="empty">${t('没有配置打印机', 'No printers configured')}</p>`;
+    wirePrint(el);
+  }
+  main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
     `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('说明', 'Detail')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${esc(r.reader || 'pcscd')}</td><td>${esc(r.desk || '')}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${esc(r.status || r.kind)}</span></td><td>${esc(r.detail || '')}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`) +
-    `<h2>${t('打印机', 'Printers')}</h2>` + (pr.error ? `<p class="error">${errText(pr.error)}</p>` :
-    `<table class="board"><thead><tr><th>${t('打印机', 'Printer')}</th><th>${t('状态', 'State')}</th><th>${t('排队', 'Queued')}</th></tr></thead><tbody>
-    ${(pr || []).map((p) => `<tr><td>${esc(p.name || p.printer)}</td><td>${esc(p.detail || p.state)}</td><td>${p.queued}</td></tr>`).join('')}</tbody></table>`);
+    ${rd.readers.map((r) => `<tr><td>${esc(r.reader || 'pcscd')}</td><td>${esc(r.desk || '')}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${esc(r.status || r.kind)}</span></td><td>${esc(r.detail || '')}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
+}
+
+function printerCard(p, jobs, printers) {
+  const others = printers.filter((o) => o.printer !== p.printer);
+  const desk = can('desk');
+  const rows = jobs.map((j) => `<tr data-job="${esc(j.id)}">
+    <td class="mono">${esc(j.id)}</td><td>${esc(j.form)}</td><td>${time(j.created)}</td><td>${esc(j.attempts)}${j.may_have_printed ? ` <span class="warn">${t('可能已打印', 'may have printed')}</span>` : ''}</td>
+    <td class="error">${esc(j.last_error || '')}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
+      ${others.length ? `<select data-moveto="${esc(j.id)}">${others.map((o) => `<option value="${esc(o.printer)}">${esc(o.name || o.printer)}</option>`).join('')}</select>
+      <button class="btn small" data-move="${esc(j.id)}">${t('改到此打印机', 'Move')}</button>` : ''}` : ''}<span class="error"></span></td></tr>`).join('');
+  return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)} <span class="sub mono">${esc(p.printer)}</span>
+    <span class="pill ps-${esc(p.state)}">${esc(p.state)}</span> ${p.paper_near_end ? `<span class="warn">${t('纸将用完', 'paper near end')}</span>` : ''}</h2>
+    <p>${esc(p.detail || '')} · ${t('排队', 'queued')} <b class="queued">${esc(p.queued)}</b>
+    ${desk ? `<button class="btn small" data-retry="${esc(p.printer)}">${t('立即重试', 'Retry now')}</button>` : ''}</p>
+    ${jobs.length ? `<table class="board jobs"><thead><tr><th>#</th><th>${t('单据', 'Form')}</th><th>${t('时间', 'Queued')}</th><th>${t('尝试', 'Tries')}</th><th>${t('错误', 'Error')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
+    : `<p class="empty">${t('队列为空', 'Nothing queued')}</p>`}
+    ${desk ? `<form class="filters reprint" data-reprint="${esc(p.printer)}"><label>${t('重打作业号', 'Reprint job id')} <input name="id" class="mono"></label><button class="btn small">${t('重打', 'Reprint')}</button><span class="error"></span></form>` : ''}</div>`;
+}
+
+function wirePrint(el) {
+  const fail = (b, e) => { const s = b.closest('tr,form,p').querySelector('.error'); if (s) s.innerHTML = errText(e); };
+  const act = (b, op, args) => busy(b, async () => { try { await conn.call(op, args); loadPrint(); } catch (e) { fail(b, e); } });
+  el.querySelectorAll('[data-cancel]').forEach((b) => b.onclick = () => act(b, 'print.cancel', { id: b.dataset.cancel }));
+  el.querySelectorAll('[data-retry]').forEach((b) => b.onclick = () => act(b, 'print.retry', { printer: b.dataset.retry }));
+  el.querySelectorAll('[data-move]').forEach((b) => b.onclick = () => act(b, 'print.move', { id: b.dataset.move, printer: el.querySelector(`[data-moveto="${CSS.escape(b.dataset.move)}"]`).value }));
+  el.querySelectorAll('[data-reprint]').forEach((f) => f.onsubmit = (e) => { e.preventDefault(); act(f.querySelector('button'), 'print.reprint', { id: f.id.value.trim(), printer: f.dataset.reprint }); });
+}
+
+// Reports: the KPIs with charts, the daily closing (日结), complaints and the
+// daily reports, each table with its CSV download (reports.js).
+function renderReports() {
+  import('./reports.js').then(({ mountReports }) => { if (state.tab === 'reports') mountReports(main, conn); })
+    .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
 }

@@ -1,0 +1,260 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/gorilla/websocket"
+
+	"shouhou/drivers/printer/escpostest"
+	"shouhou/forms"
+)
+
+// wsClient is a test's own websocket to the server, for setting up and
+// checking what the screens did (no browser, so no Origin and no cookie).
+type wsClient struct {
+	t  testing.TB
+	ws *websocket.Conn
+	id int
+}
+
+// dialStaff opens a websocket to addr and logs staff in with pin.
+func dialStaff(t testing.TB, addr, staff, pin string) *wsClient {
+	t.Helper()
+	ws, _, err := websocket.DefaultDialer.Dial("ws://"+addr+"/ws", nil)
+	if err != nil {
+		t.Fatalf("dial %s: %v", addr, err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	c := &wsClient{t: t, ws: ws}
+	c.mustCall("login", map[string]string{"staff": staff, "pin": pin}, nil)
+	return c
+}
+
+// call sends op and decodes its result into out (unless nil); a refusal
+// is returned as an error with the server's code and message.
+func (c *wsClient) call(op string, args, out any) error {
+	c.t.Helper()
+	c.id++
+	id := fmt.Sprint(c.id)
+	if err := c.ws.WriteJSON(map[string]any{"id": id, "op": op, "args": args}); err != nil {
+		return err
+	}
+	for {
+		var f struct {
+			ID     string          `json:"id"`
+			OK     bool            `json:"ok"`
+			Result json.RawMessage `json:"result"`
+			Error  *struct{ Code, Message string }
+		}
+		c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if err := c.ws.ReadJSON(&f); err != nil {
+			return fmt.Errorf("%s: %w", op, err)
+		}
+		if f.ID != id {
+			continue // an event, or another reply
+		}
+		if !f.OK {
+			return fmt.Errorf("%s: %s: %s", op, f.Error.Code, f.Error.Message)
+		}
+		if out == nil {
+			return nil
+		}
+		return json.Unmarshal(f.Result, out)
+	}
+}
+
+func (c *wsClient) mustCall(op string, args, out any) {
+	c.t.Helper()
+	if err := c.call(op, args, out); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// storedTicket is the part of a stored ticket the browser tests check.
+type storedTicket struct {
+	Number  string `json:"number"`
+	Status  string `json:"status"`
+	Payment string `json:"payment"`
+	PaidFen int64  `json:"paid_fen"`
+	Result  string `json:"result"`
+	Survey  *struct {
+		Attitude   int `json:"attitude"`
+		Skill      int `json:"skill"`
+		Timeliness int `json:"timeliness"`
+		FollowUp   int `json:"follow_up"`
+	} `json:"survey"`
+}
+
+// ticket reads a ticket as the server stores it.
+func (c *wsClient) ticket(number string) storedTicket {
+	c.t.Helper()
+	var d struct {
+		Ticket storedTicket `json:"ticket"`
+	}
+	c.mustCall("ticket.get", map[string]string{"number": number}, &d)
+	return d.Ticket
+}
+
+// slipText waits until a job the printer's directory sink wrote decodes
+// (as ESC/POS, through escpostest) to text containing want, and returns
+// that text; it fails the test after 10 s.
+func slipText(t testing.TB, dir, want string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	var seen []string
+	for {
+		seen = seen[:0]
+		bins, _ := filepath.Glob(filepath.Join(dir, "*.bin"))
+		for _, bin := range bins {
+			b, err := os.ReadFile(bin)
+			if err != nil {
+				continue
+			}
+			res, err := escpostest.Decode(b)
+			if err != nil {
+				seen = append(seen, fmt.Sprintf("%s: %v", filepath.Base(bin), err))
+				continue
+			}
+			var lines []string
+			for _, bl := range res.Blocks {
+				if bl.Kind == forms.KindText || bl.Kind == forms.KindBarcode || bl.Kind == forms.KindQR {
+					lines = append(lines, bl.Text)
+				}
+			}
+			text := strings.Join(lines, "\n")
+			if strings.Contains(text, want) {
+				return text
+			}
+			seen = append(seen, filepath.Base(bin))
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no slip in %s mentions %q after 10 s; jobs there: %v", dir, want, seen)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// closeDialog closes what a step before left open on the tab (a receipt's
+// Done), as the clerk would.
+func (tb *tab) closeDialog() {
+	tb.t.Helper()
+	tb.waitJS("dialog closed", `(document.querySelector('#modal:not(.hidden) [data-close]')?.click(), document.querySelector('#modal').classList.contains('hidden'))`)
+}
+
+var ticketNumber = regexp.MustCompile(`^T\d{8}-\d{4}$`)
+
+// clickAll clicks each selector in turn.
+func clickAll(sels ...string) []chromedp.Action[chromedp.Void] {
+	var out []chromedp.Action[chromedp.Void]
+	for _, s := range sels {
+		out = append(out, chromedp.Click(chromedp.CSS(s)))
+	}
+	return out
+}
+
+// testIntakeReturn takes in a quality return of 王芳's earphones (bought
+// two days ago) at the kiosk: kind, purchase, condition and fault, the
+// decision, confirm; the ticket number is shown and the return form's
+// slip reaches the printer's directory sink with the number on it.
+func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
+	card := swipe(t, "04DE3001")
+	defer card.Remove()
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+	kiosk.closeDialog()
+	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="return"]`)))
+	kiosk.run("kind: return", chromedp.Click(chromedp.CSS(`[data-kind="return"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-purchase="demo-p01"]`)))
+	kiosk.run("the earphones", chromedp.Click(chromedp.CSS(`[data-purchase="demo-p01"]`)), chromedp.WaitVisible(chromedp.CSS("#fault")))
+	kiosk.run("fault, then the decision", chromedp.SetValue(chromedp.CSS("#fault"), "耳机左耳无声音"),
+		chromedp.Click(chromedp.CSS(`[data-problem="quality"]`)), chromedp.WaitVisible(chromedp.CSS("#preview")),
+		chromedp.Click(chromedp.CSS("#preview")), chromedp.WaitVisible(chromedp.CSS("#decision")))
+	if out := kiosk.text(`#decision [data-outcome="return"]`); !strings.Contains(out, "¥399.00") {
+		t.Errorf("return outcome = %q, want the price paid, ¥399.00, refunded", out)
+	}
+	kiosk.waitJS("the return is what was asked", `!!document.querySelector('#decision [data-outcome="return"].requested')`)
+	if ap := kiosk.text("#approval"); !strings.Contains(ap, "无需审批") {
+		t.Errorf("approval = %q, want none needed for a quality return on day 2", ap)
+	}
+	kiosk.run("confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#ticketno")))
+	number := kiosk.text("#ticketno")
+	if !ticketNumber.MatchString(number) {
+		t.Fatalf("ticket number shown = %q, want T########-####", number)
+	}
+	if note := kiosk.text("#printnote"); !strings.Contains(note, "受理单正在打印") {
+		t.Errorf("print note = %q, want the intake slip printing", note)
+	}
+	slip := slipText(t, prints, number)
+	for _, want := range []string{"退换货登记表", "蓝牙耳机 X3 黑色"} {
+		if !strings.Contains(slip, want) {
+			t.Errorf("the slip of %s lacks %q:\n%s", number, want, slip)
+		}
+	}
+	kiosk.run("done", chromedp.Click(chromedp.CSS("#intakedone")), chromedp.WaitVisible(chromedp.CSS("#panel")))
+	kiosk.waitJS("the new ticket on the panel", fmt.Sprintf(`!!document.querySelector('#panel [data-ticket=%q]')`, number))
+}
+
+// testRepairPickupSurvey follows a paid repair: taken in (over the
+// websocket) and assigned, then in a technician's own browser diagnosed,
+// quoted, accepted and concluded until it is ready; the clerk picks it up
+// at the kiosk, charging the fee in cash, and the customer answers the
+// survey there. The stored ticket must be closed, paid and surveyed.
+func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base, addr string) {
+	clerk := dialStaff(t, addr, "clerk", "1111")
+	var in struct {
+		Ticket storedTicket `json:"ticket"`
+	}
+	clerk.mustCall("ticket.intake", map[string]any{"key": "ui-test-repair", "kind": "repair", "card": "SC-000001", "purchase_id": "demo-p01",
+		"fault": "耳机进水后无法充电", "problem": "customer_damage", "request": "repair",
+		"condition": map[string]bool{"packaging": true, "accessories": true, "warranty_card": true, "receipt": true}}, &in)
+	number := in.Ticket.Number
+	if in.Ticket.Status != "open" {
+		t.Fatalf("intake of a paid repair: status %q, want open", in.Ticket.Status)
+	}
+	clerk.mustCall("ticket.assign", map[string]string{"number": number, "technician": "tech"}, nil)
+
+	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
+	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
+		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
+	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
+	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)),
+		chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.CSS(`[data-act="diagnose"]`)))
+	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),
+		chromedp.Click(chromedp.CSS(`[data-labour="inspect"]`)), chromedp.Click(chromedp.CSS("#afsubmit")))
+	tech.waitJS("fee priced", `document.querySelector('#tkfees')?.textContent.includes('¥20.00')`)
+	tech.run("tell the quote", chromedp.WaitVisible(chromedp.CSS(`[data-act="quote"]`)), chromedp.Click(chromedp.CSS(`[data-act="quote"]`)))
+	tech.waitJS("quoted", `!!document.querySelector('#tkquote') && !!document.querySelector('[data-act="accept"]')`)
+	tech.run("the customer accepts", chromedp.Click(chromedp.CSS(`[data-act="accept"]`)))
+	tech.waitJS("accepted", `document.querySelector('#tkquote')?.textContent.includes('已同意')`)
+	tech.run("conclude", chromedp.Click(chromedp.CSS(`[data-act="conclude"]`)), chromedp.WaitVisible(chromedp.CSS(`#af textarea[name="conclusion"]`)),
+		chromedp.SetValue(chromedp.CSS(`#af textarea[name="conclusion"]`), "清洁主板，更换充电口，测试正常"), chromedp.Click(chromedp.CSS("#afsubmit")))
+	tech.waitJS("ready for pickup", `document.querySelector('#tkstatus')?.textContent.includes('待取件')`)
+
+	card := swipe(t, "04DE3001")
+	defer card.Remove()
+	pick := fmt.Sprintf(`[data-pickup=%q]`, number)
+	kiosk.closeDialog()
+	kiosk.run("pickup", chromedp.WaitVisible(chromedp.CSS(pick)), chromedp.Click(chromedp.CSS(pick)), chromedp.WaitVisible(chromedp.CSS("#pickupbox")))
+	if due := kiosk.text("#due"); due != "¥20.00" {
+		t.Errorf("fee due at pickup = %q, want ¥20.00", due)
+	}
+	kiosk.run("cash, then pickup", chromedp.Click(chromedp.CSS("#paycash")), chromedp.WaitVisible(chromedp.CSS("#surveybox")))
+	kiosk.run("the customer's survey", append(clickAll(`[data-item="attitude"][data-level="4"]`, `[data-item="skill"][data-level="4"]`,
+		`[data-item="timeliness"][data-level="3"]`, `[data-item="follow_up"][data-level="4"]`, "#surveysubmit"),
+		chromedp.WaitVisible(chromedp.CSS("#surveythanks")))...)
+
+	got := clerk.ticket(number)
+	if got.Status != "closed" || got.Payment != "cash" || got.PaidFen != 2000 || got.Result != "repaired" {
+		t.Errorf("stored ticket = status %q, payment %q, paid %d, result %q; want closed, cash, 2000, repaired", got.Status, got.Payment, got.PaidFen, got.Result)
+	}
+	if s := got.Survey; s == nil || s.Attitude != 4 || s.Skill != 4 || s.Timeliness != 3 || s.FollowUp != 4 {
+		t.Errorf("stored survey = %+v, want 4/4/3/4", s)
+	}
+}
