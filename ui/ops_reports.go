@@ -9,9 +9,20 @@ import (
 )
 
 // ReportOptions are the report options of a config snapshot: the store's
-// time zone. The report command and report.get both build reports with it.
+// time zone, the report targets of sla.toml and the warranty on a repair
+// of policy.toml (for repeat repairs). The report command, report.get,
+// day.close and the CSV download all build reports with it.
 func ReportOptions(cfg *conf.Snapshot) reports.Options {
-	return reports.Options{Location: cfg.Store.Location}
+	o := reports.Options{Location: cfg.Store.Location,
+		OnTimeTarget:       float64(cfg.SLA.Targets.OnTime) / 10000,
+		SatisfactionTarget: float64(cfg.SLA.Targets.Satisfaction) / 10000}
+	// A repeat repair is one within the warranty on a repair (policy.toml).
+	if w := cfg.Policy.RepairWarranty; w.Months > 0 {
+		o.RepairWarrantyMonths = w.Months
+	} else if w.Days > 0 {
+		o.RepairWarrantyMonths = (w.Days + 29) / 30
+	}
+	return o
 }
 
 type reportArgs struct {

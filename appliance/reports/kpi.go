@@ -63,7 +63,7 @@ type KPIs struct {
 	Resolved int `json:"resolved"`
 	// AvgResolveSeconds is their mean time from intake to resolution.
 	AvgResolveSeconds int64 `json:"avg_resolve_seconds"`
-	// Targets are the store's targets (DOMAIN.md: 90% each).
+	// Targets are the store's targets (Options; DOMAIN.md: 90% each).
 	OnTimeTarget       float64 `json:"on_time_target"`
 	SatisfactionTarget float64 `json:"satisfaction_target"`
 }
@@ -80,7 +80,7 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 		return nil, err
 	}
 	k := &KPIs{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), Satisfaction: map[string]Rate{},
-		OnTimeTarget: 0.9, SatisfactionTarget: 0.9}
+		OnTimeTarget: r.o.OnTimeTarget, SatisfactionTarget: r.o.SatisfactionTarget}
 	var due, onTime, cDue, cOnTime, surveys, complaints, repairs, repeats int
 	sat := make([]int, len(SurveyItems))
 	var resolveSum time.Duration

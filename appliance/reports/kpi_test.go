@@ -68,3 +68,14 @@ func TestKPIsMonth(t *testing.T) {
 			e.tickets, e.resolved, avg)
 	}
 }
+
+func TestAtLeast(t *testing.T) {
+	for _, tt := range []struct {
+		target float64
+		want   string
+	}{{0.9, "≥90%"}, {0.925, "≥92.5%"}, {1, "≥100%"}} {
+		if got := atLeast(tt.target); got != tt.want {
+			t.Errorf("atLeast(%v) = %q, want %q", tt.target, got, tt.want)
+		}
+	}
+}

@@ -24,6 +24,9 @@ type Options struct {
 	// AdjustmentDays is how many frozen days before a closing are compared
 	// with the store to find later corrections. 0 means 31.
 	AdjustmentDays int
+	// OnTimeTarget and SatisfactionTarget are the store's report targets
+	// as fractions (sla.toml [targets]); 0 means 0.9 (DOMAIN.md: 90%).
+	OnTimeTarget, SatisfactionTarget float64
 }
 
 // Reports builds reports over one store. It holds no state but its options
@@ -46,6 +49,12 @@ func New(db *store.DB, o Options) *Reports {
 	}
 	if o.AdjustmentDays <= 0 {
 		o.AdjustmentDays = 31
+	}
+	if o.OnTimeTarget <= 0 {
+		o.OnTimeTarget = 0.9
+	}
+	if o.SatisfactionTarget <= 0 {
+		o.SatisfactionTarget = 0.9
 	}
 	return &Reports{db: db, o: o}
 }

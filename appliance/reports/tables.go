@@ -60,9 +60,9 @@ func (k *KPIs) Tables() []Table {
 	add := func(name string, r Rate, target string) {
 		t.Rows = append(t.Rows, []string{name, strconv.Itoa(r.Count), strconv.Itoa(r.Total), percent(r), target})
 	}
-	add("按时完成率 on time", k.OnTime, "≥90%")
+	add("按时完成率 on time", k.OnTime, atLeast(k.OnTimeTarget))
 	add("投诉按时答复 complaint replies on time", k.ComplaintReplies, "")
-	add("满意度 satisfaction overall", k.SatisfactionOverall, "≥90%")
+	add("满意度 satisfaction overall", k.SatisfactionOverall, atLeast(k.SatisfactionTarget))
 	for _, item := range SurveyItems {
 		add("满意度 "+item, k.Satisfaction[item], "")
 	}
@@ -130,4 +130,9 @@ var outcomeName = map[string]string{
 	appliance.ResultRepaired: "已修复", appliance.ResultUnrepairable: "无法修复", appliance.ResultExchanged: "已换新",
 	appliance.ResultDeclined: "未修退回", "return": "已退货", "exchange": "已换货", "free_repair": "免费维修", "paid_repair": "收费维修",
 	"none": "",
+}
+
+// atLeast is a target as the KPI table prints it: "≥90%", "≥92.5%".
+func atLeast(target float64) string {
+	return "≥" + strconv.FormatFloat(100*target, 'f', -1, 64) + "%"
 }
