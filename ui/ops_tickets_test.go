@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,46 +11,11 @@ import (
 	"time"
 
 	"shouhou/appliance"
-	"shouhou/appliance/cards"
 	"shouhou/appliance/reports"
 	"shouhou/appliance/tickets"
-	"shouhou/conf"
 	"shouhou/drivers/printer"
 	"shouhou/forms"
 )
-
-// workflowRules are the ticket workflow's rules of a config, as serve
-// builds them (main_ui.go ticketRules).
-func workflowRules(c *conf.Snapshot) tickets.Rules {
-	r := tickets.Rules{Version: c.Version, Policy: c.Policy, Calendar: c.Calendar,
-		SLA: tickets.SLA{
-			FirstResponse: c.SLA.FirstResponse.D(), ComplaintReplyWorkingDays: c.SLA.ComplaintReplyWorkingDays,
-			QualityCaseWorkingDays: c.SLA.QualityCaseWorkingDays, ReturnProcessingWorkingDays: c.SLA.ReturnProcessingWorkingDays,
-			RepairCompletionDays: c.SLA.RepairCompletionDays, PickupNoticeIntervalDays: c.SLA.PickupNoticeIntervalDays,
-			PickupNoticeCount: c.SLA.PickupNoticeCount, OutOfStockCallbackDays: c.SLA.OutOfStockCallbackDays,
-			ContractExpiryNotice: c.SLA.ContractExpiryNotice.Policy(), OnsiteSolve: c.SLA.OnsiteSolve.D()}}
-	for _, p := range c.Fees.Parts {
-		r.Parts = append(r.Parts, tickets.Part{Code: p.Code, Name: p.Name, Category: p.Category, PriceFen: p.Price.Fen()})
-	}
-	for _, l := range c.Fees.Labour {
-		r.Labour = append(r.Labour, tickets.Labour{ID: l.ID, Name: l.Name, FeeFen: l.Fee.Fen(), Categories: l.Categories})
-	}
-	for _, z := range c.Fees.Zones {
-		r.Zones = append(r.Zones, tickets.Zone{ID: z.ID, Name: z.Name, FeeFen: z.Fee.Fen(), Response: z.Response.D()})
-	}
-	return r
-}
-
-// ledgerCharger charges ticket fees to cards through the card ledger.
-type ledgerCharger struct{ svc *cards.Service }
-
-func (c ledgerCharger) Charge(ctx context.Context, actor appliance.Actor, key, card string, amount int64, ticket string) (string, error) {
-	res, err := c.svc.Charge(ctx, actor, cards.MoneyArgs{Key: key, Card: card, AmountFen: amount, Ticket: ticket})
-	if err != nil {
-		return "", err
-	}
-	return fmt.Sprintf("%s#%d", card, res.Entries[0].Seq), nil
-}
 
 // jammedPrinter is a print target that refuses every connection, so its
 // jobs stay queued (retried a minute later).
@@ -70,8 +34,8 @@ func mustWorkflowRig(t *testing.T) *workflowRig {
 	w := &workflowRig{prints: t.TempDir()}
 	w.testRig = MustRig(t, func(o *Options) {
 		cfg := o.Config()
-		o.Tickets = tickets.New(o.Store, tickets.Options{Rules: func() tickets.Rules { return workflowRules(cfg) },
-			Bus: o.Bus, Charger: ledgerCharger{o.Cards}, Logger: o.Logger})
+		o.Tickets = tickets.New(o.Store, tickets.Options{Rules: func() tickets.Rules { return TicketRules(cfg) },
+			Bus: o.Bus, Charger: CardCharger{Cards: o.Cards}, Logger: o.Logger})
 		q, err := printer.NewQueue(o.Store, []printer.Target{
 			{ID: "receipt1", Name: "desk", Device: "dir:" + w.prints, Columns: forms.Columns80},
 			{ID: jammedPrinter, Name: "jammed", Device: "tcp://127.0.0.1:1", Columns: forms.Columns58}},
