@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -9,6 +10,7 @@ import (
 	"shouhou/appliance"
 	"shouhou/appliance/calendar"
 	"shouhou/appliance/store"
+	"shouhou/appliance/tickets"
 )
 
 // Panel is the customer panel a swipe or a phone lookup opens: who, their
@@ -52,12 +54,17 @@ type TicketSummary struct {
 	Due        time.Time              `json:"due"`
 	Overdue    bool                   `json:"overdue,omitempty"`
 	Survey     bool                   `json:"surveyed,omitempty"`
+	// Pickup is set when the desk can hand the item over (ticket.pickup):
+	// the ticket is ready and its kind closes from ready at the desk.
+	Pickup bool `json:"pickup,omitempty"`
 }
 
 func summarize(t *appliance.Ticket, now time.Time) TicketSummary {
 	return TicketSummary{Number: t.Number, Kind: t.Kind, Status: t.Status, CustomerID: t.CustomerID, Card: t.Card,
 		Fault: t.Fault, Technician: t.Technician, Due: t.Due, Survey: t.Survey != nil,
-		Overdue: !t.Due.IsZero() && now.After(t.Due) && openStatus(t.Status)}
+		Overdue: !t.Due.IsZero() && now.After(t.Due) && openStatus(t.Status),
+		Pickup: t.Status == appliance.StatusReady &&
+			slices.Contains(tickets.Allowed(t.Kind, t.Status, appliance.RoleClerk), appliance.StatusClosed)}
 }
 
 func openStatus(s appliance.TicketStatus) bool {

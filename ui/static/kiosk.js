@@ -183,7 +183,7 @@ function renderStaffCustomer() {
   }
   const c = p.card;
   // Picked up: the kinds whose ready tickets close at the desk (appliance/tickets Table).
-  const ready = (p.tickets || []).filter((x) => x.status === 'ready' && (x.kind === 'repair' || x.kind === 'out_of_stock'));
+  const ready = (p.tickets || []).filter((x) => x.pickup); // the server says which can be handed over
   main.innerHTML = `${refusedBox()}<section class="panel" id="panel">
     <div class="cust"><h1 id="custname">${esc(p.customer.name)}</h1><div class="phone">${esc((p.customer.phones || []).join(', '))}</div><div class="sub">${esc(p.customer.address || '')}</div></div>
     <div class="cardbox">${c ? `<div class="mono">${esc(c.number)} <span class="pill card-${esc(c.status)}">${name(cardStatusNames, c.status)}</span></div>
