@@ -73,7 +73,7 @@ func TestAtLeast(t *testing.T) {
 	for _, tt := range []struct {
 		target float64
 		want   string
-	}{{0.9, "≥90%"}, {0.925, "≥92.5%"}, {1, "≥100%"}} {
+	}{{0.9, "≥90%"}, {0.925, "≥92.5%"}, {1, "≥100%"}, {0.56, "≥56%"}, {0.5725, "≥57.25%"}} {
 		if got := atLeast(tt.target); got != tt.want {
 			t.Errorf("atLeast(%v) = %q, want %q", tt.target, got, tt.want)
 		}

@@ -119,8 +119,10 @@ func cancelledAt(t *appliance.Ticket) time.Time {
 
 // ResolvedAt is when a ticket's case was resolved: for a complaint, when
 // it was answered; for any other kind, the first move to ready for pickup,
-// mailed back or closed. Zero means not resolved yet; a cancelled ticket is
-// never resolved.
+// mailed back or closed. Zero means not resolved yet. A ticket cancelled
+// before it got there is never resolved; one cancelled after it was ready
+// (the customer no longer wanted the item) was resolved when it was ready:
+// the store had done its part by then.
 func ResolvedAt(t *appliance.Ticket) time.Time {
 	if t.Kind == appliance.KindComplaint && !t.Replied.IsZero() {
 		return t.Replied

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"math"
 	"strconv"
 
 	"shouhou/appliance"
@@ -134,5 +135,7 @@ var outcomeName = map[string]string{
 
 // atLeast is a target as the KPI table prints it: "≥90%", "≥92.5%".
 func atLeast(target float64) string {
-	return "≥" + strconv.FormatFloat(100*target, 'f', -1, 64) + "%"
+	// To the hundredth of a percent, as sla.toml writes it (0.56 is 56%,
+	// not 56.00000000000001%).
+	return "≥" + strconv.FormatFloat(math.Round(target*10000)/100, 'f', -1, 64) + "%"
 }
