@@ -35,6 +35,9 @@ type slips struct {
 type slipOpts struct {
 	// drawer kicks the cash drawer open before the slip prints (a cash payout).
 	drawer bool
+	// parts are the parts of a multi-part form to print (1-based, e.g. [2]
+	// to reprint a lost customer copy); nil prints them all.
+	parts []int
 }
 
 // slips returns the server's slip printer.
@@ -59,7 +62,8 @@ func deskPrinter(cfg *conf.Snapshot, desk string) (conf.Printer, bool) {
 // print renders form from rec at the paper width of desk's printer and
 // queues it there. With no print queue or no printer for the desk it
 // queues nothing and returns a zero printed. The form's definition decides
-// its parts (a two-part form prints both, cut between). A form that cannot
+// its parts (a two-part form prints both, cut between, unless o.parts
+// picks some). A form that cannot
 // be filled from rec is an EINVALID error on "form".
 func (sl slips) print(ctx context.Context, actor appliance.Actor, desk, form string, rec forms.Record, o slipOpts) (printed, error) {
 	cfg := sl.config()
@@ -77,7 +81,7 @@ func (sl slips) print(ctx context.Context, actor appliance.Actor, desk, form str
 	}
 	rec.Store = storeInfo(cfg)
 	rec.Operator, rec.Printed = actor.ID, sl.now()
-	doc, err := forms.Render(f, rec, cols)
+	doc, err := forms.RenderParts(f, rec, cols, o.parts...)
 	if err != nil {
 		return printed{}, appliance.FieldError("form", "单据 %s 无法填写 / the %s form cannot be filled: %s", form, form, appliance.ErrorMessage(err))
 	}

@@ -126,6 +126,8 @@ export async function openTicket(conn, number, opts = {}) {
   box.querySelectorAll('[data-move]').forEach((b) => b.onclick = () =>
     run(b, 'ticket.move', { to: b.dataset.move, reason: (box.querySelector('#reason') || {}).value || '' }, '已更新', 'Updated'));
   box.querySelectorAll('[data-act]').forEach((b) => b.onclick = () => act(conn, box, tk, d, b, run, opts));
+  // The ticket's forms on screen, drawn from their definitions (forms.js).
+  import('./forms.js').then((m) => m.ticketForms(conn, box, number, () => openTicket(conn, number, opts)));
 }
 
 // act starts one action: at once, or through a small form in #actionform.
