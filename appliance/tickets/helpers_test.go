@@ -15,34 +15,8 @@ import (
 	"shouhou/appliance/store"
 	"shouhou/appliance/tickets"
 	"shouhou/conf"
+	"shouhou/ui"
 )
-
-// rulesFrom builds the workflow's rules from a config snapshot, as main does.
-func rulesFrom(s *conf.Snapshot) tickets.Rules {
-	r := tickets.Rules{Version: s.Version, Policy: s.Policy, Calendar: s.Calendar,
-		SLA: tickets.SLA{
-			FirstResponse:               s.SLA.FirstResponse.D(),
-			ComplaintReplyWorkingDays:   s.SLA.ComplaintReplyWorkingDays,
-			QualityCaseWorkingDays:      s.SLA.QualityCaseWorkingDays,
-			ReturnProcessingWorkingDays: s.SLA.ReturnProcessingWorkingDays,
-			RepairCompletionDays:        s.SLA.RepairCompletionDays,
-			PickupNoticeIntervalDays:    s.SLA.PickupNoticeIntervalDays,
-			PickupNoticeCount:           s.SLA.PickupNoticeCount,
-			OutOfStockCallbackDays:      s.SLA.OutOfStockCallbackDays,
-			ContractExpiryNotice:        s.SLA.ContractExpiryNotice.Policy(),
-			OnsiteSolve:                 s.SLA.OnsiteSolve.D(),
-		}}
-	for _, p := range s.Fees.Parts {
-		r.Parts = append(r.Parts, tickets.Part{Code: p.Code, Name: p.Name, Category: p.Category, PriceFen: p.Price.Fen()})
-	}
-	for _, l := range s.Fees.Labour {
-		r.Labour = append(r.Labour, tickets.Labour{ID: l.ID, Name: l.Name, FeeFen: l.Fee.Fen(), Categories: l.Categories})
-	}
-	for _, z := range s.Fees.Zones {
-		r.Zones = append(r.Zones, tickets.Zone{ID: z.ID, Name: z.Name, FeeFen: z.Fee.Fen(), Response: z.Response.D()})
-	}
-	return r
-}
 
 // clock is a settable test clock.
 type clock struct {
@@ -99,7 +73,7 @@ func newDesk(tb testing.TB, start time.Time) *desk {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	d := &desk{t: tb, ctx: context.Background(), db: db, clock: &clock{t: start}, rules: rulesFrom(snap),
+	d := &desk{t: tb, ctx: context.Background(), db: db, clock: &clock{t: start}, rules: ui.TicketRules(snap), // the conversion serve uses
 		charger: &testCharger{balances: map[string]int64{}, keys: map[string]string{}}}
 	d.bus = appliance.NewBus(d.clock.Now)
 	d.sub = d.bus.Subscribe(1024)
