@@ -34,7 +34,7 @@ func TestStaffOverHTTPSInChromium(t *testing.T) {
 	admin.waitJS("the CA download link", `document.querySelector('#calink')?.getAttribute('href') === '/ca.crt'`)
 	admin.run("log in", chromedp.SendKeys(chromedp.CSS("#staffid"), "admin"), chromedp.SendKeys(chromedp.CSS("#pin"), "4444"),
 		chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#config"]`)))
-	admin.waitJS("the device key kept by the page", `(sessionStorage.getItem('shouhou_key') || '').length === 32`)
+	admin.waitJS("the device key kept by the page", `(localStorage.getItem('shouhou_key') || '').length === 32`)
 	var cookies []*network.Cookie
 	admin.run("read the cookies", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		res, err := cdpGetCookies(ctx, tg)

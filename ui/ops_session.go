@@ -14,7 +14,7 @@ type loginArgs struct {
 
 // loginResult is what a login gives the screen; Nonce, posted to
 // /session, sets the HttpOnly session cookie; Key is the device key the
-// page keeps (sessionStorage) and sends as /ws?key= when it reconnects:
+// page keeps (localStorage) and sends as /ws?key= when it reconnects:
 // a cookie that left its browser is refused without it.
 type loginResult struct {
 	Actor appliance.Actor `json:"actor"`

@@ -18,7 +18,7 @@ const cookieName = "shouhou_session"
 // session is one logged-in member of staff in one browser.
 type session struct {
 	token   string // the cookie's value
-	key     string // the device key the page keeps (sessionStorage) and sends on /ws: the cookie alone is not enough
+	key     string // the device key the page keeps (localStorage) and sends on /ws: the cookie alone is not enough
 	id      string // the public name an admin revokes it by (never the token)
 	actor   appliance.Actor
 	name    string    // the staff member's name, for the screen

@@ -10,7 +10,7 @@ import (
 
 // deviceSession returns the live session of a request's cookie when the
 // request also carries that session's device key (?key=, which the page
-// keeps in sessionStorage), else nil: a cookie copied off its browser
+// keeps in localStorage), else nil: a cookie copied off its browser
 // alone logs nobody in.
 func (s *Server) deviceSession(r *http.Request) *session {
 	ck, err := r.Cookie(cookieName)

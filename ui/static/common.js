@@ -58,20 +58,22 @@ export class Conn {
   }
 }
 
-// deviceKey is this tab's session key (docs/protocol.md "Sessions"): kept
-// in sessionStorage, sent on the websocket and on CSV links beside the
-// cookie, so a cookie taken off this browser alone logs nobody in.
-export function deviceKey() { try { return sessionStorage.getItem('shouhou_key') || ''; } catch { return ''; } }
+// deviceKey is this browser's session key (docs/protocol.md "Sessions"):
+// kept in the page's storage (localStorage: every tab of this browser on
+// this origin shares it, no request carries it by itself), sent on the
+// websocket and on CSV links beside the cookie, so a cookie taken off this
+// browser alone logs nobody in.
+export function deviceKey() { try { return localStorage.getItem('shouhou_key') || ''; } catch { return ''; } }
 
 // saveSession keeps a login's device key and turns its nonce into the
 // HttpOnly session cookie.
 export async function saveSession(nonce, key) {
   if (!nonce) return;
-  if (key) sessionStorage.setItem('shouhou_key', key);
+  if (key) localStorage.setItem('shouhou_key', key);
   await fetch('/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ nonce }), credentials: 'same-origin' });
 }
 export async function dropSession() {
-  sessionStorage.removeItem('shouhou_key');
+  localStorage.removeItem('shouhou_key');
   await fetch('/session/logout', { method: 'POST', credentials: 'same-origin' });
 }
 
