@@ -128,6 +128,16 @@ func TestHTTPSFromTheBoxCA(t *testing.T) {
 		t.Errorf("a client trusting only the system's CAs accepted the box's certificate")
 	}
 
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(caPEM)
+	evil := websocket.Dialer{TLSClientConfig: &tls.Config{RootCAs: pool, ServerName: "desk.store.lan"},
+		NetDial: func(network, _ string) (net.Conn, error) { return net.Dial(network, m.AddrTLS()) }}
+	if ws, resp, err := evil.Dial("wss://desk.store.lan:"+port+"/ws", http.Header{"Origin": {"https://evil.example"}}); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		if ws != nil {
+			ws.Close()
+		}
+		t.Errorf("wss with another site's Origin = %v %v, want 403", resp, err)
+	}
 	c := wsOverTLS(t, caPEM, "desk.store.lan:"+port, m.AddrTLS(), "https://desk.store.lan:"+port)
 	ck := postSession(t, trusting(caPEM, "desk.store.lan", m.AddrTLS()), "https://desk.store.lan:"+port, c.login("admin", "4444").Nonce)
 	if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {

@@ -85,6 +85,9 @@ func TestStaffOverHTTPSInChromium(t *testing.T) {
 	}
 	admin.waitJS("the browser back at the login", `!!document.querySelector('#login #pin') && !document.querySelector('a[href="#config"]')`)
 	admin.run("reload", chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("#login")))
+
+	kiosk := newTab(t, ctx, "kiosk", "http://"+m.Addr()+"/kiosk?desk=desk1")
+	kiosk.waitJS("the CA's fingerprint on the kiosk's idle screen", fmt.Sprintf(`document.querySelector('#cafp')?.textContent.includes(%q)`, fp))
 }
 
 // cdpGetCookies reads the browser's cookies for the tab's page.

@@ -75,11 +75,12 @@ func serveTLS(tb testing.TB, a *Authority) string {
 	return ln.Addr().String()
 }
 
-// handshake dials addr trusting only caPEM, naming serverName.
-func handshake(addr, serverName string, caPEM []byte) (*x509.Certificate, error) {
+// handshake dials addr trusting only caPEM, naming serverName, checking
+// validity at now (nil: the real time).
+func handshake(addr, serverName string, caPEM []byte, now func() time.Time) (*x509.Certificate, error) {
 	pool := x509.NewCertPool()
 	pool.AppendCertsFromPEM(caPEM)
-	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, ServerName: serverName})
+	c, err := tls.Dial("tcp", addr, &tls.Config{RootCAs: pool, ServerName: serverName, Time: now})
 	if err != nil {
 		return nil, err
 	}
@@ -120,7 +121,7 @@ func TestFirstBootCertificateVerifies(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := handshake(addr, tc.server, tc.ca)
+			_, err := handshake(addr, tc.server, tc.ca, nil)
 			if (err == nil) != tc.ok {
 				t.Errorf("handshake as %s: err %v, want ok %v", tc.server, err, tc.ok)
 			}
@@ -169,13 +170,19 @@ func TestRenewsBeforeExpiry(t *testing.T) {
 	if renewed.Leaf.SerialNumber.Cmp(first.Leaf.SerialNumber) == 0 || !renewed.Leaf.NotAfter.After(first.Leaf.NotAfter) {
 		t.Fatalf("at day 61 of 90: not after %v, want a new certificate past %v", renewed.Leaf.NotAfter, first.Leaf.NotAfter)
 	}
-	pool := x509.NewCertPool()
-	pool.AddCert(a.CA())
-	if _, err := renewed.Leaf.Verify(x509.VerifyOptions{Roots: pool, DNSName: "desk.store.lan", CurrentTime: clk.Now()}); err != nil {
-		t.Errorf("the renewed certificate does not verify: %v", err)
+	served, err := handshake(serveTLS(t, a), "desk.store.lan", a.CAPEM(), clk.Now)
+	if err != nil {
+		t.Fatalf("handshake at day 61 trusting the CA: %v", err)
+	}
+	if served.SerialNumber.Cmp(renewed.Leaf.SerialNumber) != 0 {
+		t.Errorf("served %v at day 61, want the renewed %v", served.SerialNumber, renewed.Leaf.SerialNumber)
 	}
 	if b := mustOpen(t, Options{Store: db, Now: clk.Now}); mustCert(t, b).Leaf.SerialNumber.Cmp(renewed.Leaf.SerialNumber) != 0 {
 		t.Errorf("the renewed certificate was not kept in the store")
+	}
+	clk.add(100 * 24 * time.Hour) // past the first certificate's end: renewed again, still trusted
+	if _, err := handshake(serveTLS(t, a), "desk.store.lan", a.CAPEM(), clk.Now); err != nil {
+		t.Errorf("handshake at day 161: %v", err)
 	}
 }
 
