@@ -20,6 +20,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"shouhou/appliance/store"
 	"shouhou/drivers/reader/vpcdtest"
 	"shouhou/ui/tlsca"
 )
@@ -452,5 +453,39 @@ func TestSniffedLoginShowsNothing(t *testing.T) {
 	}
 	if !regexp.MustCompile(`^\x16\x03[\x01-\x03]`).Match(seen) {
 		t.Errorf("the HTTPS exchange does not start with a TLS handshake: % x", seen[:8])
+	}
+}
+
+func TestCAExportCommand(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	runTLSMain(t, "", data, "127.0.0.1:0")
+	code, out := runCmd("ca", "export", "-data", data)
+	if code != 0 || !strings.HasPrefix(out, "-----BEGIN CERTIFICATE-----\n") || !strings.Contains(out, "SHA-256 fingerprint: ") {
+		t.Errorf("ca export to standard output = %d %q, want the PEM then the fingerprint", code, out)
+	}
+	empty := filepath.Join(t.TempDir(), "empty")
+	db, err := store.Open(empty, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	tests := []struct {
+		name     string
+		args     []string
+		wantCode int
+		wantOut  string
+	}{
+		{"no subcommand", []string{"ca"}, 2, "usage: shouhou ca export"},
+		{"unknown subcommand", []string{"ca", "import"}, 2, "usage: shouhou ca export"},
+		{"missing data dir", []string{"ca", "export", "-data", filepath.Join(t.TempDir(), "none")}, 1, "data directory"},
+		{"a store that never served", []string{"ca", "export", "-data", empty}, 1, "no CA yet"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out := runCmd(tc.args...)
+			if code != tc.wantCode || !strings.Contains(out, tc.wantOut) {
+				t.Errorf("%v = %d %q, want %d and %q", tc.args, code, out, tc.wantCode, tc.wantOut)
+			}
+		})
 	}
 }
