@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"log/slog"
 	"net"
@@ -487,5 +488,71 @@ func TestCAExportCommand(t *testing.T) {
 				t.Errorf("%v = %d %q, want %d and %q", tc.args, code, out, tc.wantCode, tc.wantOut)
 			}
 		})
+	}
+}
+
+// writeStoreCert writes a server certificate for desk.store.lan from a CA
+// of the store's own (another tlsca authority, on a store of its own) into
+// confDir as tls-cert.pem and tls-key.pem, and returns that CA's PEM.
+func writeStoreCert(t *testing.T, confDir string) []byte {
+	t.Helper()
+	db, err := store.Open(t.TempDir(), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a, err := tlsca.Open(tlsca.Options{Store: db, Hosts: func() tlsca.Hosts { return tlsca.Hosts{Names: []string{"desk.store.lan"}} }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := a.Certificate()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := x509.MarshalPKCS8PrivateKey(c.PrivateKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain bytes.Buffer
+	pem.Encode(&chain, &pem.Block{Type: "CERTIFICATE", Bytes: c.Certificate[0]})
+	// The key first, then the certificate: a reader never sees a new
+	// certificate with the old key.
+	if err := os.WriteFile(filepath.Join(confDir, tlsca.StoreKeyFile), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: key}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, tlsca.StoreCertFile), chain.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return a.CAPEM()
+}
+
+func TestStoreCertificateReplacesTheBoxOnes(t *testing.T) {
+	confDir := httpsConf(t)
+	data := filepath.Join(t.TempDir(), "data")
+	m := runTLSMain(t, confDir, data, "127.0.0.1:0")
+	_, boxCA := exportCA(t, data, "online")
+	_, port, _ := net.SplitHostPort(m.AddrTLS())
+	url := "https://desk.store.lan:" + port + "/healthz"
+	get := func(ca []byte) error {
+		resp, err := trusting(ca, "desk.store.lan", m.AddrTLS()).Get(url)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	if err := get(boxCA); err != nil {
+		t.Fatalf("before the store's certificate, trusting the box's CA: %v", err)
+	}
+	storeCA := writeStoreCert(t, confDir)
+	if err := get(storeCA); err != nil {
+		t.Errorf("after dropping the store's certificate, trusting the store's CA: %v", err)
+	}
+	if err := get(boxCA); err == nil {
+		t.Errorf("after dropping the store's certificate the box's own is still served")
+	}
+	os.Remove(filepath.Join(confDir, tlsca.StoreCertFile))
+	os.Remove(filepath.Join(confDir, tlsca.StoreKeyFile))
+	if err := get(boxCA); err != nil {
+		t.Errorf("after removing the store's certificate, trusting the box's CA: %v", err)
 	}
 }
