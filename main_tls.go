@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"shouhou/appliance/store"
 	"shouhou/ui"
 	"shouhou/ui/tlsca"
 )
@@ -133,3 +134,8 @@ func (m *Main) shutdownHTTP(timeout time.Duration) error {
 	m.http, m.https = nil, nil
 	return errors.Join(errs...)
 }
+
+var (
+	_ tlsca.Store      = (*store.DB)(nil)
+	_ ui.CertAuthority = (*tlsca.Authority)(nil)
+)

@@ -6,6 +6,7 @@
 // dropped into the config dir instead when there is one (re-read when the
 // files change). It uses the standard library's crypto/x509 only.
 //
-// It must not import the domain's rules (appliance and its packages other
-// than through the Store interface), conf, or any driver.
+// It imports the standard library only (deps_test.go): not the domain
+// (its keys go through the Store interface, which *store.DB satisfies),
+// the config, the drivers or net/http.
 package tlsca
