@@ -37,10 +37,11 @@ func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e))
 func commands() map[string]command {
 	return map[string]command{
 		"version": {"print the version", runVersion},
-		"serve":   {"run the appliance: -conf DIR -data DIR -listen ADDR -demo", runServe},
+		"serve":   {"run the appliance: -conf DIR -data DIR -listen ADDR -listen-tls ADDR -demo", runServe},
 		"backup":  {"write a consistent backup: -data DIR -o FILE (online when a server holds DIR)", runBackup},
 		"restore": {"restore a backup into an empty directory: -i FILE -data DIR", runRestore},
 		"verify":  {"check every stored invariant: -data DIR", runVerify},
+		"ca":      {"ca export [-data DIR] [-o FILE]: the box's CA certificate (PEM) for staff PCs, with its SHA-256 fingerprint", runCA},
 		"report":  {"service reports of a stopped server's data or a restored backup: -data DIR -from DAY -to DAY -kind kpi|closing|complaints|daily -format text|csv|json", runReport},
 
 		"print-test":  {"print a sample slip: -printer ID [-conf DIR] | -to ADDR, -width 58|80 -form NAME", runPrintTest},

@@ -20,6 +20,7 @@ import (
 	"shouhou/appliance/store"
 	"shouhou/conf"
 	"shouhou/ui"
+	"shouhou/ui/tlsca"
 )
 
 // Main is the running appliance: what serve opens, in the order it opens
@@ -29,8 +30,11 @@ type Main struct {
 	ConfDir string
 	// DataDir is the store directory.
 	DataDir string
-	// Listen is the HTTP address, e.g. ":8080".
+	// Listen is the plain HTTP address, e.g. ":8080": loopback clients
+	// (the kiosk) are served, others redirected to HTTPS.
 	Listen string
+	// ListenTLS is the HTTPS address, e.g. ":8443" ("" for none).
+	ListenTLS string
 	// Demo loads the demo data set and uses the virtual devices.
 	Demo bool
 	// MemLimit is the Go memory limit in bytes (0 leaves GOMEMLIMIT alone).
@@ -48,16 +52,19 @@ type Main struct {
 	printers *printers // the print queue (main_printer.go)
 	readers  *readers  // the card readers (main_reader.go)
 	ui       *ui.Server
+	tls      *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
 	ln       net.Listener
+	tlsLn    net.Listener
 	http     *http.Server
+	https    *http.Server
 	stopBg   context.CancelFunc
-	bgDone   chan struct{}
+	bgDone   chan struct{} // one value per HTTP server that ended
 	adminErr chan error
 }
 
 // NewMain returns a Main with the documented defaults.
 func NewMain(logger *slog.Logger) *Main {
-	return &Main{DataDir: "./var/data", Listen: ":8080", MemLimit: 384 << 20, Logger: logger, Now: time.Now}
+	return &Main{DataDir: "./var/data", Listen: ":8080", ListenTLS: ":8443", MemLimit: 384 << 20, Logger: logger, Now: time.Now}
 }
 
 // ParseFlags reads serve's flags into m.
@@ -65,7 +72,8 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs := newFlagSet("serve", stderr)
 	fs.StringVar(&m.ConfDir, "conf", m.ConfDir, "config `DIR` overriding the embedded defaults file by file")
 	fs.StringVar(&m.DataDir, "data", m.DataDir, "data `DIR` (Badger)")
-	fs.StringVar(&m.Listen, "listen", m.Listen, "HTTP listen `ADDR`")
+	fs.StringVar(&m.Listen, "listen", m.Listen, "plain HTTP listen `ADDR` (serves the box's own kiosk; redirects the LAN to HTTPS)")
+	fs.StringVar(&m.ListenTLS, "listen-tls", m.ListenTLS, "HTTPS listen `ADDR` for the store LAN (\"\" for none)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the demo data set and use the virtual printer and reader")
 	fs.Int64Var(&m.MemLimit, "memlimit", m.MemLimit, "Go memory limit in `bytes` (0: leave GOMEMLIMIT alone)")
 	if err := fs.Parse(args); err != nil {
@@ -116,28 +124,19 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		go m.config.Run(bg)
 	}
 
+	if err := m.openTLS(); err != nil {
+		return err
+	}
 	if err := m.openReaders(); err != nil {
 		return err
 	}
 	m.ui = m.newUI()
 	m.startReaders()
 
-	m.ln, err = net.Listen("tcp", m.Listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", m.Listen, err)
+	if err := m.listen(); err != nil {
+		return err
 	}
-	m.http = &http.Server{
-		Handler:           m.ui,
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	m.bgDone = make(chan struct{})
-	go func() {
-		defer close(m.bgDone)
-		if err := m.http.Serve(m.ln); !errors.Is(err, http.ErrServerClosed) {
-			m.Logger.Error("http server", "err", err)
-		}
-	}()
-	m.Logger.Info("shouhou serving", "version", version, "addr", m.ln.Addr().String(),
+	m.Logger.Info("shouhou serving", "version", version, "addr", m.ln.Addr().String(), "https", m.AddrTLS(),
 		"data", m.DataDir, "demo", m.Demo, "config", m.Config().Version)
 	return nil
 }
@@ -199,13 +198,7 @@ func (m *Main) Addr() string { return m.ln.Addr().String() }
 // store last, in reverse order of opening. It is safe to call twice.
 func (m *Main) Close() error {
 	var errs []error
-	if m.http != nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		errs = append(errs, m.http.Shutdown(ctx))
-		cancel()
-		<-m.bgDone
-		m.http = nil
-	}
+	errs = append(errs, m.shutdownHTTP(10*time.Second))
 	m.stopReaders()
 	if m.ui != nil {
 		errs = append(errs, m.ui.Close())

@@ -18,7 +18,7 @@ import (
 func MustRunMain(tb testing.TB, dataDir string) *Main {
 	tb.Helper()
 	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	m.DataDir, m.Listen, m.Demo, m.MemLimit = dataDir, "127.0.0.1:0", true, 0
+	m.DataDir, m.Listen, m.ListenTLS, m.Demo, m.MemLimit = dataDir, "127.0.0.1:0", "127.0.0.1:0", true, 0
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		tb.Fatalf("Run: %v", err)
@@ -116,7 +116,7 @@ func TestServeHotReloadsConfig(t *testing.T) {
 		t.Fatalf("config init = %d %q", code, out)
 	}
 	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	m.DataDir, m.ConfDir, m.Listen, m.MemLimit = filepath.Join(tmp, "data"), confDir, "127.0.0.1:0", 0
+	m.DataDir, m.ConfDir, m.Listen, m.ListenTLS, m.MemLimit = filepath.Join(tmp, "data"), confDir, "127.0.0.1:0", "127.0.0.1:0", 0
 	if err := m.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}

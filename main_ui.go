@@ -17,6 +17,9 @@ func (m *Main) newUI() *ui.Server {
 	if m.readers != nil && m.readers.demo != nil {
 		o.Demo = m.readers.demo
 	}
+	if m.tls != nil {
+		o.CA = m.tls
+	}
 	if q := m.PrintQueue(); q != nil {
 		o.Printers = printQueueView{q}
 	}

@@ -45,7 +45,7 @@ func deskConf(tb testing.TB) string {
 func runMainAt(tb testing.TB, confDir, dataDir, listen string) *Main {
 	tb.Helper()
 	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	m.ConfDir, m.DataDir, m.Listen, m.Demo, m.MemLimit = confDir, dataDir, listen, true, 0
+	m.ConfDir, m.DataDir, m.Listen, m.ListenTLS, m.Demo, m.MemLimit = confDir, dataDir, listen, "127.0.0.1:0", true, 0
 	if err := m.Run(context.Background()); err != nil {
 		m.Close()
 		tb.Fatalf("Run: %v", err)
@@ -53,9 +53,9 @@ func runMainAt(tb testing.TB, confDir, dataDir, listen string) *Main {
 	return m
 }
 
-// browser starts a headless Debian chromium with a fresh profile; it
-// skips when chromium is not installed.
-func browser(t testing.TB) context.Context {
+// browser starts a headless Debian chromium with a fresh profile and any
+// extra flags; it skips when chromium is not installed.
+func browser(t testing.TB, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Skipf("%s not installed (build/deps.sh installs chromium)", chromiumPath)
@@ -67,6 +67,7 @@ func browser(t testing.TB) context.Context {
 		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-dev-shm-usage", true),
 	}
+	opts = append(opts, extra...)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { cancel(); cancelA() })

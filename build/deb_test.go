@@ -310,13 +310,13 @@ func testServeBackup(t *testing.T, root string) {
 	}
 }
 
-// mustServe starts `bin serve ARGS -listen 127.0.0.1:0` in a temp working
+// mustServe starts `bin serve ARGS -listen 127.0.0.1:0 -listen-tls 127.0.0.1:0` in a temp working
 // directory and returns the address from its "addr=" log line and a stop
 // function that sends SIGTERM and waits.
 func mustServe(tb testing.TB, bin string, args ...string) (addr string, stop func()) {
 	tb.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "-listen", "127.0.0.1:0"}, args...)...)
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "-listen", "127.0.0.1:0", "-listen-tls", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = tb.TempDir()
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -200,11 +200,32 @@ func buildDevices(s *source) (Devices, Errors) {
 		}
 		readers[k.Reader] = i
 	}
+	errs = append(errs, checkHTTPS(s, d.HTTPS)...)
 	if len(d.Desks) == 0 || len(d.Printers) == 0 {
 		errs = append(errs, s.errAt(nil, "至少需要一个服务台和一台打印机 / at least one desk and one printer are needed"))
 	}
 	return d, errs
 }
+
+// checkHTTPS refuses a name that is not a host name and an address that
+// is not an IP address.
+func checkHTTPS(s *source, h HTTPS) Errors {
+	var errs Errors
+	for i, n := range h.Names {
+		if !hostName.MatchString(n) {
+			errs = append(errs, s.errAt([]any{"https", "names", i}, "不是有效的主机名 / %q is not a host name", n))
+		}
+	}
+	for i, a := range h.Addresses {
+		if net.ParseIP(a) == nil {
+			errs = append(errs, s.errAt([]any{"https", "addresses", i}, "不是有效的 IP 地址 / %q is not an IP address", a))
+		}
+	}
+	return errs
+}
+
+// hostName is a DNS name: dot-separated labels of letters, digits and hyphens.
+var hostName = regexp.MustCompile(`^(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$`)
 
 // ParseDevice splits a printer device into its kind (DeviceUSB, DeviceTCP,
 // DeviceDir) and target (path, host:port, directory).

@@ -241,6 +241,19 @@ type Devices struct {
 	Desks []Desk `toml:"desks" json:"desks"`
 	// Printers are the receipt printers.
 	Printers []Printer `toml:"printers" json:"printers"`
+	// HTTPS names the box on the store LAN for its server certificate.
+	HTTPS HTTPS `toml:"https" json:"https"`
+}
+
+// HTTPS is devices.toml's [https]: the names and addresses staff browsers
+// reach the box by, which its server certificate covers besides the box's
+// host name and interface addresses.
+type HTTPS struct {
+	// Names are DNS names ("shouhou.store.lan").
+	Names []string `toml:"names" json:"names,omitempty"`
+	// Addresses are IP addresses ("192.168.1.20"), e.g. a NAT's or a
+	// reserved DHCP lease not yet on an interface.
+	Addresses []string `toml:"addresses" json:"addresses,omitempty"`
 }
 
 // Desk is one service desk position.

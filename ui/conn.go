@@ -29,8 +29,9 @@ type conn struct {
 	ws     *websocket.Conn
 	desk   string // the kiosk's desk ("" for a LAN browser)
 	remote string // the client's address, for PIN limits off a desk
+	agent  string // the browser's User-Agent, shown in the session list
 	sub    *appliance.Subscription
-	out    chan []byte // replies and server notices, drained by the writer
+	out    chan []byte // replies and server notices, drained by the writer; nil asks it to close
 	quit   chan struct{}
 	once   sync.Once
 
@@ -89,12 +90,10 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader answered
 	}
-	c := &conn{srv: s, ws: ws, desk: desk, remote: remoteKey(r.RemoteAddr), sub: s.opts.Bus.Subscribe(eventQueue),
+	c := &conn{srv: s, ws: ws, desk: desk, remote: remoteKey(r.RemoteAddr), agent: r.UserAgent(), sub: s.opts.Bus.Subscribe(eventQueue),
 		out: make(chan []byte, replyQueue), quit: make(chan struct{}),
 		tokens: s.opts.RateBurst, last: s.opts.Now()}
-	if ck, err := r.Cookie(cookieName); err == nil {
-		c.sess = s.sessions.get(ck.Value)
-	}
+	c.sess = s.deviceSession(r)
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -201,6 +200,11 @@ func (c *conn) writer() {
 		case <-c.quit:
 			return
 		case frame = <-c.out:
+			if frame == nil { // closeAfterQueued
+				c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(closeRevoked, "session revoked"))
+				return
+			}
 		case ev, ok := <-c.sub.C():
 			if !ok {
 				return

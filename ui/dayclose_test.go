@@ -155,9 +155,17 @@ func TestDayCloseRefusals(t *testing.T) {
 	}
 }
 
-// getCSV downloads path with an optional cookie.
+// getCSV downloads path with an optional cookie and its device key, as
+// the page's links carry it.
 func getCSV(tb testing.TB, rig *testRig, path, cookie string) (*http.Response, []byte) {
 	tb.Helper()
+	if k, ok := rig.keys.Load(cookie); ok {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "key=" + k.(string)
+	}
 	req, err := http.NewRequest("GET", rig.http.URL+path, nil)
 	if err != nil {
 		tb.Fatal(err)

@@ -9,7 +9,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -30,7 +32,8 @@ type testRig struct {
 	srv  *Server
 	http *httptest.Server
 	bus  *appliance.Bus
-	url  string // ws://127.0.0.1:PORT/ws
+	url  string   // ws://127.0.0.1:PORT/ws
+	keys sync.Map // cookie ("name=value") -> the device key its login gave
 }
 
 // MustRig starts a server; change adjusts its options first.
@@ -78,13 +81,28 @@ type client struct {
 	closed chan error
 }
 
-// dial opens /ws?desk=desk with an optional cookie.
+// dial opens /ws?desk=desk with an optional cookie, and the device key of
+// that cookie's login (as the page sends it).
 func (r *testRig) dial(tb testing.TB, desk, cookie string) *client {
 	tb.Helper()
-	u := r.url
+	return r.dialURL(tb, r.url+"?"+r.query(desk, cookie), cookie)
+}
+
+// query is /ws's query for desk and the device key of cookie's login.
+func (r *testRig) query(desk, cookie string) string {
+	q := url.Values{}
 	if desk != "" {
-		u += "?desk=" + desk
+		q.Set("desk", desk)
 	}
+	if k, ok := r.keys.Load(cookie); ok {
+		q.Set("key", k.(string))
+	}
+	return q.Encode()
+}
+
+// dialURL opens the websocket u with an optional cookie.
+func (r *testRig) dialURL(tb testing.TB, u, cookie string) *client {
+	tb.Helper()
 	h := http.Header{}
 	if cookie != "" {
 		h.Set("Cookie", cookie)
@@ -198,7 +216,9 @@ func (r *testRig) MustLogin(tb testing.TB, c *client, staff, pin string) string 
 			if !ck.HttpOnly || ck.SameSite != http.SameSiteStrictMode {
 				tb.Errorf("session cookie %+v: want HttpOnly and SameSite=Strict", ck)
 			}
-			return ck.Name + "=" + ck.Value
+			cookie := ck.Name + "=" + ck.Value
+			r.keys.Store(cookie, lr.Key)
+			return cookie
 		}
 	}
 	tb.Fatalf("POST /session = %d, no session cookie", resp.StatusCode)

@@ -34,6 +34,7 @@ var (
 	customer  = roles(appliance.RoleCustomer)
 	ownOrDesk = roles(appliance.RoleCustomer, appliance.RoleClerk, appliance.RoleSupervisor, appliance.RoleAdmin)
 	demoRoles = roles(appliance.RoleClerk, appliance.RoleAdmin)
+	admins    = roles(appliance.RoleAdmin)
 )
 
 // Roles lists every role an operation may be checked against, anonymous first.
@@ -139,6 +140,9 @@ func opTable() map[string]opSpec {
 		"demo.remove":  op(demoRoles, opDemoRemove),
 
 		"day.close": op(approvers, opDayClose),
+
+		"session.list":   op(admins, opSessionList),
+		"session.revoke": op(admins, opSessionRevoke),
 	}
 }
 

@@ -13,11 +13,14 @@ type loginArgs struct {
 }
 
 // loginResult is what a login gives the screen; Nonce, posted to
-// /session, sets the HttpOnly session cookie.
+// /session, sets the HttpOnly session cookie; Key is the device key the
+// page keeps (localStorage) and sends as /ws?key= when it reconnects:
+// a cookie that left its browser is refused without it.
 type loginResult struct {
 	Actor appliance.Actor `json:"actor"`
 	Name  string          `json:"name"`
 	Nonce string          `json:"nonce"`
+	Key   string          `json:"key"`
 }
 
 // opLogin checks a PIN, rate-limited per desk (or per address off a desk)
@@ -50,9 +53,9 @@ func opLogin(c *call, a *loginArgs) (any, error) {
 	s.deskPIN.reset(deskKey)
 	s.userPIN.reset(m.ID)
 	actor := appliance.Actor{ID: m.ID, Role: appliance.Role(m.Role)}
-	sess, nonce := s.sessions.create(actor, m.Name, c.conn.desk)
+	sess, nonce := s.sessions.create(actor, m.Name, where{desk: c.conn.desk, remote: c.conn.remote, agent: c.conn.agent})
 	c.conn.setSession(sess)
-	return loginResult{Actor: actor, Name: m.Name, Nonce: nonce}, nil
+	return loginResult{Actor: actor, Name: m.Name, Nonce: nonce, Key: sess.key}, nil
 }
 
 // checkPIN finds the staff member the PIN belongs to.
@@ -73,10 +76,10 @@ func (s *Server) checkPIN(id, pin string) (conf.StaffMember, bool) {
 // staffCardLogin logs a member of staff in at desk by their card: every
 // screen of that desk gets the session and a nonce for its cookie.
 func (s *Server) staffCardLogin(desk, id, name string, role appliance.Role) {
-	sess, _ := s.sessions.create(appliance.Actor{ID: id, Role: role}, name, desk)
+	sess, _ := s.sessions.create(appliance.Actor{ID: id, Role: role}, name, where{desk: desk, remote: "reader:" + desk})
 	s.each(desk, func(c *conn) {
 		c.setSession(sess)
-		c.send(EventFrame{Event: EventSessionLogin, Data: loginResult{Actor: sess.actor, Name: name, Nonce: s.sessions.nonceFor(sess)}})
+		c.send(EventFrame{Event: EventSessionLogin, Data: loginResult{Actor: sess.actor, Name: name, Nonce: s.sessions.nonceFor(sess), Key: sess.key}})
 	})
 }
 
@@ -101,12 +104,14 @@ type whoami struct {
 	Version  string          `json:"version"`
 	Config   string          `json:"config"`
 	Demo     bool            `json:"demo"`
+	// CAFingerprint is the SHA-256 fingerprint of the box's CA ("" without HTTPS).
+	CAFingerprint string `json:"ca_fingerprint,omitempty"`
 }
 
 func opWhoami(c *call, _ *none) (any, error) {
 	cfg := c.srv.config()
 	w := whoami{Actor: c.actor, Desk: c.conn.desk, Store: cfg.Store.Name, Version: c.srv.opts.Version,
-		Config: cfg.Version, Demo: c.srv.opts.Demo != nil}
+		Config: cfg.Version, Demo: c.srv.opts.Demo != nil, CAFingerprint: c.srv.caFingerprint()}
 	if c.sess != nil {
 		w.Name = c.sess.name
 	}

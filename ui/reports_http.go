@@ -20,7 +20,7 @@ const reportOp = "report.get"
 // table= keeps only the tables of that name (e.g. closing-tickets); one
 // table is written as a header row and rows, several each after a title row.
 func (s *Server) getReportCSV(w http.ResponseWriter, r *http.Request) {
-	sess := s.cookieSession(r)
+	sess := s.deviceSession(r)
 	if sess == nil || !s.ops()[reportOp].roles[sess.actor.Role] {
 		http.Error(w, "无权下载报表 / you may not download reports", http.StatusForbidden)
 		return
@@ -85,15 +85,6 @@ func csvFileName(name, from, to string) string {
 		return fmt.Sprintf("shouhou-%s-%s.csv", name, from)
 	}
 	return fmt.Sprintf("shouhou-%s-%s_%s.csv", name, from, to)
-}
-
-// cookieSession returns the live session of the request's cookie, or nil.
-func (s *Server) cookieSession(r *http.Request) *session {
-	ck, err := r.Cookie(cookieName)
-	if err != nil {
-		return nil
-	}
-	return s.sessions.get(ck.Value)
 }
 
 // httpError answers a plain HTTP request's error: the domain's message for

@@ -57,6 +57,9 @@ type Options struct {
 	Config func() *conf.Snapshot
 	// Demo is the demo reader (nil unless serve -demo).
 	Demo DemoReader
+	// CA is the box's certificate authority, offered at /ca.crt with its
+	// fingerprint on screen (nil: no HTTPS).
+	CA CertAuthority
 	// Printers is the print queue (nil: no print operations).
 	Printers PrintQueue
 	// Logger receives request errors.
@@ -144,6 +147,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /kiosk", s.static.page("kiosk.html"))
 	s.mux.HandleFunc("GET /staff", s.static.page("staff.html"))
 	s.mux.HandleFunc("GET /reports/{file}", s.getReportCSV)
+	s.mux.HandleFunc("GET /ca.crt", s.getCA)
 }
 
 // ServeHTTP implements http.Handler.
@@ -252,6 +256,6 @@ func (s *Server) postLogout(w http.ResponseWriter, r *http.Request) {
 		s.sessions.end(c.Value)
 	}
 	http.SetCookie(w, &http.Cookie{Name: cookieName, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
-		SameSite: http.SameSiteStrictMode})
+		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
 	w.WriteHeader(http.StatusNoContent)
 }

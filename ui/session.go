@@ -2,8 +2,10 @@ package ui
 
 import (
 	"crypto/rand"
+	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -15,10 +17,15 @@ const cookieName = "shouhou_session"
 
 // session is one logged-in member of staff in one browser.
 type session struct {
-	token string
-	actor appliance.Actor
-	name  string // the staff member's name, for the screen
-	desk  string // where the login happened ("" for a LAN browser)
+	token   string // the cookie's value
+	key     string // the device key the page keeps (localStorage) and sends on /ws: the cookie alone is not enough
+	id      string // the public name an admin revokes it by (never the token)
+	actor   appliance.Actor
+	name    string    // the staff member's name, for the screen
+	desk    string    // where the login happened ("" for a LAN browser)
+	remote  string    // the address the login came from
+	agent   string    // the browser's User-Agent at login
+	created time.Time // when the login happened
 
 	mu       sync.Mutex // guards lastSeen
 	lastSeen time.Time
@@ -68,10 +75,23 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// keyMatches reports whether key is the session's device key.
+func (s *session) keyMatches(key string) bool {
+	return key != "" && subtle.ConstantTimeCompare([]byte(key), []byte(s.key)) == 1
+}
+
+// where is the terminal a session was made on.
+type where struct {
+	desk   string // the kiosk's desk, "" for a LAN browser
+	remote string // the client's address
+	agent  string // the browser's User-Agent
+}
+
 // create starts a session and returns it with a nonce for POST /session.
-func (ss *sessions) create(actor appliance.Actor, name, desk string) (*session, string) {
+func (ss *sessions) create(actor appliance.Actor, name string, at where) (*session, string) {
 	now := ss.now()
-	s := &session{token: randomHex(32), actor: actor, name: name, desk: desk, lastSeen: now}
+	s := &session{token: randomHex(32), key: randomHex(16), id: randomHex(6), actor: actor, name: name,
+		desk: at.desk, remote: at.remote, agent: at.agent, created: now, lastSeen: now}
 	n := randomHex(16)
 	ss.mu.Lock()
 	ss.byTok[s.token] = s
@@ -117,6 +137,33 @@ func (ss *sessions) get(token string) *session {
 		return nil
 	}
 	return s
+}
+
+// byID returns the live session an admin names by its public id.
+func (ss *sessions) byID(id string) *session {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	for _, s := range ss.byTok {
+		if s.id == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// list returns the live sessions, oldest login first.
+func (ss *sessions) list() []*session {
+	now := ss.now()
+	ss.mu.Lock()
+	out := make([]*session, 0, len(ss.byTok))
+	for _, s := range ss.byTok {
+		if s.idle(now) <= ss.idle {
+			out = append(out, s)
+		}
+	}
+	ss.mu.Unlock()
+	sort.Slice(out, func(i, j int) bool { return out[i].created.Before(out[j].created) })
+	return out
 }
 
 // end removes a session.

@@ -122,7 +122,8 @@ func WriteFileAtomic(path string, fn func(io.Writer) error) error {
 // ServeAdmin answers admin requests on the Unix socket DIR/admin.sock
 // (mode 0600) until ctx ends. A request is one line: "backup" is answered
 // with "OK\n" and the backup stream; "verify" with "OK\n" and the
-// Verify report's text; a failure with "ERR message\n".
+// Verify report's text; "blob NAME" with "OK\n" and the blob's bytes (see
+// BlobVia); a failure with "ERR message\n".
 func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
 	path := filepath.Join(db.dir, AdminSocket)
 	os.Remove(path) // a socket left by a killed process
@@ -174,6 +175,10 @@ func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
 		io.WriteString(conn, "OK\n")
 		io.WriteString(conn, r.String())
 	default:
+		if name, ok := strings.CutPrefix(strings.TrimSpace(req), "blob "); ok {
+			db.serveBlob(conn, name)
+			return
+		}
 		fmt.Fprintf(conn, "ERR unknown request %q\n", strings.TrimSpace(req))
 	}
 }

@@ -18,6 +18,8 @@ export class Conn {
     const u = new URL('/ws', location.href);
     u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     if (this.desk) u.searchParams.set('desk', this.desk);
+    const key = deviceKey();
+    if (key) u.searchParams.set('key', key);
     const ws = new WebSocket(u);
     this.ws = ws;
     ws.onopen = () => { this.backoff = 500; this.connected = true; banner(null); this.emit('open'); };
@@ -56,12 +58,22 @@ export class Conn {
   }
 }
 
-// saveSession turns a login's nonce into the HttpOnly session cookie.
-export async function saveSession(nonce) {
+// deviceKey is this browser's session key (docs/protocol.md "Sessions"):
+// kept in the page's storage (localStorage: every tab of this browser on
+// this origin shares it, no request carries it by itself), sent on the
+// websocket and on CSV links beside the cookie, so a cookie taken off this
+// browser alone logs nobody in.
+export function deviceKey() { try { return localStorage.getItem('shouhou_key') || ''; } catch { return ''; } }
+
+// saveSession keeps a login's device key and turns its nonce into the
+// HttpOnly session cookie.
+export async function saveSession(nonce, key) {
   if (!nonce) return;
+  if (key) localStorage.setItem('shouhou_key', key);
   await fetch('/session', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ nonce }), credentials: 'same-origin' });
 }
 export async function dropSession() {
+  localStorage.removeItem('shouhou_key');
   await fetch('/session/logout', { method: 'POST', credentials: 'same-origin' });
 }
 

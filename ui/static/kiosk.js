@@ -36,7 +36,7 @@ conn.on('open', async () => {
   } catch (e) { /* shown by the banner */ }
   render();
 });
-conn.on('session.login', async (d) => { await saveSession(d.nonce); me(d.actor, d.name); render(); });
+conn.on('session.login', async (d) => { await saveSession(d.nonce, d.key); me(d.actor, d.name); render(); });
 conn.on('session.ended', () => { me({ id: '', role: '' }, ''); state.panel = null; state.intake = null; state.view = 'customer'; modal(null); render(); });
 conn.on('card.presented', (p) => {
   const same = state.panel && state.panel.customer && state.panel.customer.id === p.customer.id;
@@ -114,7 +114,7 @@ function renderWelcome() {
       <div class="keys">${[1, 2, 3, 4, 5, 6, 7, 8, 9, 'C', 0, 'OK'].map((k) => `<button class="btn key" data-k="${k}">${k}</button>`).join('')}</div>
       <p class="error" id="pinerr"></p>
       <p class="sub">${t('或刷员工卡', 'or lay your staff card')}</p>
-    </div></section>${demoBar()}`;
+    </div>${state.me && state.me.ca_fingerprint ? `<p class="cafp" id="cafp">${t('本机证书指纹', 'Certificate fingerprint')} SHA-256 <span class="mono">${esc(state.me.ca_fingerprint)}</span></p>` : ''}</section>${demoBar()}`;
   const pin = main.querySelector('#pin');
   main.querySelectorAll('[data-k]').forEach((b) => b.onclick = () => {
     const k = b.dataset.k;
@@ -127,7 +127,7 @@ function renderWelcome() {
 async function login(pin) {
   try {
     const r = await conn.call('login', { pin });
-    await saveSession(r.nonce);
+    await saveSession(r.nonce, r.key);
     me(r.actor, r.name);
     state.refused = null;
     render();

@@ -4,7 +4,7 @@
 // and the technicians' and supervisor's daily reports. Every table links
 // to its CSV download (GET /reports/{kind}.csv, docs/protocol.md). The
 // data comes from report.get and day.close; no library, no CDN.
-import { t, esc, yuan, errText, busy, loading, modal, wireClose, jobNote, printerState, can, name,
+import { t, esc, yuan, errText, busy, loading, modal, wireClose, jobNote, printerState, can, name, deviceKey,
   kindNames, ledgerNames, outcomeNames, resultNames, surveyItems } from './common.js';
 import { openTicket } from './ticket.js';
 
@@ -88,6 +88,7 @@ function daysBetween(from, to) { return Math.round((Date.parse(to) - Date.parse(
 function csvLink(kind, from, to, table) {
   const q = new URLSearchParams({ from, to });
   if (table) q.set('table', table);
+  if (deviceKey()) q.set('key', deviceKey());
   return `<a class="csv" data-csv="${esc(table || kind)}" href="/reports/${esc(kind)}.csv?${esc(q.toString())}" download>${t('下载 CSV', 'Download CSV')}</a>`;
 }
 

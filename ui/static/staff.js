@@ -6,6 +6,7 @@
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
   setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
+import { caNote, renderTerminals } from './terminals.js';
 
 const conn = new Conn('');
 const main = document.getElementById('main');
@@ -72,12 +73,12 @@ function renderLogin() {
   main.innerHTML = `<form id="login" class="loginform"><h1>${t('员工登录', 'Staff login')}</h1>
     <label>${t('工号', 'Staff id')} <input id="staffid" autocomplete="username"></label>
     <label>PIN <input id="pin" type="password" inputmode="numeric" autocomplete="current-password"></label>
-    <button class="btn primary">${t('登录', 'Log in')}</button><p class="error" id="loginerr"></p></form>`;
+    <button class="btn primary">${t('登录', 'Log in')}</button><p class="error" id="loginerr"></p>${caNote(state.me)}</form>`;
   main.querySelector('#login').onsubmit = async (e) => {
     e.preventDefault();
     try {
       const r = await conn.call('login', { staff: main.querySelector('#staffid').value.trim(), pin: main.querySelector('#pin').value });
-      await saveSession(r.nonce);
+      await saveSession(r.nonce, r.key);
       setMe(r.actor, r.name);
       render();
     } catch (err) { main.querySelector('#loginerr').innerHTML = errText(err); }
@@ -174,7 +175,10 @@ async function loadConfig() {
       <dt>${t('目录', 'Directory')}</dt><dd>${esc(c.dir || t('内置默认', 'embedded defaults'))}</dd></dl>
       ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置错误（旧配置仍在使用）', 'Last refused config (the previous one stays)')}: ${esc(JSON.stringify(c.last_error.error))}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
       ${(c.warnings || []).map((w) => `<div class="warn">${esc(w)}</div>`).join('')}
-      <h2>${t('文件', 'Files')}</h2><ul>${c.files.map((f) => `<li><span class="mono">${esc(f.name)}</span> — ${esc(f.path)}</li>`).join('')}</ul>`;
+      <h2>${t('文件', 'Files')}</h2><ul>${c.files.map((f) => `<li><span class="mono">${esc(f.name)}</span> — ${esc(f.path)}</li>`).join('')}</ul>
+      <h2>HTTPS</h2>${caNote(state.me) || `<p class="sub">${t('本机未启用 HTTPS', 'This box serves no HTTPS')}</p>`}
+      ${session.role === 'admin' ? `<h2>${t('已登录终端', 'Logged-in terminals')}</h2><div id="terminalsbody"></div>` : ''}`;
+    renderTerminals(conn, el.querySelector('#terminalsbody'));
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
 

@@ -120,3 +120,7 @@ func skipReason() string {
 	}
 	return ""
 }
+
+// Isolated reports whether the tests run inside Main's private network
+// namespace, where a test may add addresses to its own loopback device.
+func Isolated() bool { return os.Getenv(envStage) == "ready" }
