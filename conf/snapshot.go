@@ -40,6 +40,8 @@ type Snapshot struct {
 	Staff []StaffMember
 	// Devices is devices.toml.
 	Devices Devices
+	// Till is till.toml.
+	Till Till
 	// Warnings are problems that do not stop the load, such as a coming
 	// year missing from the calendar (shown on screen and logged).
 	Warnings []string
@@ -165,6 +167,8 @@ func (s *Snapshot) Section(name string) any {
 		return s.Staff
 	case FileDevices:
 		return s.Devices
+	case FileTill:
+		return s.Till
 	}
 	return nil
 }
