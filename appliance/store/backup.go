@@ -124,6 +124,12 @@ func WriteFileAtomic(path string, fn func(io.Writer) error) error {
 // with "OK\n" and the backup stream; "verify" with "OK\n" and the
 // Verify report's text; a failure with "ERR message\n".
 func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
+	return db.ServeAdminWith(ctx, log, nil)
+}
+
+// ServeAdminWith is ServeAdmin answering more requests: a request line
+// "NAME ARGS" whose NAME is a key of extra goes to that handler.
+func (db *DB) ServeAdminWith(ctx context.Context, log *slog.Logger, extra map[string]AdminHandler) error {
 	path := filepath.Join(db.dir, AdminSocket)
 	os.Remove(path) // a socket left by a killed process
 	ln, err := net.Listen("unix", path)
@@ -147,14 +153,15 @@ func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
 			}
 			return fmt.Errorf("store: admin socket: %w", err)
 		}
-		go db.serveAdminConn(conn, log)
+		go db.serveAdminConn(conn, log, extra)
 	}
 }
 
-func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
+func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger, extra map[string]AdminHandler) {
 	defer conn.Close()
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	req, err := bufio.NewReader(conn).ReadString('\n')
+	br := bufio.NewReader(conn)
+	req, err := br.ReadString('\n')
 	if err != nil {
 		return
 	}
@@ -174,6 +181,11 @@ func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
 		io.WriteString(conn, "OK\n")
 		io.WriteString(conn, r.String())
 	default:
+		name, args, _ := strings.Cut(strings.TrimSpace(req), " ")
+		if h := extra[name]; h != nil {
+			h(args, br, conn)
+			return
+		}
 		fmt.Fprintf(conn, "ERR unknown request %q\n", strings.TrimSpace(req))
 	}
 }
