@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/text/encoding/simplifiedchinese"
 
+	"shouhou/appliance"
 	"shouhou/appliance/purchases"
 	"shouhou/conf"
 	"shouhou/drivers/till"
@@ -178,6 +179,18 @@ func TestTillPush(t *testing.T) {
 	c.mustCall("purchase.find", map[string]string{"code": "P0002"}, &f)
 	if len(f.Purchases) != 0 {
 		t.Errorf("a refused receipt was stored: %+v", f)
+	}
+	fix := map[string]any{"id": "till/P0001/1", "fix": map[string]any{"price_fen": 349900}, "reason": "收银员录错价格"}
+	if err := c.call("purchase.correct", fix, nil); err == nil || !strings.Contains(err.Error(), "forbidden") {
+		t.Errorf("a clerk's purchase.correct: err = %v, want forbidden", err)
+	}
+	var p appliance.Purchase
+	dialStaff(t, m.Addr(), "boss", "3333").mustCall("purchase.correct", fix, &p)
+	if p.PriceFen != 349900 || !p.Corrected {
+		t.Errorf("the supervisor's correction = %+v", p)
+	}
+	if code, body := push(t, m.Addr(), tillToken, sale); code != 429 {
+		t.Errorf("still rate-limited: %d %s", code, body)
 	}
 }
 
