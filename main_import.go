@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/user"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -34,8 +35,12 @@ func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	dry := fs.Bool("dry-run", false, "check every line, write nothing")
 	all := fs.Bool("all-or-nothing", false, "write nothing when any line is rejected (default: keep the good lines)")
 	operator := fs.String("operator", defaultOperator(), "who imports, for the audit log")
+	memLimit := fs.Int64("memlimit", 256<<20, "Go memory limit in `bytes` for an offline import (0: leave GOMEMLIMIT alone)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(*memLimit))
 	}
 	if fs.NArg() != 1 {
 		return errors.New("usage: shouhou import -data DIR [-conf DIR] [-dry-run] [-all-or-nothing] [-kind purchases|catalogue] FILE")
