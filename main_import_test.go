@@ -246,3 +246,56 @@ func TestTillFieldsAgree(t *testing.T) {
 		t.Errorf("conf fields %v %v, till fields %v %v", conf.TillSalesFields, conf.TillCatalogueFields, till.SalesFields, till.CatalogueFields)
 	}
 }
+
+// TestTillConfigHotReload adds a till to till.toml while serving: its
+// token is accepted without a restart, and a broken till.toml is refused
+// with its file:line while the old tills go on pushing.
+func TestTillConfigHotReload(t *testing.T) {
+	confDir := tillConf(t, "")
+	m := runMainAt(t, confDir, t.TempDir(), "127.0.0.1:0")
+	t.Cleanup(func() { m.Close() })
+	sub := m.bus.Subscribe(16)
+	defer sub.Close()
+	path := filepath.Join(confDir, "till.toml")
+	orig, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const newToken = "second-till-token-abcdefghijk"
+	sale := `{"receipt":"H1","sold":"` + time.Now().Add(-time.Hour).Format(time.RFC3339) + `","lines":[{"line":1,"sku":"A","name":"灯","category":"home_goods","price_fen":100}]}`
+	if code, _ := push(t, m.Addr(), newToken, sale); code != 401 {
+		t.Fatalf("push with a token not yet configured = %d, want 401", code)
+	}
+	edits := []struct{ name, content, event string }{
+		{"broken", string(orig) + "\n[[tills]]\nid = \"pos2\"\nname = \"2\"\ntoken = \"short\"\n", "config.error"},
+		{"valid", string(orig) + "\n[[tills]]\nid = \"pos2\"\nname = \"2 号收银台\"\ntoken = \"" + newToken + "\"\n", "config.reloaded"},
+	}
+	for _, e := range edits {
+		if err := os.WriteFile(path, []byte(e.content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for {
+			select {
+			case ev := <-sub.C():
+				if ev.Kind != "config.error" && ev.Kind != "config.reloaded" {
+					continue
+				}
+				if ev.Kind != e.event {
+					t.Fatalf("%s edit: event %s %v, want %s", e.name, ev.Kind, ev.Data, e.event)
+				}
+				if msg := fmt.Sprint(ev.Data); e.event == "config.error" && !strings.Contains(msg, "till.toml:") {
+					t.Errorf("config.error = %s, want the file:line of till.toml", msg)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%s edit: no %s event", e.name, e.event)
+			}
+			break
+		}
+	}
+	if code, body := push(t, m.Addr(), newToken, sale); code != 200 {
+		t.Errorf("push with the reloaded till's token = %d %s", code, body)
+	}
+	if code, _ := push(t, m.Addr(), tillToken, sale); code != 200 {
+		t.Errorf("the first till after the reload = %d", code)
+	}
+}
