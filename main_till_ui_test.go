@@ -19,7 +19,8 @@ import (
 // lines come up; tapping the television starts the intake with its date,
 // price paid, category and serial filled in and locked, and the decision
 // (a quality return refunding the price paid) is shown; the ticket made
-// is about that till purchase, now the customer's.
+// is about that till purchase, now the customer's. Then a supervisor
+// corrects the other line's price at the intake, with a reason.
 func TestReceiptScanInChromium(t *testing.T) {
 	ctx := browser(t)
 	dir := t.TempDir()
@@ -76,5 +77,26 @@ func TestReceiptScanInChromium(t *testing.T) {
 	clerk.mustCall("purchase.find", map[string]string{"code": "SN-TV-7788"}, &f)
 	if len(f.Purchases) != 1 || f.Purchases[0].CustomerID != "demo-01" || f.Purchases[0].PriceFen != 359900 {
 		t.Errorf("the till purchase after the intake = %+v, want it the customer's, as the till said", f.Purchases)
+	}
+
+	// A supervisor corrects the cable's price paid at the intake, with a reason.
+	kiosk.run("done, log out", chromedp.Click(chromedp.CSS("#intakedone")), chromedp.WaitVisible(chromedp.CSS("#panel")),
+		chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+	kiosk.run("the supervisor's PIN", chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="3"]`)),
+		chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="OK"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#lookup")), chromedp.SendKeys(chromedp.CSS("#phone"), "13800130001"), chromedp.Click(chromedp.CSS("#lookup button")))
+	kiosk.waitJS("customer panel", `!!document.querySelector('#receiptscan')`)
+	kiosk.run("scan again, tap the cable", chromedp.SendKeys(chromedp.CSS("#receiptscan"), "R-SCAN-0001"+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS(`[data-tillline="0"]`)), chromedp.Click(chromedp.CSS(`[data-tillline="0"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-kind="repair"]`)), chromedp.Click(chromedp.CSS(`[data-kind="repair"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#correct")), chromedp.Click(chromedp.CSS("#correct")))
+	kiosk.waitJS("unlocked", `!document.querySelector('#tillfields [name="price"]').disabled`)
+	kiosk.run("correct the price", chromedp.SetValue(chromedp.CSS(`#tillfields [name="price"]`), "29.90"),
+		chromedp.SendKeys(chromedp.CSS(`#tillfields [name="reason"]`), "收银员多收了十元"), chromedp.Click(chromedp.CSS("#savecorrect")))
+	kiosk.waitJS("locked again with the corrected price", `(() => { const i = document.querySelector('#tillfields [name="price"]'); `+
+		`return i && i.disabled && i.value === '29.90' && document.querySelector('#tillpurchase').textContent.includes('主管已更正'); })()`)
+	clerk.mustCall("purchase.find", map[string]string{"code": "R-SCAN-0001"}, &f)
+	if p := f.Purchases[0]; p.PriceFen != 2990 || !p.Corrected {
+		t.Errorf("the corrected cable = %+v, want 2990 fen, corrected", p)
 	}
 }
