@@ -192,6 +192,12 @@ func TestTillPush(t *testing.T) {
 	if code, body := push(t, m.Addr(), tillToken, sale); code != 429 {
 		t.Errorf("still rate-limited: %d %s", code, body)
 	}
+	for i := 0; i < 8; i++ { // two wrong tokens were sent above: ten in all
+		push(t, m.Addr(), "guess-"+fmt.Sprint(i)+"-0123456789abcdef", sale)
+	}
+	if code, body := push(t, m.Addr(), "guess-10-0123456789abcdef", sale); code != 429 || !strings.Contains(body, "wrong tokens") {
+		t.Errorf("after ten wrong tokens from one address: %d %s, want 429 locked out", code, body)
+	}
 }
 
 func TestTillInbox(t *testing.T) {
@@ -297,5 +303,18 @@ func TestTillConfigHotReload(t *testing.T) {
 	}
 	if code, _ := push(t, m.Addr(), tillToken, sale); code != 200 {
 		t.Errorf("the first till after the reload = %d", code)
+	}
+}
+
+// TestDemoReceipt: serve -demo stores its till receipt once, across restarts.
+func TestDemoReceipt(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	MustRunMain(t, data).Close()
+	m := MustRunMain(t, data)
+	c := dialStaff(t, m.Addr(), "clerk", "1111")
+	var f purchases.Found
+	c.mustCall("purchase.find", map[string]string{"code": demoReceipt}, &f)
+	if len(f.Purchases) != 3 || f.Purchases[0].Serial != "SN-DEMO-TV-001" || !f.Purchases[2].Special {
+		t.Errorf("demo receipt = %+v", f.Purchases)
 	}
 }

@@ -108,6 +108,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		if err := demo.FundCards(ctx, m.cards); err != nil {
 			return err
 		}
+		if err := m.loadDemoReceipt(ctx); err != nil {
+			return err
+		}
 		m.Logger.Info("demo data", "loaded", loaded)
 	}
 	if err := m.startPrinters(); err != nil {

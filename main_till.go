@@ -154,3 +154,21 @@ func (m *Main) inboxImport(ctx context.Context, name string, r io.Reader) (strin
 	}
 	return rep.String(), rep.Applied && rep.Rejected == 0
 }
+
+// demoReceipt is the till receipt `serve -demo` pushes, to try the scan at
+// the kiosk: type R-DEMO-0001 and Enter on a customer's panel.
+const demoReceipt = "R-DEMO-0001"
+
+// loadDemoReceipt stores the demo till receipt, bought three days ago.
+// Storing it again changes nothing; on a later day its date differs and
+// the line is left as first stored.
+func (m *Main) loadDemoReceipt(ctx context.Context) error {
+	sold := m.storeNow().AddDate(0, 0, -3)
+	lines := []purchases.Sale{
+		{Receipt: demoReceipt, Line: 1, SKU: "6901234599001", Name: "液晶电视机", Spec: "55英寸", Category: "electronics", Serial: "SN-DEMO-TV-001", Sold: sold, PriceFen: 359900},
+		{Receipt: demoReceipt, Line: 2, SKU: "6901234599002", Name: "高清线", Spec: "2米", Category: "electronics", Sold: sold, PriceFen: 3990},
+		{Receipt: demoReceipt, Line: 3, SKU: "6901234599003", Name: "羊毛围巾", Category: "apparel", Sold: sold, PriceFen: 19900, Special: true},
+	}
+	_, err := m.purchases.ImportSales(ctx, appliance.Actor{ID: "demo", Role: appliance.RoleAdmin}, purchases.Batch{Source: "push:demo"}, lines)
+	return err
+}
