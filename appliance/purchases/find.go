@@ -3,6 +3,7 @@ package purchases
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -57,11 +58,7 @@ func (s *Service) Find(ctx context.Context, code string) (Found, error) {
 }
 
 func sortByLine(ps []*appliance.Purchase) {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0 && ps[j].Line < ps[j-1].Line; j-- {
-			ps[j], ps[j-1] = ps[j-1], ps[j]
-		}
-	}
+	slices.SortStableFunc(ps, func(a, b *appliance.Purchase) int { return a.Line - b.Line })
 }
 
 // Correction is what a supervisor changes on a purchase from the till;

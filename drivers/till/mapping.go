@@ -41,15 +41,6 @@ var SalesFields = []string{FieldReceipt, FieldSKU, FieldDate, FieldPrice, FieldL
 // CatalogueFields lists every field of a catalogue export, required first.
 var CatalogueFields = []string{FieldSKU, FieldName, FieldCategory, FieldSpec}
 
-// Required returns the fields a mapping of kind ("purchases" or
-// "catalogue") must name.
-func Required(kind string) []string {
-	if kind == "catalogue" {
-		return CatalogueFields[:3]
-	}
-	return SalesFields[:4]
-}
-
 // Column says where a field is in a file: by its header name, or by its
 // position (from 1) in a file without a header.
 type Column struct {
