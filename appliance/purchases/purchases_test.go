@@ -120,9 +120,10 @@ func TestImportSalesBadRows(t *testing.T) {
 	unknown := sale("R9", 3, "A", 100)
 	unknown.Category = "toys"
 	changed := sale("R1", 1, "A", 99) // R1/1 is stored with another price
+	nul := sale("R9\x00x", 5, "A", 100)
 	good := sale("R9", 4, "A", 100)
-	for i, s := range []*purchases.Sale{&future, &noCat, &unknown, &changed, &good} {
-		s.Row = i + 2 // the file's lines 2–6, after the header
+	for i, s := range []*purchases.Sale{&future, &noCat, &unknown, &changed, &nul, &good} {
+		s.Row = i + 2 // the file's lines 2–7, after the header
 	}
 	tests := []struct {
 		name         string
@@ -142,15 +143,15 @@ func TestImportSalesBadRows(t *testing.T) {
 			if _, err := svc.ImportSales(ctx, admin, purchases.Batch{Source: "file:a.csv"}, []purchases.Sale{sale("R1", 1, "A", 129900)}); err != nil {
 				t.Fatal(err)
 			}
-			parse := []purchases.RowError{{Line: 7, Field: "price", Message: "金额不对 / bad money"}}
+			parse := []purchases.RowError{{Line: 8, Field: "price", Message: "金额不对 / bad money"}}
 			b := purchases.Batch{Source: "file:b.csv", Rejected: parse, AllOrNothing: tt.allOrNothing, DryRun: tt.dryRun}
-			r, err := svc.ImportSales(ctx, admin, b, []purchases.Sale{future, noCat, unknown, changed, good})
+			r, err := svc.ImportSales(ctx, admin, b, []purchases.Sale{future, noCat, unknown, changed, nul, good})
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := map[int]string{2: "date", 3: "name", 4: "category", 5: "receipt", 7: "price"}
-			if r.Rejected != len(want) || len(r.Errors) != len(want) || r.Rows != 6 || r.Added != tt.wantAdded {
-				t.Fatalf("report = %+v, want %d rejected of 6 and %d added", r, len(want), tt.wantAdded)
+			want := map[int]string{2: "date", 3: "name", 4: "category", 5: "receipt", 6: "receipt", 8: "price"}
+			if r.Rejected != len(want) || len(r.Errors) != len(want) || r.Rows != 7 || r.Added != tt.wantAdded {
+				t.Fatalf("report = %+v, want %d rejected of 7 and %d added", r, len(want), tt.wantAdded)
 			}
 			for i, e := range r.Errors {
 				if want[e.Line] != e.Field || (i > 0 && r.Errors[i-1].Line > e.Line) || !strings.Contains(e.Message, " / ") {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"shouhou/appliance"
 	"shouhou/appliance/calendar"
@@ -69,6 +70,10 @@ func (s *Sale) purchase(cat *appliance.Product, tables *policy.Tables, till stri
 	switch {
 	case receipt == "":
 		return bad("receipt", "缺少小票号 / the receipt number is missing")
+	case !plain(receipt) || len(receipt) > 64:
+		return bad("receipt", "小票号含控制字符或过长 / the receipt number has control characters or is over 64 bytes")
+	case !plain(s.Serial) || !plain(sku):
+		return bad("serial", "编码或序列号含控制字符 / the product code or serial has control characters")
 	case s.Line < 1:
 		return bad("line", "小票行号应从 1 开始 / the receipt line must be 1 or more")
 	case sku == "":
@@ -95,6 +100,12 @@ func (s *Sale) purchase(cat *appliance.Product, tables *policy.Tables, till stri
 		Category: category, Serial: strings.TrimSpace(s.Serial), Purchased: s.Sold.In(now.Location()),
 		PriceFen: s.PriceFen, Receipt: receipt, Line: s.Line, Channel: or(s.Channel, "store"),
 		Special: s.Special, Gift: s.Gift, Custom: s.Custom, Till: till, Created: now}, nil
+}
+
+// plain reports whether s has no control characters (the store's index
+// keys separate values with NUL).
+func plain(s string) bool {
+	return !strings.ContainsFunc(s, unicode.IsControl)
 }
 
 func or(a, b string) string {
