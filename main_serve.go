@@ -17,6 +17,7 @@ import (
 	"shouhou/appliance/cards"
 	"shouhou/appliance/demo"
 	"shouhou/appliance/policy"
+	"shouhou/appliance/purchases"
 	"shouhou/appliance/store"
 	"shouhou/conf"
 	"shouhou/ui"
@@ -44,22 +45,24 @@ type Main struct {
 	// Now is the clock.
 	Now func() time.Time
 
-	config   *conf.Watcher  // nil when running on the embedded defaults only
-	fixed    *conf.Snapshot // the embedded defaults, when config is nil
-	db       *store.DB
-	cards    *cards.Service
-	bus      *appliance.Bus
-	printers *printers // the print queue (main_printer.go)
-	readers  *readers  // the card readers (main_reader.go)
-	ui       *ui.Server
-	tls      *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
-	ln       net.Listener
-	tlsLn    net.Listener
-	http     *http.Server
-	https    *http.Server
-	stopBg   context.CancelFunc
-	bgDone   chan struct{} // one value per HTTP server that ended
-	adminErr chan error
+	config    *conf.Watcher  // nil when running on the embedded defaults only
+	fixed     *conf.Snapshot // the embedded defaults, when config is nil
+	db        *store.DB
+	cards     *cards.Service
+	purchases *purchases.Service // the till's purchases (main_till.go)
+	inbox     chan struct{}      // closed when the watched import folder stops
+	bus       *appliance.Bus
+	printers  *printers // the print queue (main_printer.go)
+	readers   *readers  // the card readers (main_reader.go)
+	ui        *ui.Server
+	tls       *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
+	ln        net.Listener
+	tlsLn     net.Listener
+	http      *http.Server
+	https     *http.Server
+	stopBg    context.CancelFunc
+	bgDone    chan struct{} // one value per HTTP server that ended
+	adminErr  chan error
 }
 
 // NewMain returns a Main with the documented defaults.
@@ -104,12 +107,16 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.cards = cards.New(m.db, cards.Options{Policy: func() *policy.Tables { return m.Config().Policy },
 		Bus: m.bus, Now: m.storeNow, Logger: m.Logger})
+	m.purchases = newPurchases(m.db, m.Config, m.bus, m.storeNow)
 	if m.Demo {
 		loaded, err := demo.Load(m.db, m.storeNow())
 		if err != nil {
 			return err
 		}
 		if err := demo.FundCards(ctx, m.cards); err != nil {
+			return err
+		}
+		if err := m.loadDemoReceipt(ctx); err != nil {
 			return err
 		}
 		m.Logger.Info("demo data", "loaded", loaded)
@@ -119,7 +126,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	bg, stop := context.WithCancel(context.Background())
 	m.stopBg, m.adminErr = stop, make(chan error, 1)
-	go func() { m.adminErr <- m.db.ServeAdmin(bg, m.Logger) }()
+	go func() { m.adminErr <- m.db.ServeAdminWith(bg, m.Logger, m.adminHandlers()) }()
+	m.startInbox(bg)
 	if m.config != nil {
 		go m.config.Run(bg)
 	}
@@ -207,6 +215,9 @@ func (m *Main) Close() error {
 	if m.stopBg != nil {
 		m.stopBg()
 		errs = append(errs, <-m.adminErr)
+		if m.inbox != nil {
+			<-m.inbox
+		}
 		m.stopBg = nil
 	}
 	if m.printers != nil {

@@ -11,7 +11,7 @@ import (
 // the demo reader.
 func (m *Main) newUI() *ui.Server {
 	o := ui.Options{Store: m.db, Cards: m.cards, Bus: m.bus, Config: m.Config, Logger: m.Logger,
-		Version: version, Now: m.Now}
+		Version: version, Now: m.Now, Purchases: m.purchases}
 	o.Tickets = tickets.New(m.db, tickets.Options{Rules: func() tickets.Rules { return ui.TicketRules(m.Config()) },
 		Bus: m.bus, Charger: ui.CardCharger{Cards: m.cards}, Now: m.Now, Logger: m.Logger})
 	if m.readers != nil && m.readers.demo != nil {

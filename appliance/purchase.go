@@ -33,6 +33,16 @@ type Purchase struct {
 	Gift bool `json:"gift,omitempty"`
 	// Custom is set for custom-made goods (定制).
 	Custom bool `json:"custom,omitempty"`
+	// Line is the line on the till receipt, for a purchase from the till
+	// (0 for one registered at the desk). Receipt and Line identify it.
+	Line int `json:"line,omitempty"`
+	// Till says where a purchase from the till came from: "push:TILL" or
+	// "file:NAME"; "" for one registered at the desk. The desk cannot edit
+	// a purchase from the till at intake; a supervisor may correct it.
+	Till string `json:"till,omitempty"`
+	// Corrected is set once a supervisor changed what the till said; a
+	// re-import of the same line then leaves it alone.
+	Corrected bool `json:"corrected,omitempty"`
 	// Created is when the purchase was registered.
 	Created time.Time `json:"created"`
 }

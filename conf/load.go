@@ -32,7 +32,7 @@ const (
 
 // FileNames lists every config file, in load order.
 func FileNames() []string {
-	return []string{FileStore, FilePolicy, FileFees, FileSLA, FileCalendar, FileStaff, FileDevices}
+	return []string{FileStore, FilePolicy, FileFees, FileSLA, FileCalendar, FileStaff, FileDevices, FileTill}
 }
 
 // DefaultFile returns the embedded default of a config file, comments and all.
@@ -195,6 +195,8 @@ func versionOf(v any) int {
 		return x.Version
 	case *Devices:
 		return x.Version
+	case *Till:
+		return x.Version
 	}
 	return 0
 }
@@ -224,6 +226,14 @@ func build(srcs []*source, now time.Time) (*Snapshot, error) {
 	errs = append(errs, es...)
 	devices, es := buildDevices(by[FileDevices])
 	errs = append(errs, es...)
+	till, es := buildTill(by[FileTill], func(id string) bool {
+		if tables == nil || len(tables.Categories) == 0 {
+			return true // a broken policy.toml reports itself
+		}
+		_, ok := tables.Categories[id]
+		return ok
+	})
+	errs = append(errs, es...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -233,6 +243,7 @@ func build(srcs []*source, now time.Time) (*Snapshot, error) {
 		return nil, Errors{{File: by[FilePolicy].path, Line: 1, Col: 1, Msg: err.Error()}}
 	}
 	snap.Store, snap.Policy, snap.Fees, snap.SLA, snap.Calendar, snap.Staff, snap.Devices = store, tables, fees, sla, cal, staff, devices
+	snap.Till = till
 	for _, y := range cal.MissingYears(now) {
 		snap.Warnings = append(snap.Warnings, fmt.Sprintf("日历缺少 %d 年的节假日安排 / calendar.toml has no entries for %d", y, y))
 	}

@@ -40,6 +40,8 @@ type Snapshot struct {
 	Staff []StaffMember
 	// Devices is devices.toml.
 	Devices Devices
+	// Till is till.toml.
+	Till Till
 	// Warnings are problems that do not stop the load, such as a coming
 	// year missing from the calendar (shown on screen and logged).
 	Warnings []string
@@ -136,6 +138,7 @@ func (s *Snapshot) Summary() string {
 	fmt.Fprintf(&b, "fees: %d labour, %d parts, %d zones, parcel %s\n", len(s.Fees.Labour), len(s.Fees.Parts), len(s.Fees.Zones), s.Fees.Shipping.Parcel)
 	fmt.Fprintf(&b, "calendar years %v, hours %v–%v\n", s.Calendar.Years(), Clock(s.Calendar.Hours().Start), Clock(s.Calendar.Hours().End))
 	fmt.Fprintf(&b, "staff %d, desks %d, printers %d\n", len(s.Staff), len(s.Devices.Desks), len(s.Devices.Printers))
+	fmt.Fprintf(&b, "till: %s %s, %d tills pushing, watched folder %q\n", s.Till.Purchases.Encoding, s.Till.Purchases.Money, len(s.Till.Tills), s.Till.Watch.Dir)
 	for _, w := range s.Warnings {
 		fmt.Fprintf(&b, "警告 / warning: %s\n", w)
 	}
@@ -165,6 +168,8 @@ func (s *Snapshot) Section(name string) any {
 		return s.Staff
 	case FileDevices:
 		return s.Devices
+	case FileTill:
+		return s.Till
 	}
 	return nil
 }

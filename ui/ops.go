@@ -121,6 +121,8 @@ func opTable() map[string]opSpec {
 		"ticket.stock_arrived": op(staff, opTicketStockArrived),
 		"ticket.stock_confirm": op(staff, opTicketStockConfirm),
 		"fees.list":            op(staff, opFeesList),
+		"purchase.find":        op(deskStaff, opPurchaseFind),
+		"purchase.correct":     op(approvers, opPurchaseCorrect),
 		"report.get":           op(approvers, opReportGet),
 
 		"config.status":  op(staff, opConfigStatus),

@@ -10,6 +10,7 @@ import (
 
 	"shouhou/appliance"
 	"shouhou/appliance/cards"
+	"shouhou/appliance/purchases"
 	"shouhou/appliance/store"
 	"shouhou/appliance/tickets"
 	"shouhou/conf"
@@ -60,6 +61,8 @@ type Options struct {
 	// CA is the box's certificate authority, offered at /ca.crt with its
 	// fingerprint on screen (nil: no HTTPS).
 	CA CertAuthority
+	// Purchases keeps the till's purchases (nil: no receipt lookup, no push).
+	Purchases *purchases.Service
 	// Printers is the print queue (nil: no print operations).
 	Printers PrintQueue
 	// Logger receives request errors.
@@ -90,9 +93,10 @@ type Server struct {
 	userPIN  *limiter // failed PINs per person
 	status   *statusBoard
 
-	opsOnce sync.Once
-	opTable map[string]opSpec
-	intakes *intakeKeys // idempotency keys of recent intakes
+	opsOnce  sync.Once
+	opTable  map[string]opSpec
+	intakes  *intakeKeys // idempotency keys of recent intakes
+	tillGate *tillGate   // limits POST /till/sales
 
 	mu     sync.Mutex         // guards conns and closed
 	conns  map[*conn]struct{} // every open websocket
@@ -128,8 +132,8 @@ func NewServer(o Options) *Server {
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),
 		status:   newStatusBoard(),
-		intakes:  newIntakeKeys(o.Now),
-		conns:    map[*conn]struct{}{}, done: make(chan struct{})}
+		intakes:  newIntakeKeys(o.Now), tillGate: newTillGate(o.Now),
+		conns: map[*conn]struct{}{}, done: make(chan struct{})}
 	s.routes()
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop
@@ -148,6 +152,7 @@ func (s *Server) routes() {
 	s.mux.HandleFunc("GET /staff", s.static.page("staff.html"))
 	s.mux.HandleFunc("GET /reports/{file}", s.getReportCSV)
 	s.mux.HandleFunc("GET /ca.crt", s.getCA)
+	s.mux.HandleFunc("POST /till/sales", s.postTillSale)
 }
 
 // ServeHTTP implements http.Handler.

@@ -125,6 +125,12 @@ func WriteFileAtomic(path string, fn func(io.Writer) error) error {
 // Verify report's text; "blob NAME" with "OK\n" and the blob's bytes (see
 // BlobVia); a failure with "ERR message\n".
 func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
+	return db.ServeAdminWith(ctx, log, nil)
+}
+
+// ServeAdminWith is ServeAdmin answering more requests: a request line
+// "NAME ARGS" whose NAME is a key of extra goes to that handler.
+func (db *DB) ServeAdminWith(ctx context.Context, log *slog.Logger, extra map[string]AdminHandler) error {
 	path := filepath.Join(db.dir, AdminSocket)
 	os.Remove(path) // a socket left by a killed process
 	ln, err := net.Listen("unix", path)
@@ -148,14 +154,15 @@ func (db *DB) ServeAdmin(ctx context.Context, log *slog.Logger) error {
 			}
 			return fmt.Errorf("store: admin socket: %w", err)
 		}
-		go db.serveAdminConn(conn, log)
+		go db.serveAdminConn(conn, log, extra)
 	}
 }
 
-func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
+func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger, extra map[string]AdminHandler) {
 	defer conn.Close()
 	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
-	req, err := bufio.NewReader(conn).ReadString('\n')
+	br := bufio.NewReader(conn)
+	req, err := br.ReadString('\n')
 	if err != nil {
 		return
 	}
@@ -175,8 +182,13 @@ func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger) {
 		io.WriteString(conn, "OK\n")
 		io.WriteString(conn, r.String())
 	default:
-		if name, ok := strings.CutPrefix(strings.TrimSpace(req), "blob "); ok {
-			db.serveBlob(conn, name)
+		name, args, _ := strings.Cut(strings.TrimSpace(req), " ")
+		if h := extra[name]; h != nil {
+			h(args, br, conn)
+			return
+		}
+		if name == "blob" {
+			db.serveBlob(conn, strings.TrimSpace(args))
 			return
 		}
 		fmt.Fprintf(conn, "ERR unknown request %q\n", strings.TrimSpace(req))

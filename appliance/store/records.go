@@ -77,7 +77,10 @@ var (
 		name: "purchase",
 		id:   func(p *appliance.Purchase) string { return p.ID },
 		indexes: func(p *appliance.Purchase) []indexEntry {
-			es := []indexEntry{{name: idxPurchaseCust, value: p.CustomerID}}
+			var es []indexEntry
+			if p.CustomerID != "" { // a purchase from the till has no customer until intake
+				es = append(es, indexEntry{name: idxPurchaseCust, value: p.CustomerID})
+			}
 			if p.Serial != "" {
 				es = append(es, indexEntry{name: idxPurchaseSerial, value: p.Serial})
 			}
@@ -131,7 +134,7 @@ var (
 )
 
 // specs lists every kind, for Verify.
-var specs = []spec{customers, cards, purchases, tickets, ledger, printJobs, audits}
+var specs = []spec{customers, cards, purchases, products, tickets, ledger, printJobs, audits}
 
 // ledgerID is a ledger entry's record ID: the card, then the sequence
 // padded so that a card's entries sort in order.

@@ -327,6 +327,9 @@ func (s *Service) purchase(tx *store.Txn, actor appliance.Actor, a IntakeArgs, c
 		if err != nil {
 			return nil, err
 		}
+		if p.CustomerID == "" && p.Till != "" {
+			return claimPurchase(tx, actor, p, c)
+		}
 		if p.CustomerID != c.ID {
 			return nil, appliance.FieldError("purchase_id", "该购买记录不属于此顾客 / the purchase belongs to another customer")
 		}
@@ -337,6 +340,18 @@ func (s *Service) purchase(tx *store.Txn, actor appliance.Actor, a IntakeArgs, c
 		return nil, appliance.FieldError("purchase", "请选择或登记购买记录（凭小票） / pick or register the purchase (from the receipt)")
 	}
 	return nil, nil
+}
+
+// claimPurchase gives a purchase from the till (which has no customer
+// until a claim) to the intake's customer, audited. Its date, price,
+// category and serial stay as the till reported them.
+func claimPurchase(tx *store.Txn, actor appliance.Actor, p *appliance.Purchase, c *appliance.Customer) (*appliance.Purchase, error) {
+	before := *p
+	p.CustomerID = c.ID
+	if err := tx.PutPurchase(p); err != nil {
+		return nil, err
+	}
+	return p, tx.Audit(actor.ID, "purchase.claim", "purchase/"+p.ID, "", &before, p)
 }
 
 func registerPurchase(tx *store.Txn, actor appliance.Actor, n *NewPurchase, c *appliance.Customer, r Rules, now time.Time) (*appliance.Purchase, error) {

@@ -5,6 +5,7 @@
 // per form, so a double tap or a retry makes one ticket.
 import { t, esc, yuan, errText, busy, newKey, name, date, kindNames, problemNames, outcomeNames, feeNames, payerNames, jobNote, printerState } from './common.js';
 import { decisionHTML, decisionOf } from './ticket.js';
+import { receiptBox, wireReceipt, lockedHTML, wireCorrect } from './receipt.js';
 
 // decided kinds get a policy decision and need a purchase (return,
 // exchange, repair) or may have one (on-site).
@@ -18,13 +19,15 @@ const categories = [['electronics', '电子产品', 'Electronics'], ['home_goods
 // Intake is one intake form for the customer of a panel.
 export class Intake {
   // conn is the kiosk's connection, el the element it draws in, panel the
-  // customer panel, onExit(ticket|null) is called when the clerk leaves.
-  constructor(conn, el, panel, onExit) {
-    Object.assign(this, { conn, el, panel, onExit });
+  // customer panel, onExit(ticket|null) is called when the clerk leaves;
+  // till is a purchase from the till receipt to take in (receipt.js).
+  constructor(conn, el, panel, onExit, till = null) {
+    Object.assign(this, { conn, el, panel, onExit, till });
     this.key = newKey();
     this.step = 'kind';
     this.a = { kind: '', condition: { unused: false, packaging: true, accessories: true, warranty_card: true, tags: true, receipt: true }, problem: 'quality', request: '', fault: '' };
     this.result = null;
+    if (till) this.a.purchase_id = till.id;
   }
 
   // args are the intake's arguments: the customer by card or phone, the
@@ -61,7 +64,7 @@ export class Intake {
     this.el.querySelectorAll('[data-kind]').forEach((b) => b.onclick = () => {
       this.a.kind = b.dataset.kind;
       this.a.request = '';
-      this.step = 'purchase';
+      this.step = this.till ? 'details' : 'purchase';
       this.render();
     });
   }
@@ -72,14 +75,15 @@ export class Intake {
     const list = ps.map((p) => `<button class="btn purchase ${this.a.purchase_id === p.id ? 'chosen' : ''}" data-purchase="${esc(p.id)}">
       <b>${esc(p.name)}</b> <span class="sub">${date(p.purchased)} · ${yuan(p.price_fen)} · ${esc(p.serial || '')}</span>
       ${p.in_warranty ? `<span class="pill ok">${t('保内', 'In warranty')}</span>` : `<span class="pill off">${t('保外', 'Out of warranty')}</span>`}</button>`).join('');
-    this.frame(t('选择购买记录', 'Choose the purchase'), `<div class="purchases">${list || `<p class="empty">${t('没有购买记录', 'No purchases on record')}</p>`}</div>`,
+    this.frame(t('选择购买记录', 'Choose the purchase'), `${receiptBox()}<div class="purchases">${list || `<p class="empty">${t('没有购买记录', 'No purchases on record')}</p>`}</div>`,
       `<button class="btn" data-back="kind">← ${t('上一步', 'Back')}</button>
        <button class="btn" id="newpurchase">${t('按小票登记', 'Register from the receipt')}</button>
        ${optional ? `<button class="btn" id="nopurchase">${t('不涉及商品', 'No product')}</button>` : ''}`);
     this.el.querySelectorAll('[data-purchase]').forEach((b) => b.onclick = () => {
-      this.a.purchase_id = b.dataset.purchase; delete this.a.purchase; this.step = 'details'; this.render();
+      this.a.purchase_id = b.dataset.purchase; delete this.a.purchase; this.till = null; this.step = 'details'; this.render();
     });
-    this.el.querySelector('#newpurchase').onclick = () => { this.step = 'receipt'; this.render(); };
+    wireReceipt(this.conn, this.el, (p) => { this.till = p; this.a.purchase_id = p.id; delete this.a.purchase; this.step = 'details'; this.render(); });
+    this.el.querySelector('#newpurchase').onclick = () => { this.till = null; this.step = 'receipt'; this.render(); };
     const none = this.el.querySelector('#nopurchase');
     if (none) none.onclick = () => { delete this.a.purchase_id; delete this.a.purchase; this.step = 'details'; this.render(); };
   }
@@ -119,7 +123,7 @@ export class Intake {
     const pick = (group, table, keys, cur) => keys.map((k) => `<button type="button" class="btn toggle ${cur === k ? 'chosen' : ''}" data-${group}="${k}">${name(table, k)}</button>`).join('');
     const faultLabel = a.kind === 'complaint' ? t('投诉内容', 'The complaint')
       : ['return', 'exchange'].includes(a.kind) ? t('退换原因 / 故障描述（顾客陈述）', "Reason or fault (the customer's account)") : t('故障描述（顾客陈述）', "Fault (the customer's account)");
-    this.frame(t('商品状况与顾客要求', 'Condition and request'), `<div class="irow"><span class="ilabel">${t('商品状况', 'Condition')}</span><div class="toggles">
+    this.frame(t('商品状况与顾客要求', 'Condition and request'), `${this.till ? lockedHTML(this.till) : ''}<div class="irow"><span class="ilabel">${t('商品状况', 'Condition')}</span><div class="toggles">
       ${conditions.map(([k, zh, en]) => toggle(k, zh, en, a.condition[k])).join('')}</div></div>
       ${isDecided ? `<div class="irow"><span class="ilabel">${t('问题', 'Problem')}</span><div class="toggles">${pick('problem', problemNames, Object.keys(problemNames), a.problem)}</div></div>
       <div class="irow"><span class="ilabel">${t('顾客要求', 'Request')}</span><div class="toggles">${pick('request', outcomeNames, ['return', 'exchange', 'repair'], a.request || defaultRequest(a.kind))}</div></div>` : ''}
@@ -132,6 +136,7 @@ export class Intake {
       a.fault = this.el.querySelector('#fault').value;
       for (const k of ['zone', 'contract_end']) { const i = this.el.querySelector('#' + k); if (i) a[k] = i.value.trim(); }
     };
+    if (this.till) wireCorrect(this.conn, this.el, this.till, (p) => { keep(); this.till = p; this.render(); }, (e) => this.showError(e));
     this.el.querySelectorAll('[data-cond]').forEach((b) => b.onclick = () => { keep(); a.condition[b.dataset.cond] = !a.condition[b.dataset.cond]; this.render(); });
     this.el.querySelectorAll('[data-problem]').forEach((b) => b.onclick = () => { keep(); a.problem = b.dataset.problem; this.render(); });
     this.el.querySelectorAll('[data-request]').forEach((b) => b.onclick = () => { keep(); a.request = b.dataset.request; this.render(); });

@@ -5,6 +5,7 @@ import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession
   ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time } from './common.js';
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
+import { receiptBox, wireReceipt } from './receipt.js';
 
 const desk = new URLSearchParams(location.search).get('desk') || 'desk1';
 const conn = new Conn(desk);
@@ -194,6 +195,7 @@ function renderStaffCustomer() {
       <button class="btn danger" id="lost">${t('挂失', 'Report lost')}</button>` : ''}
       ${c ? `<button class="btn secondary" id="ledger">${t('流水', 'Ledger')}</button>` : ''}
       <button class="btn secondary" id="closepanel">${t('完成', 'Done')}</button></div>
+    ${receiptBox()}
     <h2>${t('购买记录', 'Purchases')}</h2>
     <table class="board"><thead><tr><th>${t('商品', 'Product')}</th><th>${t('购买日期', 'Bought')}</th><th>${t('价格', 'Price')}</th><th>${t('保修', 'Warranty')}</th></tr></thead><tbody>
     ${(p.purchases || []).map((x) => `<tr><td>${esc(x.name)}<div class="sub">${esc(x.serial || '')}</div></td><td>${date(x.purchased)}</td><td>${yuan(x.price_fen)}</td>
@@ -203,11 +205,13 @@ function renderStaffCustomer() {
     <h2>${t('服务单', 'Tickets')}</h2>${ticketTable(p.tickets)}</section>${lookup}<p class="error" id="lookuperr"></p>${demoBar()}`;
   wireLookup(); wireDemo(); wireTickets();
   main.querySelector('#closepanel').onclick = () => { state.panel = null; render(); };
-  main.querySelector('#intakebtn').onclick = () => {
-    state.intake = new Intake(conn, main, p, (tk) => { state.intake = null; state.view = 'customer'; render(); if (tk) refreshPanel(); });
+  const startIntake = (till) => {
+    state.intake = new Intake(conn, main, p, (tk) => { state.intake = null; state.view = 'customer'; render(); if (tk) refreshPanel(); }, till);
     state.view = 'intake';
     render();
   };
+  main.querySelector('#intakebtn').onclick = () => startIntake(null);
+  wireReceipt(conn, main, startIntake, (n) => openTicket(conn, n));
   main.querySelectorAll('[data-pickup]').forEach((b) => b.onclick = () => pickupFlow(conn, b.dataset.pickup));
   if (c && c.status === 'active') {
     main.querySelector('#topup').onclick = () => money('card.topup', c, t('充值', 'Top up'));
