@@ -153,7 +153,7 @@ func (c *client) call(op string, args any) reply {
 
 func (c *client) replyTo(id string) reply {
 	c.tb.Helper()
-	deadline := time.After(10 * time.Second)
+	deadline := time.After(30 * time.Second)
 	for {
 		select {
 		case f, ok := <-c.frames:
