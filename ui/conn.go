@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
@@ -121,29 +122,61 @@ func (c *conn) close() {
 }
 
 // reader reads requests until the connection ends. A frame over the size
-// limit ends the connection (close 1009); a malformed one gets an error
-// reply and the connection stays.
+// limit ends the connection (close 1009), and so does a text frame that
+// is not UTF-8 (close 1007, RFC 6455 §8.1, after a bad_request reply); a
+// malformed one gets an error reply and the connection stays.
 func (c *conn) reader() {
 	defer c.close()
 	c.ws.SetReadLimit(c.srv.opts.MaxMessage)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
-		_, msg, err := c.ws.ReadMessage()
+		kind, msg, err := c.ws.ReadMessage()
 		if err != nil {
 			return
 		}
 		c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		var req Request
-		if err := json.Unmarshal(msg, &req); err != nil {
-			c.reply(Reply{Error: errBadRequest("消息不是有效的 JSON 请求 / the message is not a JSON request")})
-			continue
+		rep, fatal := c.answer(kind, msg)
+		c.reply(rep)
+		if fatal {
+			c.closeInvalidUTF8()
+			return
 		}
-		if !c.allow() {
-			c.reply(Reply{ID: req.ID, Error: &WireError{Code: CodeRateLimited, Message: "请求过于频繁 / too many requests: slow down"}})
-			continue
-		}
-		c.reply(c.srv.handle(c, req))
+	}
+}
+
+// answer is the reply to one frame; fatal says the connection must close
+// after it (a text frame that is not UTF-8). A frame that is not a
+// request, or whose objects repeat a key, is a bad_request.
+func (c *conn) answer(kind int, msg []byte) (rep Reply, fatal bool) {
+	if kind == websocket.TextMessage && !utf8.Valid(msg) {
+		return Reply{Error: errBadRequest("文本帧不是有效的 UTF-8 / the text frame is not valid UTF-8")}, true
+	}
+	var req Request
+	if err := json.Unmarshal(msg, &req); err != nil {
+		return Reply{Error: errBadRequest("消息不是有效的 JSON 请求 / the message is not a JSON request")}, false
+	}
+	if we := checkStrict(msg); we != nil {
+		return Reply{ID: req.ID, Error: we}, false
+	}
+	if !c.allow() {
+		return Reply{ID: req.ID, Error: &WireError{Code: CodeRateLimited, Message: "请求过于频繁 / too many requests: slow down"}}, false
+	}
+	return c.srv.handle(c, req), false
+}
+
+// closeInvalidUTF8 closes the connection after a text frame that is not
+// UTF-8 (RFC 6455 §8.1): the close frame 1007 goes out once the writer
+// has sent what was queued before it, the bad_request reply included.
+func (c *conn) closeInvalidUTF8() {
+	select {
+	case c.out <- nil: // the writer's signal to close with 1007
+	case <-c.quit:
+		return
+	}
+	select {
+	case <-c.quit: // the writer sent the close frame and ended
+	case <-time.After(writeWait):
 	}
 }
 
@@ -201,6 +234,11 @@ func (c *conn) writer() {
 		case <-c.quit:
 			return
 		case frame = <-c.out:
+			if frame == nil { // closeInvalidUTF8's close
+				msg := websocket.FormatCloseMessage(websocket.CloseInvalidFramePayloadData, "invalid UTF-8")
+				c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(writeWait))
+				return
+			}
 		case ev, ok := <-c.sub.C():
 			if !ok {
 				return

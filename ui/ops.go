@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"shouhou/appliance"
@@ -59,7 +60,7 @@ func op[A any](who roleSet, fn func(c *call, a *A) (any, error)) opSpec {
 	return opSpec{roles: who, run: func(c *call, raw json.RawMessage) (any, error) {
 		a := new(A)
 		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, a); err != nil {
+			if err := decodeArgs(raw, a); err != nil {
 				return nil, argsError(err)
 			}
 		}
@@ -224,6 +225,10 @@ func argsError(err error) error {
 	var te *json.UnmarshalTypeError
 	if ok := asType(err, &te); ok && te.Field != "" {
 		return appliance.FieldError(te.Field, "参数类型错误 / %s has the wrong type (want %s)", te.Field, te.Type)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
+		name = strings.TrimSuffix(name, `"`)
+		return appliance.FieldError(name, "没有参数 %q / there is no argument %q", name, name)
 	}
 	return appliance.FieldError("args", "参数无效 / the arguments are not valid: %v", err)
 }
