@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"shouhou/appliance"
 	"shouhou/appliance/calendar"
 )
 
@@ -169,6 +170,12 @@ type Tables struct {
 	// CardBalanceExpiry is how long a card balance stays valid after the
 	// last top-up; none = never expires (seed 000 壹卡通 FAQ 10).
 	CardBalanceExpiry Window `json:"card_balance_expiry"`
+	// MoneyLimits are the money limits of each role that has any; a role
+	// without an entry is unlimited (see CheckLimit).
+	MoneyLimits map[appliance.Role]MoneyLimits `json:"money_limits"`
+	// ComplaintReasons are the reasons a complaint is taken in under, in
+	// the order screens and the summary show them; one is ComplaintOther.
+	ComplaintReasons []ComplaintReason `json:"complaint_reasons"`
 }
 
 // Validate checks the tables' own invariants: windows ordered, schedules
@@ -211,6 +218,18 @@ func (t *Tables) Validate() error {
 	}
 	if t.ShippingFeeFen < 0 || t.RefundApprovalAboveFen < 0 || t.ReversalApprovalAboveFen < 0 || t.RepairsBeforeExchange < 1 {
 		return fmt.Errorf("policy: negative amount or repairs_before_exchange < 1")
+	}
+	for role, l := range t.MoneyLimits {
+		for op, fen := range l.PerOpFen {
+			if fen < 0 {
+				return fmt.Errorf("policy: %s's %s limit is negative", role, op)
+			}
+		}
+	}
+	if len(t.ComplaintReasons) > 0 {
+		if _, ok := t.ComplaintReason(ComplaintOther); !ok {
+			return fmt.Errorf("policy: the complaint reasons lack %q", ComplaintOther)
+		}
 	}
 	return nil
 }
