@@ -13,6 +13,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"shouhou/appliance"
+	"shouhou/conf"
 )
 
 // Websocket timings.
@@ -81,8 +82,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	desk := r.URL.Query().Get("desk")
 	if desk != "" {
-		if _, ok := s.config().Desk(desk); !ok {
-			http.Error(w, "未知服务台 / unknown desk", http.StatusBadRequest)
+		if err := knownDesk(s.config(), desk); err != nil {
+			http.Error(w, err.Message, http.StatusBadRequest)
 			return
 		}
 	}
@@ -107,6 +108,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	go c.writer()
 	c.reader()
+}
+
+// knownDesk refuses a desk id that devices.toml does not have, naming
+// the desks it has.
+func knownDesk(cfg *conf.Snapshot, desk string) *appliance.Error {
+	if _, ok := cfg.Desk(desk); ok {
+		return nil
+	}
+	known := make([]appliance.Known, 0, len(cfg.Devices.Desks))
+	for _, d := range cfg.Devices.Desks {
+		known = append(known, appliance.Known{ID: d.ID, Name: d.Name})
+	}
+	return appliance.UnknownError("desk", "服务台", "desk", desk, known)
 }
 
 // close ends the connection once.

@@ -121,6 +121,8 @@ func opTable() map[string]opSpec {
 		"ticket.stock_arrived": op(staff, opTicketStockArrived),
 		"ticket.stock_confirm": op(staff, opTicketStockConfirm),
 		"fees.list":            op(staff, opFeesList),
+		"complaint.reasons":    op(deskStaff, opComplaintReasons),
+		"technicians.list":     op(deskStaff, opTechnicians),
 		"report.get":           op(approvers, opReportGet),
 
 		"config.status":  op(staff, opConfigStatus),

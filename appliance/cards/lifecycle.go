@@ -183,7 +183,7 @@ var errUnchanged = fmt.Errorf("unchanged")
 // edits c, returning a refusal, or errUnchanged when there is nothing to do.
 func (s *Service) lifecycle(ctx context.Context, actor appliance.Actor, number, action string, change func(*store.Txn, *appliance.Card) error) (*Result, error) {
 	return s.submit(ctx, actor, func(tx *store.Txn, b *batch) (*Result, error) {
-		c, err := tx.Card(number)
+		c, err := cardOf(tx, number)
 		if err != nil {
 			return nil, err
 		}

@@ -163,9 +163,20 @@ func replay(tx *store.Txn, key string, want request) (*Result, error) {
 	return &Result{Card: card, Entries: []*appliance.LedgerEntry{prev}, Replayed: true}, nil
 }
 
+// cardOf loads the card a person typed the number of: one the store does
+// not have is an ENOTFOUND error naming the card field.
+func cardOf(tx *store.Txn, number string) (*appliance.Card, error) {
+	card, err := tx.Card(number)
+	if appliance.ErrorCode(err) == appliance.ENOTFOUND {
+		return nil, &appliance.Error{Code: appliance.ENOTFOUND, Field: "card",
+			Message: fmt.Sprintf("没有卡号 %s / no card %q", number, number)}
+	}
+	return card, err
+}
+
 // activeCard loads a card and refuses one that is not active.
 func activeCard(tx *store.Txn, number string) (*appliance.Card, error) {
-	card, err := tx.Card(number)
+	card, err := cardOf(tx, number)
 	if err != nil {
 		return nil, err
 	}

@@ -37,7 +37,7 @@ func (s *Service) Replace(ctx context.Context, actor appliance.Actor, a ReplaceA
 		if res, err := replayMove(tx, a.Key, a.Card, appliance.LedgerTransferOut); res != nil || err != nil {
 			return res, err
 		}
-		old, err := tx.Card(a.Card)
+		old, err := cardOf(tx, a.Card)
 		if err != nil {
 			return nil, err
 		}
@@ -95,7 +95,7 @@ func (s *Service) Cancel(ctx context.Context, actor appliance.Actor, a CancelArg
 		if res, err := replayMove(tx, a.Key, a.Card, appliance.LedgerCashout); res != nil || err != nil {
 			return res, err
 		}
-		card, err := tx.Card(a.Card)
+		card, err := cardOf(tx, a.Card)
 		if err != nil {
 			return nil, err
 		}
