@@ -3,9 +3,13 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"strings"
 	"testing"
 
 	"shouhou/appliance"
+	"shouhou/appliance/reports"
+	"shouhou/drivers/printer"
 )
 
 // TestMoneyApprovalMatrix extends the authorization matrix to the money
@@ -92,5 +96,50 @@ func TestClerkTopUpOfAMillionRefused(t *testing.T) {
 	}
 	if after := c.balance("SC-000001"); after != before {
 		t.Errorf("balance %d after the refusal, want %d", after, before)
+	}
+}
+
+// TestDayCloseFlagsClerkOverDailyLimit: a clerk whose top-ups of the day,
+// each within the per-operation limit, add up to more than the clerk's
+// daily limit (20000 yuan by default) is flagged on the closing, its slip
+// and its CSV table; the supervisor who moved little is not.
+func TestDayCloseFlagsClerkOverDailyLimit(t *testing.T) {
+	prints := t.TempDir()
+	var q *printer.Queue
+	rig := MustRig(t, func(o *Options) { q = MustDirPrinter(t, o, prints) })
+	defer q.Close()
+	clerkC, boss := rig.asRole(t, appliance.RoleClerk), rig.asRole(t, appliance.RoleSupervisor)
+	for i := range 5 {
+		r := clerkC.call("card.topup", map[string]any{"key": fmt.Sprint("daily-", i), "card": fmt.Sprintf("SC-%06d", i+1), "amount_fen": 450000})
+		if !r.OK {
+			t.Fatalf("top-up %d of 4500 yuan: %+v", i, r.Error)
+		}
+	}
+	if r := boss.call("card.topup", map[string]any{"key": "daily-boss", "card": "SC-000001", "amount_fen": 100}); !r.OK {
+		t.Fatalf("supervisor's top-up: %+v", r.Error)
+	}
+	res := mustDayClose(t, boss, map[string]string{})
+	var c reports.Closing
+	if err := json.Unmarshal(res.Closing, &c); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]reports.OperatorMoney{}
+	for _, o := range c.Operators {
+		byID[o.Operator] = o
+	}
+	if got := byID["clerk"]; got.Count != 5 || got.TotalFen != 2250000 || got.LimitFen != 2000000 || !got.Over {
+		t.Errorf("closing operators[clerk] = %+v, want 5 entries of 22500.00 over the 20000.00 limit", got)
+	}
+	if got := byID["boss"]; got.TotalFen != 100 || got.Over {
+		t.Errorf("closing operators[boss] = %+v, want 1.00 and not flagged", got)
+	}
+	if slip := waitForSlip(t, prints, "日结单"); !strings.Contains(slip, "超限 clerk") || strings.Contains(slip, "超限 boss") {
+		t.Errorf("the closing slip does not flag the clerk alone:\n%s", slip)
+	}
+	cookie := rig.MustLogin(t, rig.dial(t, "", ""), "boss", "3333")
+	today := rig.srv.today().Format(reports.DayFormat)
+	resp, body := getCSV(t, rig, "/reports/closing.csv?from="+today+"&table=closing-operators", cookie)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "clerk,5,22500.00,20000.00,true") {
+		t.Errorf("closing-operators CSV = %d\n%s\nwant the clerk flagged", resp.StatusCode, body)
 	}
 }
