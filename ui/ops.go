@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime/debug"
 	"strings"
 	"time"
@@ -62,6 +63,9 @@ func op[A any](who roleSet, fn func(c *call, a *A) (any, error)) opSpec {
 		if len(raw) > 0 && string(raw) != "null" {
 			if err := decodeArgs(raw, a); err != nil {
 				return nil, argsError(err)
+			}
+			if err := checkExactKeys(raw, reflect.TypeFor[A]()); err != nil {
+				return nil, err
 			}
 		}
 		return fn(c, a)

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
+	"strings"
 	"unicode"
 )
 
@@ -122,4 +124,103 @@ func decodeArgs(raw json.RawMessage, a any) error {
 		return errors.New("trailing data after the arguments")
 	}
 	return nil
+}
+
+// checkExactKeys refuses an object key that names an argument only when
+// case is ignored: encoding/json would read "AMOUNT_FEN" as amount_fen, so
+// a key must be written exactly as the op's arguments spell it. t is the
+// arguments' type; keys the type does not have are left to decodeArgs.
+// The error is a bad_request naming the key by its path ("args.AMOUNT_FEN").
+func checkExactKeys(raw json.RawMessage, t reflect.Type) error {
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return nil // decodeArgs has answered
+	}
+	return exactKeys(v, t, "args")
+}
+
+var unmarshalerType = reflect.TypeFor[json.Unmarshaler]()
+
+func exactKeys(v any, t reflect.Type, path string) error {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if reflect.PointerTo(t).Implements(unmarshalerType) {
+		return nil
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		fields := jsonFields(t)
+		for key, val := range obj {
+			if ft, ok := fields[key]; ok {
+				if err := exactKeys(val, ft, joinPath(path, key)); err != nil {
+					return err
+				}
+				continue
+			}
+			for name := range fields {
+				if foldKey(name) == foldKey(key) {
+					return &WireError{Code: CodeBadRequest, Field: joinPath(path, key), Message: fmt.Sprintf(
+						"参数 %q 应写作 %q / the argument %q is written %q", key, name, key, name)}
+				}
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if arr, ok := v.([]any); ok {
+			for i, el := range arr {
+				if err := exactKeys(el, t.Elem(), joinPath(path, strconv.Itoa(i))); err != nil {
+					return err
+				}
+			}
+		}
+	case reflect.Map:
+		if obj, ok := v.(map[string]any); ok {
+			for key, el := range obj {
+				if err := exactKeys(el, t.Elem(), joinPath(path, key)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonFields are the JSON names of a struct's fields, embedded structs'
+// fields promoted, with their types.
+func jsonFields(t reflect.Type) map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		ft := f.Type
+		if f.Anonymous && name == "" {
+			for ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for k, v := range jsonFields(ft) {
+					if _, dup := out[k]; !dup {
+						out[k] = v
+					}
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out[name] = f.Type
+	}
+	return out
 }
