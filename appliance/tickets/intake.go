@@ -154,6 +154,20 @@ func (a IntakeArgs) check() error {
 	if (a.Kind == appliance.KindRepair || a.Kind == appliance.KindComplaint) && strings.TrimSpace(a.Fault) == "" {
 		return appliance.FieldError("fault", "请填写故障描述或投诉内容 / the fault or the complaint is required")
 	}
+	if err := a.checkCodes(); err != nil {
+		return err
+	}
+	// The return/exchange registration (退换货登记表) asks for the reason.
+	if (a.Kind == appliance.KindReturn || a.Kind == appliance.KindExchange) && strings.TrimSpace(a.Fault) == "" {
+		return appliance.FieldError("fault", "请填写退换原因 / the reason for the return or exchange is required")
+	}
+	return nil
+}
+
+// checkCodes refuses a problem or request that is not one of the policy's,
+// whatever the kind (a complaint's free text belongs in Fault), and a
+// complaint reason on anything but a complaint.
+func (a IntakeArgs) checkCodes() error {
 	if a.ComplaintReason != "" && a.Kind != appliance.KindComplaint {
 		return appliance.FieldError("complaint_reason", "只有投诉有投诉原因 / only a complaint has a complaint reason")
 	}
@@ -163,13 +177,7 @@ func (a IntakeArgs) check() error {
 		}
 	}
 	if a.Request != "" {
-		if err := checkCode("request", "顾客要求", "request", a.Request, requestCodes); err != nil {
-			return err
-		}
-	}
-	// The return/exchange registration (退换货登记表) asks for the reason.
-	if (a.Kind == appliance.KindReturn || a.Kind == appliance.KindExchange) && strings.TrimSpace(a.Fault) == "" {
-		return appliance.FieldError("fault", "请填写退换原因 / the reason for the return or exchange is required")
+		return checkCode("request", "顾客要求", "request", a.Request, requestCodes)
 	}
 	return nil
 }
