@@ -43,6 +43,7 @@ func TestTypedReferencesOverTheWire(t *testing.T) {
 			"invalid", "purchase.category", "electronics"},
 		{"unknown printer", "print.move", map[string]any{"id": "000000000001", "printer": "nowhere"}, "not_found", "printer", "receipt1"},
 		{"unknown printer to retry", "print.retry", map[string]any{"printer": "nowhere"}, "not_found", "printer", "receipt1"},
+		{"unknown form", "form.get", map[string]any{"name": "=1+1", "number": in.Ticket.Number}, "invalid", "name", "tracking"},
 		{"unknown card", "card.topup", map[string]any{"key": "refs-k", "card": "SC-999999", "amount_fen": 100}, "not_found", "card", ""},
 	}
 	for _, tc := range tests {
