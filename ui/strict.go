@@ -105,7 +105,12 @@ func foldKey(key string) string {
 	return string(out)
 }
 
+// joinPath adds key to a dotted path; an empty key is written "" so a
+// path always names something.
 func joinPath(path, key string) string {
+	if key == "" {
+		key = `""`
+	}
 	if path == "" {
 		return key
 	}
