@@ -160,7 +160,9 @@ type Tables struct {
 	// RepairsBeforeExchange: after this many repairs of the same defect
 	// within warranty, a failing item is exchanged for a new one (seed 003).
 	RepairsBeforeExchange int `json:"repairs_before_exchange"`
-	// RefundApprovalAboveFen: a refund above this needs a supervisor.
+	// RefundApprovalAboveFen: a refund above this needs a supervisor (a
+	// decision's refund; a clerk's card limits default to it, see
+	// MoneyLimits).
 	RefundApprovalAboveFen int64 `json:"refund_approval_above_fen"`
 	// ReversalApprovalAboveFen: a card reversal above this needs a supervisor.
 	ReversalApprovalAboveFen int64 `json:"reversal_approval_above_fen"`
