@@ -247,12 +247,20 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	if in.Ticket.Status != "open" {
 		t.Fatalf("intake of a paid repair: status %q, want open", in.Ticket.Status)
 	}
-	clerk.mustCall("ticket.assign", map[string]string{"number": number, "technician": "tech"}, nil)
+	// Assigned in the clerk's staff page (the kiosk's browser, its cookie):
+	// the technician is picked from technicians.list, not typed.
+	desk := newTab(t, ctx, "desk staff", base+"/staff")
+	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
+	desk.run("the ticket on the board", chromedp.WaitVisible(chromedp.CSS(row)), chromedp.Click(chromedp.CSS(row)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-act="assign"]`)))
+	desk.run("assign", chromedp.Click(chromedp.CSS(`[data-act="assign"]`)), chromedp.WaitVisible(chromedp.CSS(`#af select[name="technician"]`)))
+	desk.waitJS("the technicians offered", `document.querySelector('#af select[name="technician"]').value === 'tech'`)
+	desk.run("confirm", chromedp.Click(chromedp.CSS("#afsubmit")))
+	desk.waitJS("in repair", `document.querySelector('#tkstatus')?.textContent.includes('维修中')`)
 
 	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
 	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
-	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
 	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)),
 		chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.CSS(`[data-act="diagnose"]`)))
 	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),
