@@ -173,6 +173,9 @@ func (c *conn) answer(kind int, msg []byte) (rep Reply, fatal bool) {
 	if we := checkStrict(msg); we != nil {
 		return Reply{ID: req.ID, Error: we}, false
 	}
+	if we := checkFrameKeys(msg); we != nil {
+		return Reply{ID: req.ID, Error: we}, false
+	}
 	if !c.allow() {
 		return Reply{ID: req.ID, Error: &WireError{Code: CodeRateLimited, Message: "请求过于频繁 / too many requests: slow down"}}, false
 	}

@@ -37,9 +37,9 @@ func FuzzFrame(f *testing.F) {
 			if rep.Error == nil || rep.Error.Code != CodeBadRequest {
 				t.Fatalf("frame %q is not a request, reply %+v", frame, rep)
 			}
-		case checkStrict(frame) != nil:
+		case checkStrict(frame) != nil || checkFrameKeys(frame) != nil:
 			if rep.Error == nil || rep.Error.Code != CodeBadRequest || rep.Error.Field == "" {
-				t.Fatalf("frame %q repeats a key, reply %+v, want bad_request naming it", frame, rep)
+				t.Fatalf("frame %q repeats a key or has one beside id, op, args: reply %+v, want bad_request naming it", frame, rep)
 			}
 		default:
 			if rep.ID != req.ID {

@@ -29,6 +29,25 @@ func checkStrict(frame []byte) *WireError {
 	return nil
 }
 
+// checkFrameKeys refuses a request whose top level has a key other than
+// exactly "id", "op" and "args" (encoding/json would read "OP" as op and
+// drop "ags" silently).
+func checkFrameKeys(frame []byte) *WireError {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(frame, &top) != nil {
+		return nil
+	}
+	for key := range top {
+		switch key {
+		case "id", "op", "args":
+			continue
+		}
+		return &WireError{Code: CodeBadRequest, Field: joinPath("", key), Message: fmt.Sprintf(
+			"请求只有 id、op、args 三个键，不能有 %q / a request has the keys id, op and args only, not %q", key, key)}
+	}
+	return nil
+}
+
 // duplicateKey is an object key that repeats an earlier one of the same
 // object (exactly, or folded to one case).
 type duplicateKey struct {

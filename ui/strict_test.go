@@ -62,6 +62,8 @@ func TestStrictJSONRefusesRepeatedKeys(t *testing.T) {
 			CodeBadRequest, "args.Condition"},
 		{"an embedded argument in another case", "12", `{"id":"12","op":"ticket.intake","args":{"kind":"repair","condition":{"Unused":true}}}`,
 			CodeBadRequest, "args.condition.Unused"},
+		{"op in another case at the top", "13", `{"id":"13","OP":"card.topup","args":{}}`, CodeBadRequest, "OP"},
+		{"a misspelt args at the top", "14", `{"id":"14","op":"whoami","ags":{}}`, CodeBadRequest, "ags"},
 		{"unknown argument", "7", `{"id":"7","op":"card.topup","args":{"key":"s-8","card":"SC-000001","amount_fen":5,"amonut_fen":500000}}`,
 			"invalid", "amonut_fen"},
 		{"unknown nested argument", "8", `{"id":"8","op":"ticket.intake","args":{"kind":"repair","purchase":{"name":"a","colour":"red"}}}`,
