@@ -161,7 +161,8 @@ func (c *conn) reader() {
 
 // answer is the reply to one frame; fatal says the connection must close
 // after it (a text frame that is not UTF-8). A frame that is not a
-// request, or whose objects repeat a key, is a bad_request.
+// request, whose objects repeat a key (in any case), or whose top level
+// has a key beside id, op and args, is a bad_request.
 func (c *conn) answer(kind int, msg []byte) (rep Reply, fatal bool) {
 	if kind == websocket.TextMessage && !utf8.Valid(msg) {
 		return Reply{Error: errBadRequest("文本帧不是有效的 UTF-8 / the text frame is not valid UTF-8")}, true
