@@ -1,6 +1,8 @@
 package conf
 
 import (
+	"strings"
+
 	"github.com/BurntSushi/toml"
 
 	"shouhou/appliance"
@@ -88,4 +90,30 @@ func buildComplaintReasons(s *source, md toml.MetaData, f *policyFile) ([]policy
 			"投诉原因须包括 %q（其他） / the complaint reasons must include %q", policy.ComplaintOther, policy.ComplaintOther))
 	}
 	return out, errs
+}
+
+// limitsSummary writes the money limits for check-config, e.g.
+// "clerk topup 5000.00 charge 5000.00 … daily 20000.00".
+func limitsSummary(t *policy.Tables) string {
+	var parts []string
+	for _, role := range limitRoles {
+		l, ok := t.MoneyLimits[role]
+		if !ok {
+			continue
+		}
+		part := string(role)
+		for _, op := range policy.MoneyOps() {
+			if fen, ok := l.PerOpFen[op]; ok {
+				part += " " + string(op) + " " + policy.Yuan(fen)
+			}
+		}
+		if l.DailyFen > 0 {
+			part += " daily " + policy.Yuan(l.DailyFen)
+		}
+		parts = append(parts, part)
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, "; ")
 }

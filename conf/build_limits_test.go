@@ -3,6 +3,7 @@ package conf
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"testing"
 
 	"shouhou/appliance"
@@ -64,5 +65,9 @@ func TestClerkLimitsFallBack(t *testing.T) {
 	}
 	if d, ok := p.DailyLimit(appliance.RoleClerk); d != 2000000 || !ok {
 		t.Errorf("DailyLimit(clerk) = %d, %v, want 2000000", d, ok)
+	}
+	want := "money limits: clerk topup 5000.00 charge 5000.00 refund 1000.00 reversal 200.00 cashout 1000.00 daily 20000.00; complaint reasons 8"
+	if sum := MustLoad(t, "").Summary(); !strings.Contains(sum, want) {
+		t.Errorf("Summary() =\n%s\nwant the line %q", sum, want)
 	}
 }
