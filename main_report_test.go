@@ -32,7 +32,9 @@ func mustReportData(t *testing.T) string {
 			{Number: "T20261102-0001", Kind: appliance.KindRepair, Status: appliance.StatusClosed, Created: at, Due: at.Add(72 * time.Hour),
 				Result: appliance.ResultRepaired, PaidFen: 3500, Payment: "cash", Paid: at.Add(5 * time.Hour),
 				History: []appliance.Transition{{From: appliance.StatusOpen, To: appliance.StatusClosed, Operator: "clerk1", Time: at.Add(5 * time.Hour)}}},
+			// A complaint stored before the reasons list (free text, no code): counted under 其他.
 			{Number: "T20261102-0002", Kind: appliance.KindComplaint, Status: appliance.StatusOpen, Created: at, Due: at.Add(48 * time.Hour), Request: "态度"},
+			{Number: "T20261102-0003", Kind: appliance.KindComplaint, Status: appliance.StatusOpen, Created: at, Due: at.Add(48 * time.Hour), ComplaintReason: "service"},
 		} {
 			if err := tx.PutTicket(tk); err != nil {
 				return err
@@ -58,8 +60,8 @@ func TestRunReport(t *testing.T) {
 	}{
 		{"closing text", []string{"-kind", "closing", "-from", "2026-11-02"}, []string{"现金收费 fees in cash", "35.00", "repaired"}},
 		{"closing csv", []string{"-kind", "closing", "-format", "csv", "-from", "2026-11-02"}, []string{"\ufeff", "现金收费 fees in cash,35.00"}},
-		{"kpi json", []string{"-kind", "kpi", "-format", "json", "-from", "2026-11-01", "-to", "2026-11-30"}, []string{`"tickets": 2`}},
-		{"complaints", []string{"-kind", "complaints", "-from", "2026-11-01", "-to", "2026-11-07"}, []string{"态度", "T20261102-0002"}},
+		{"kpi json", []string{"-kind", "kpi", "-format", "json", "-from", "2026-11-01", "-to", "2026-11-30"}, []string{`"tickets": 3`}},
+		{"complaints", []string{"-kind", "complaints", "-format", "csv", "-from", "2026-11-01", "-to", "2026-11-07"}, []string{"服务态度,1", "其他,1", "产品质量,0", "T20261102-0002"}},
 		{"daily", []string{"-kind", "daily", "-from", "2026-11-02"}, []string{"服务主任日报表"}},
 	}
 	for _, tt := range tests {

@@ -86,7 +86,9 @@ type storedTicket struct {
 	Payment string `json:"payment"`
 	PaidFen int64  `json:"paid_fen"`
 	Result  string `json:"result"`
-	Survey  *struct {
+	// ComplaintReason is a complaint's reason code.
+	ComplaintReason string `json:"complaint_reason"`
+	Survey          *struct {
 		Attitude   int `json:"attitude"`
 		Skill      int `json:"skill"`
 		Timeliness int `json:"timeliness"`
@@ -201,6 +203,33 @@ func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 	kiosk.waitJS("the new ticket on the panel", fmt.Sprintf(`!!document.querySelector('#panel [data-ticket=%q]')`, number))
 }
 
+// testIntakeComplaint takes a complaint in at the kiosk: the reason is
+// picked from the configured list (complaint.reasons), the customer's
+// words written beside it; without a reason the screen asks for one.
+func testIntakeComplaint(t *testing.T, kiosk *tab, addr string) {
+	card := swipe(t, "04DE3001")
+	defer card.Remove()
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+	kiosk.closeDialog()
+	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="complaint"]`)))
+	kiosk.run("kind: complaint, no product", chromedp.Click(chromedp.CSS(`[data-kind="complaint"]`)), chromedp.WaitVisible(chromedp.CSS("#nopurchase")),
+		chromedp.Click(chromedp.CSS("#nopurchase")), chromedp.WaitVisible(chromedp.CSS(`#reasons [data-reason="service"]`)))
+	if n := kiosk.text("#reasons"); !strings.Contains(n, "服务态度") || !strings.Contains(n, "其他") {
+		t.Errorf("reasons offered = %q, want the configured list", n)
+	}
+	kiosk.run("no reason picked", chromedp.SetValue(chromedp.CSS("#fault"), "送货员态度差"), chromedp.Click(chromedp.CSS("#preview")))
+	kiosk.waitJS("asked for a reason", `document.querySelector('#intakeerr')?.textContent.includes('投诉原因')`)
+	kiosk.run("pick service, then the decision", chromedp.Click(chromedp.CSS(`[data-reason="service"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-reason="service"].chosen`)), chromedp.Click(chromedp.CSS("#preview")),
+		chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	kiosk.run("confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#ticketno")))
+	number := kiosk.text("#ticketno")
+	if tk := dialStaff(t, addr, "clerk", "1111").ticket(number); tk.ComplaintReason != "service" {
+		t.Errorf("complaint %s stored with reason %q, want service", number, tk.ComplaintReason)
+	}
+	kiosk.run("done", chromedp.Click(chromedp.CSS("#intakedone")), chromedp.WaitVisible(chromedp.CSS("#panel")))
+}
+
 // testRepairPickupSurvey follows a paid repair: taken in (over the
 // websocket) and assigned, then in a technician's own browser diagnosed,
 // quoted, accepted and concluded until it is ready; the clerk picks it up
@@ -218,12 +247,20 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	if in.Ticket.Status != "open" {
 		t.Fatalf("intake of a paid repair: status %q, want open", in.Ticket.Status)
 	}
-	clerk.mustCall("ticket.assign", map[string]string{"number": number, "technician": "tech"}, nil)
+	// Assigned in the clerk's staff page (the kiosk's browser, its cookie):
+	// the technician is picked from technicians.list, not typed.
+	desk := newTab(t, ctx, "desk staff", base+"/staff")
+	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
+	desk.run("the ticket on the board", chromedp.WaitVisible(chromedp.CSS(row)), chromedp.Click(chromedp.CSS(row)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-act="assign"]`)))
+	desk.run("assign", chromedp.Click(chromedp.CSS(`[data-act="assign"]`)), chromedp.WaitVisible(chromedp.CSS(`#af select[name="technician"]`)))
+	desk.waitJS("the technicians offered", `document.querySelector('#af select[name="technician"]').value === 'tech'`)
+	desk.run("confirm", chromedp.Click(chromedp.CSS("#afsubmit")))
+	desk.waitJS("in repair", `document.querySelector('#tkstatus')?.textContent.includes('维修中')`)
 
 	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
 	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
-	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
 	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)),
 		chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.CSS(`[data-act="diagnose"]`)))
 	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),

@@ -230,6 +230,10 @@ func TestDeskScreensInChromium(t *testing.T) {
 		// (main_printer.go printerTargets).
 		testIntakeReturn(t, kiosk, filepath.Join(filepath.Dir(data), "prints"))
 	})
+	t.Run("intake of a complaint with its reason", func(t *testing.T) {
+		kiosk.t = t
+		testIntakeComplaint(t, kiosk, addr)
+	})
 	t.Run("repair to ready, pickup, survey", func(t *testing.T) {
 		kiosk.t = t
 		testRepairPickupSurvey(t, ctx, kiosk, base, addr)

@@ -3,6 +3,7 @@ package appliance
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes shared by every layer. The ui package maps each to a
@@ -69,4 +70,33 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "内部错误 / internal error"
+}
+
+// Known is one value a reference may take, with the name people know it by.
+type Known struct {
+	// ID is the value to type, e.g. the staff id "tech".
+	ID string
+	// Name is shown beside it, e.g. "李强"; "" for none.
+	Name string
+}
+
+// UnknownError is the EINVALID error of a reference a person typed that
+// the store does not know (a technician, a category, a printer): it names
+// the field and offers the known values, e.g. `未知的维修员 "=1+1"，可选：
+// tech（李强） / unknown technician "=1+1"; known: tech (李强)`. what is the
+// kind of reference, Chinese then English.
+func UnknownError(field, whatZH, whatEN, value string, known []Known) *Error {
+	zh, en := make([]string, 0, len(known)), make([]string, 0, len(known))
+	for _, k := range known {
+		if k.Name == "" || k.Name == k.ID {
+			zh, en = append(zh, k.ID), append(en, k.ID)
+			continue
+		}
+		zh, en = append(zh, k.ID+"（"+k.Name+"）"), append(en, k.ID+" ("+k.Name+")")
+	}
+	if len(known) == 0 {
+		return FieldError(field, "未知的%s %q，尚未配置任何%s / unknown %s %q: none is configured", whatZH, value, whatZH, whatEN, value)
+	}
+	return FieldError(field, "未知的%s %q，可选：%s / unknown %s %q; known: %s",
+		whatZH, value, strings.Join(zh, "、"), whatEN, value, strings.Join(en, ", "))
 }

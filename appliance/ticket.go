@@ -168,6 +168,10 @@ type Ticket struct {
 	Condition Condition `json:"condition"`
 	// Request is what the customer asks for: return, exchange or repair.
 	Request string `json:"request,omitempty"`
+	// ComplaintReason is a complaint's reason code (policy.toml
+	// [[complaint_reasons]]); "" on complaints stored before the list,
+	// which the complaint summary counts under "other".
+	ComplaintReason string `json:"complaint_reason,omitempty"`
 	// Facts are the policy facts the decision was made from, kept for replay.
 	Facts json.RawMessage `json:"facts,omitempty"`
 	// Decision is the policy decision snapshot.

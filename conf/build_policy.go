@@ -51,6 +51,11 @@ func buildPolicy(s *source) (*policy.Tables, Errors) {
 		CardBalanceExpiry:        f.Cards.BalanceExpiry.Policy(),
 	}
 	errs = append(errs, checkPolicyScalars(s, &f)...)
+	var es Errors
+	t.MoneyLimits, es = buildLimits(s, md, &f)
+	errs = append(errs, es...)
+	t.ComplaintReasons, es = buildComplaintReasons(s, md, &f)
+	errs = append(errs, es...)
 	for _, id := range ids {
 		c, es := buildCategory(s, id, f.Categories[id])
 		errs = append(errs, es...)

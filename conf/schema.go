@@ -50,6 +50,7 @@ type policyFile struct {
 	Shipping              shippingFile            `toml:"shipping"`
 	Approval              approvalFile            `toml:"approval"`
 	Cards                 cardsFile               `toml:"cards"`
+	ComplaintReasons      []complaintReasonFile   `toml:"complaint_reasons"`
 }
 
 type exclusionsFile struct {
@@ -85,9 +86,25 @@ type shippingStepFile struct {
 }
 
 type approvalFile struct {
-	RefundAbove    Money    `toml:"refund_above"`
-	ReversalAbove  Money    `toml:"reversal_above"`
-	ReversalWindow Duration `toml:"reversal_window"`
+	RefundAbove    Money                 `toml:"refund_above"`
+	ReversalAbove  Money                 `toml:"reversal_above"`
+	ReversalWindow Duration              `toml:"reversal_window"`
+	Limits         map[string]limitsFile `toml:"limits"`
+}
+
+// limitsFile is one role's [approval.limits.ROLE]: every key optional.
+type limitsFile struct {
+	TopUp    Money `toml:"topup"`
+	Charge   Money `toml:"charge"`
+	Refund   Money `toml:"refund"`
+	Reversal Money `toml:"reversal"`
+	Cashout  Money `toml:"cashout"`
+	Daily    Money `toml:"daily"`
+}
+
+type complaintReasonFile struct {
+	Code string `toml:"code"`
+	Name string `toml:"name"`
 }
 
 type cardsFile struct {

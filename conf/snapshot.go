@@ -135,6 +135,7 @@ func (s *Snapshot) Summary() string {
 	p := s.Policy
 	fmt.Fprintf(&b, "restocking %s, repair cap %s, refund approval > %s, reversal approval > %s within %v\n",
 		p.RestockingFee, p.RepairCap, policy.Yuan(p.RefundApprovalAboveFen), policy.Yuan(p.ReversalApprovalAboveFen), p.ReversalWindow)
+	fmt.Fprintf(&b, "money limits: %s; complaint reasons %d\n", limitsSummary(p), len(p.ComplaintReasons))
 	fmt.Fprintf(&b, "fees: %d labour, %d parts, %d zones, parcel %s\n", len(s.Fees.Labour), len(s.Fees.Parts), len(s.Fees.Zones), s.Fees.Shipping.Parcel)
 	fmt.Fprintf(&b, "calendar years %v, hours %v–%v\n", s.Calendar.Years(), Clock(s.Calendar.Hours().Start), Clock(s.Calendar.Hours().End))
 	fmt.Fprintf(&b, "staff %d, desks %d, printers %d\n", len(s.Staff), len(s.Devices.Desks), len(s.Devices.Printers))

@@ -8,10 +8,12 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/websocket"
 
 	"shouhou/appliance"
+	"shouhou/conf"
 )
 
 // Websocket timings.
@@ -41,6 +43,7 @@ type conn struct {
 	filter   []string         // event kind prefixes asked for; nil for all
 	tokens   float64          // rate limit bucket
 	last     time.Time
+	closeMsg []byte // the close frame the writer sends at a nil in out (closeWith)
 }
 
 // upgrader checks Origin itself (checkOrigin) and sizes buffers small.
@@ -81,8 +84,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 	desk := r.URL.Query().Get("desk")
 	if desk != "" {
-		if _, ok := s.config().Desk(desk); !ok {
-			http.Error(w, "未知服务台 / unknown desk", http.StatusBadRequest)
+		if err := knownDesk(s.config(), desk); err != nil {
+			http.Error(w, err.Message, http.StatusBadRequest)
 			return
 		}
 	}
@@ -107,6 +110,19 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	c.reader()
 }
 
+// knownDesk refuses a desk id that devices.toml does not have, naming
+// the desks it has.
+func knownDesk(cfg *conf.Snapshot, desk string) *appliance.Error {
+	if _, ok := cfg.Desk(desk); ok {
+		return nil
+	}
+	known := make([]appliance.Known, 0, len(cfg.Devices.Desks))
+	for _, d := range cfg.Devices.Desks {
+		known = append(known, appliance.Known{ID: d.ID, Name: d.Name})
+	}
+	return appliance.UnknownError("desk", "服务台", "desk", desk, known)
+}
+
 // close ends the connection once.
 func (c *conn) close() {
 	c.once.Do(func() {
@@ -120,29 +136,65 @@ func (c *conn) close() {
 }
 
 // reader reads requests until the connection ends. A frame over the size
-// limit ends the connection (close 1009); a malformed one gets an error
-// reply and the connection stays.
+// limit ends the connection (close 1009), and so does a text frame that
+// is not UTF-8 (close 1007, RFC 6455 §8.1, after a bad_request reply); a
+// malformed one gets an error reply and the connection stays.
 func (c *conn) reader() {
 	defer c.close()
 	c.ws.SetReadLimit(c.srv.opts.MaxMessage)
 	c.ws.SetReadDeadline(time.Now().Add(pongWait))
 	c.ws.SetPongHandler(func(string) error { return c.ws.SetReadDeadline(time.Now().Add(pongWait)) })
 	for {
-		_, msg, err := c.ws.ReadMessage()
+		kind, msg, err := c.ws.ReadMessage()
 		if err != nil {
 			return
 		}
 		c.ws.SetReadDeadline(time.Now().Add(pongWait))
-		var req Request
-		if err := json.Unmarshal(msg, &req); err != nil {
-			c.reply(Reply{Error: errBadRequest("消息不是有效的 JSON 请求 / the message is not a JSON request")})
-			continue
+		rep, fatal := c.answer(kind, msg)
+		c.reply(rep)
+		if fatal {
+			c.closeInvalidUTF8()
+			return
 		}
-		if !c.allow() {
-			c.reply(Reply{ID: req.ID, Error: &WireError{Code: CodeRateLimited, Message: "请求过于频繁 / too many requests: slow down"}})
-			continue
-		}
-		c.reply(c.srv.handle(c, req))
+	}
+}
+
+// answer is the reply to one frame; fatal says the connection must close
+// after it (a text frame that is not UTF-8). A frame that is not a
+// request, whose objects repeat a key (in any case), or whose top level
+// has a key beside id, op and args, is a bad_request.
+func (c *conn) answer(kind int, msg []byte) (rep Reply, fatal bool) {
+	if kind == websocket.TextMessage && !utf8.Valid(msg) {
+		return Reply{Error: errBadRequest("文本帧不是有效的 UTF-8 / the text frame is not valid UTF-8")}, true
+	}
+	var req Request
+	if err := json.Unmarshal(msg, &req); err != nil {
+		return Reply{Error: errBadRequest("消息不是有效的 JSON 请求 / the message is not a JSON request")}, false
+	}
+	if we := checkStrict(msg); we != nil {
+		return Reply{ID: req.ID, Error: we}, false
+	}
+	if we := checkFrameKeys(msg); we != nil {
+		return Reply{ID: req.ID, Error: we}, false
+	}
+	if !c.allow() {
+		return Reply{ID: req.ID, Error: &WireError{Code: CodeRateLimited, Message: "请求过于频繁 / too many requests: slow down"}}, false
+	}
+	return c.srv.handle(c, req), false
+}
+
+// closeInvalidUTF8 closes the connection after a text frame that is not
+// UTF-8 (RFC 6455 §8.1): the close frame 1007 goes out once the writer
+// has sent what was queued before it, the bad_request reply included.
+func (c *conn) closeInvalidUTF8() {
+	select {
+	case c.out <- c.closeWith(websocket.CloseInvalidFramePayloadData, "invalid UTF-8"):
+	case <-c.quit:
+		return
+	}
+	select {
+	case <-c.quit: // the writer sent the close frame and ended
+	case <-time.After(writeWait):
 	}
 }
 
@@ -200,9 +252,8 @@ func (c *conn) writer() {
 		case <-c.quit:
 			return
 		case frame = <-c.out:
-			if frame == nil { // closeAfterQueued
-				c.ws.SetWriteDeadline(time.Now().Add(writeWait))
-				c.ws.WriteMessage(websocket.CloseMessage, websocket.FormatCloseMessage(closeRevoked, "session revoked"))
+			if frame == nil { // closeAfterQueued: the close frame it chose
+				c.ws.WriteControl(websocket.CloseMessage, c.closeMessage(), time.Now().Add(writeWait))
 				return
 			}
 		case ev, ok := <-c.sub.C():

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"shouhou/appliance"
@@ -60,8 +62,11 @@ func op[A any](who roleSet, fn func(c *call, a *A) (any, error)) opSpec {
 	return opSpec{roles: who, run: func(c *call, raw json.RawMessage) (any, error) {
 		a := new(A)
 		if len(raw) > 0 && string(raw) != "null" {
-			if err := json.Unmarshal(raw, a); err != nil {
+			if err := decodeArgs(raw, a); err != nil {
 				return nil, argsError(err)
+			}
+			if err := checkExactKeys(raw, reflect.TypeFor[A]()); err != nil {
+				return nil, err
 			}
 		}
 		return fn(c, a)
@@ -123,6 +128,8 @@ func opTable() map[string]opSpec {
 		"fees.list":            op(staff, opFeesList),
 		"purchase.find":        op(deskStaff, opPurchaseFind),
 		"purchase.correct":     op(approvers, opPurchaseCorrect),
+		"complaint.reasons":    op(deskStaff, opComplaintReasons),
+		"technicians.list":     op(deskStaff, opTechnicians),
 		"report.get":           op(approvers, opReportGet),
 
 		"config.status":  op(staff, opConfigStatus),
@@ -230,6 +237,10 @@ func argsError(err error) error {
 	var te *json.UnmarshalTypeError
 	if ok := asType(err, &te); ok && te.Field != "" {
 		return appliance.FieldError(te.Field, "参数类型错误 / %s has the wrong type (want %s)", te.Field, te.Type)
+	}
+	if name, ok := strings.CutPrefix(err.Error(), `json: unknown field "`); ok {
+		name = strings.TrimSuffix(name, `"`)
+		return appliance.FieldError(name, "没有参数 %q / there is no argument %q", name, name)
 	}
 	return appliance.FieldError("args", "参数无效 / the arguments are not valid: %v", err)
 }

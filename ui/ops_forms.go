@@ -161,7 +161,13 @@ func formByName(name string) (*forms.Form, error) {
 	}
 	f, err := forms.ByName(name)
 	if err != nil {
-		return nil, appliance.FieldError("name", "没有单据 %q / no form %q", name, name)
+		var known []appliance.Known
+		for _, f := range forms.All() {
+			if f.Name != closingForm {
+				known = append(known, appliance.Known{ID: f.Name, Name: f.Title.Zh})
+			}
+		}
+		return nil, appliance.UnknownError("name", "单据", "form", name, known)
 	}
 	return f, nil
 }

@@ -17,13 +17,14 @@ type previewResult struct {
 }
 
 // opTicketPreview shows the decision, due date and fees an intake would
-// record, recording nothing.
-func opTicketPreview(c *call, a *tickets.IntakeArgs) (any, error) {
+// record, recording nothing. It takes ticket.intake's arguments, so a
+// screen may send the same object to both; the key is not used.
+func opTicketPreview(c *call, a *intakeArgs) (any, error) {
 	w, err := c.workflow()
 	if err != nil {
 		return nil, err
 	}
-	t, err := w.Preview(c.ctx, c.actor, *a)
+	t, err := w.Preview(c.ctx, c.actor, a.IntakeArgs)
 	if err != nil {
 		return nil, err
 	}

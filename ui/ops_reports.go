@@ -9,13 +9,22 @@ import (
 )
 
 // ReportOptions are the report options of a config snapshot: the store's
-// time zone, the report targets of sla.toml and the warranty on a repair
-// of policy.toml (for repeat repairs). The report command, report.get,
+// time zone, the report targets of sla.toml, the warranty on a repair
+// of policy.toml (for repeat repairs), its complaint reasons and each
+// member of staff's daily money limit (by their role in staff.toml). The report command, report.get,
 // day.close and the CSV download all build reports with it.
 func ReportOptions(cfg *conf.Snapshot) reports.Options {
 	o := reports.Options{Location: cfg.Store.Location,
 		OnTimeTarget:       float64(cfg.SLA.Targets.OnTime) / 10000,
-		SatisfactionTarget: float64(cfg.SLA.Targets.Satisfaction) / 10000}
+		SatisfactionTarget: float64(cfg.SLA.Targets.Satisfaction) / 10000,
+		ComplaintReasons:   cfg.Policy.ComplaintReasons,
+		DailyLimitFen: func(operator string) (int64, bool) {
+			m, ok := cfg.StaffByID(operator)
+			if !ok {
+				return 0, false
+			}
+			return cfg.Policy.DailyLimit(appliance.Role(m.Role))
+		}}
 	// A repeat repair is one within the warranty on a repair (policy.toml).
 	if w := cfg.Policy.RepairWarranty; w.Months > 0 {
 		o.RepairWarrantyMonths = w.Months

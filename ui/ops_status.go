@@ -90,6 +90,9 @@ func opPrintQueue(c *call, a *printerArgs) (any, error) {
 		out = append(out, st)
 	}
 	if a.Printer != "" && len(out) == 0 {
+		if err := knownPrinter(q, "printer", a.Printer); err != nil {
+			return nil, err
+		}
 		return nil, appliance.FieldError("printer", "没有打印机 %q / no printer %q", a.Printer, a.Printer)
 	}
 	return out, nil
@@ -123,6 +126,9 @@ func opPrintMove(c *call, a *moveJobArgs) (any, error) {
 	if a.Printer == "" {
 		return nil, appliance.FieldError("printer", "请选择打印机 / pick a printer")
 	}
+	if err := knownPrinter(q, "printer", a.Printer); err != nil {
+		return nil, err
+	}
 	return struct{}{}, q.Move(c.ctx, c.actor.ID, a.ID, a.Printer)
 }
 
@@ -145,6 +151,9 @@ func opPrintRetry(c *call, a *printerArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := knownPrinter(q, "printer", a.Printer); err != nil {
+		return nil, err
+	}
 	return map[string]string{"printer": a.Printer}, q.Retry(a.Printer)
 }
 
@@ -152,6 +161,11 @@ func opPrintReprint(c *call, a *jobArgs) (any, error) {
 	q, err := c.printers()
 	if err != nil {
 		return nil, err
+	}
+	if a.Printer != "" {
+		if err := knownPrinter(q, "printer", a.Printer); err != nil {
+			return nil, err
+		}
 	}
 	id, err := q.Reprint(c.ctx, c.actor.ID, a.ID, a.Printer)
 	return map[string]string{"id": id}, err

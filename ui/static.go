@@ -63,6 +63,7 @@ func (st *staticFiles) page(name string) http.HandlerFunc {
 		w.Header().Set("Cache-Control", "no-cache")
 		w.Header().Set("Content-Security-Policy", "default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'")
 		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		w.Write(st.files[name])
 	}
 }
@@ -80,6 +81,7 @@ func (st *staticFiles) serveAsset(w http.ResponseWriter, r *http.Request) {
 		ct = "text/javascript; charset=utf-8"
 	}
 	w.Header().Set("Content-Type", ct)
+	w.Header().Set("X-Content-Type-Options", "nosniff") // a browser must not run an asset as another type
 	if r.PathValue("version") == st.version {
 		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
 	} else {

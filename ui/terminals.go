@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gorilla/websocket"
+
 	"shouhou/appliance"
 	"shouhou/appliance/store"
 )
@@ -116,9 +118,30 @@ const closeRevoked = 4001
 // queued before has been sent.
 func (c *conn) closeAfterQueued() {
 	select {
-	case c.out <- nil:
+	case c.out <- c.closeWith(closeRevoked, "session revoked"):
 	case <-c.quit:
 	default:
 		go c.close()
 	}
+}
+
+// closeWith records the close frame the writer sends when it reaches the
+// nil that closeWith returns for the out queue (the first one chosen wins).
+func (c *conn) closeWith(code int, text string) []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeMsg == nil {
+		c.closeMsg = websocket.FormatCloseMessage(code, text)
+	}
+	return nil
+}
+
+// closeMessage is the close frame closeWith chose (a normal close if none).
+func (c *conn) closeMessage() []byte {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closeMsg == nil {
+		return websocket.FormatCloseMessage(websocket.CloseNormalClosure, "")
+	}
+	return c.closeMsg
 }

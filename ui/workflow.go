@@ -12,7 +12,7 @@ import (
 
 // TicketRules turns a config snapshot into the ticket workflow's rules:
 // serve passes it to tickets.New, so the workflow runs on the config in
-// force.
+// force, technicians of staff.toml included.
 func TicketRules(c *conf.Snapshot) tickets.Rules {
 	r := tickets.Rules{Version: c.Version, Policy: c.Policy, Calendar: c.Calendar,
 		SLA: tickets.SLA{
@@ -29,6 +29,11 @@ func TicketRules(c *conf.Snapshot) tickets.Rules {
 	}
 	for _, z := range c.Fees.Zones {
 		r.Zones = append(r.Zones, tickets.Zone{ID: z.ID, Name: z.Name, FeeFen: z.Fee.Fen(), Response: z.Response.D()})
+	}
+	for _, m := range c.Staff {
+		if m.Role == conf.RoleTechnician {
+			r.Technicians = append(r.Technicians, tickets.Staff{ID: m.ID, Name: m.Name})
+		}
 	}
 	return r
 }

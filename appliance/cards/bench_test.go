@@ -45,7 +45,7 @@ func BenchmarkDurableOps(b *testing.B) {
 			for i := 0; i < 64; i++ {
 				id := fmt.Sprintf("b%d", i)
 				mustUpdateCust(b, f.db, id)
-				res, err := f.svc.Issue(ctx, clerk, IssueArgs{Key: "issue-" + id, CustomerID: id, DepositFen: 1_000_000})
+				res, err := f.svc.Issue(ctx, supervisor, IssueArgs{Key: "issue-" + id, CustomerID: id, DepositFen: 1_000_000})
 				if err != nil {
 					b.Fatal(err)
 				}

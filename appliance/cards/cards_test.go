@@ -22,7 +22,9 @@ var (
 
 // testPolicy holds the card settings of the default policy.toml.
 func testPolicy() *policy.Tables {
-	return &policy.Tables{ReversalWindow: 24 * time.Hour, ReversalApprovalAboveFen: 20000, RefundApprovalAboveFen: 100000}
+	return &policy.Tables{ReversalWindow: 24 * time.Hour, ReversalApprovalAboveFen: 20000, RefundApprovalAboveFen: 100000,
+		MoneyLimits: map[appliance.Role]policy.MoneyLimits{appliance.RoleClerk: {PerOpFen: map[policy.MoneyOp]int64{
+			policy.OpTopUp: 500000, policy.OpCharge: 500000, policy.OpRefund: 100000, policy.OpReversal: 20000, policy.OpCashout: 100000}}}}
 }
 
 // clock is a settable test clock, safe to set while the writer reads it.

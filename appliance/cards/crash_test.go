@@ -30,7 +30,7 @@ func TestCardsCrashChild(t *testing.T) {
 	f := mustServiceIn(t, dir, testPolicy())
 	ctx := context.Background()
 	run := os.Getenv("SHOUHOU_CARDS_CRASH_RUN")
-	res, err := f.svc.Issue(ctx, clerk, IssueArgs{Key: "issue-c1", CustomerID: "c1", DepositFen: 1_000_000})
+	res, err := f.svc.Issue(ctx, supervisor, IssueArgs{Key: "issue-c1", CustomerID: "c1", DepositFen: 1_000_000}) // above a clerk's top-up limit
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -32,6 +32,9 @@ func (s *Service) Issue(ctx context.Context, actor appliance.Actor, a IssueArgs)
 	if a.DepositFen < 0 || a.DepositFen > maxAmountFen {
 		return nil, appliance.FieldError("deposit_fen", "押金/充值金额无效 / the deposit is out of range")
 	}
+	if err := s.checkLimit(actor, appliance.LedgerIssue, a.DepositFen); err != nil {
+		return nil, err
+	}
 	uid := ""
 	if a.UID != "" {
 		var err error
@@ -180,7 +183,7 @@ var errUnchanged = fmt.Errorf("unchanged")
 // edits c, returning a refusal, or errUnchanged when there is nothing to do.
 func (s *Service) lifecycle(ctx context.Context, actor appliance.Actor, number, action string, change func(*store.Txn, *appliance.Card) error) (*Result, error) {
 	return s.submit(ctx, actor, func(tx *store.Txn, b *batch) (*Result, error) {
-		c, err := tx.Card(number)
+		c, err := cardOf(tx, number)
 		if err != nil {
 			return nil, err
 		}
@@ -215,7 +218,7 @@ type ReverseArgs struct {
 
 // Reverse undoes a card's most recent charge or top-up (seed 000, 壹卡通
 // FAQ 11: a cashier's mistake), within the policy's reversal window; above
-// the policy's amount only a supervisor may. The reversal is its own
+// the actor's reversal limit only a supervisor may. The reversal is its own
 // ledger entry naming the one it reverses.
 func (s *Service) Reverse(ctx context.Context, actor appliance.Actor, a ReverseArgs) (*Result, error) {
 	if a.Key == "" {
@@ -235,7 +238,7 @@ func (s *Service) Reverse(ctx context.Context, actor appliance.Actor, a ReverseA
 			return nil, write(err)
 		}
 		last := entries[len(entries)-1]
-		if err := s.checkReversible(actor, card, last, a.Seq, rules.ReversalWindow, rules.ReversalApprovalAboveFen); err != nil {
+		if err := s.checkReversible(actor, card, last, a.Seq, rules.ReversalWindow); err != nil {
 			return nil, err
 		}
 		want := request{card: card.Number, kind: appliance.LedgerReversal, amount: -last.AmountFen}
@@ -267,7 +270,7 @@ func (s *Service) replayReversal(tx *store.Txn, a ReverseArgs) (*Result, error) 
 	return &Result{Card: card, Entries: []*appliance.LedgerEntry{prev}, Replayed: true}, nil
 }
 
-func (s *Service) checkReversible(actor appliance.Actor, card *appliance.Card, last *appliance.LedgerEntry, seq int64, window time.Duration, approvalAbove int64) error {
+func (s *Service) checkReversible(actor appliance.Actor, card *appliance.Card, last *appliance.LedgerEntry, seq int64, window time.Duration) error {
 	if last.Seq != seq || (last.Kind != appliance.LedgerCharge && last.Kind != appliance.LedgerTopup) {
 		return &appliance.Error{Code: appliance.ECONFLICT, Field: "seq", Message: fmt.Sprintf(
 			"只能冲正最近一笔充值或扣款（#%d %s） / only the most recent top-up or charge can be reversed (#%d is %s)",
@@ -276,13 +279,8 @@ func (s *Service) checkReversible(actor appliance.Actor, card *appliance.Card, l
 	if age := s.opts.Now().Sub(last.Time); age > window {
 		return appliance.Errorf(appliance.ECONFLICT, "已超过冲正时限 %s / past the reversal window of %s", window, window)
 	}
-	amount := last.AmountFen
-	if amount < 0 {
-		amount = -amount
-	}
-	if amount > approvalAbove && !actor.CanApprove() {
-		return appliance.Errorf(appliance.EUNAUTHORIZED, "冲正超过 %s 需主管操作 / a reversal above %s needs a supervisor",
-			yuan(approvalAbove), yuan(approvalAbove))
+	if err := s.checkLimit(actor, appliance.LedgerReversal, last.AmountFen); err != nil {
+		return err
 	}
 	if last.Kind == appliance.LedgerTopup && card.BalanceFen < last.AmountFen {
 		return appliance.Errorf(appliance.ECONFLICT, "余额不足以冲正此次充值 / the balance no longer covers that top-up")

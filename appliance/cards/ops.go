@@ -8,6 +8,7 @@ import (
 
 	"shouhou/appliance"
 	"shouhou/appliance/calendar"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 )
 
@@ -43,30 +44,52 @@ const maxAmountFen = 100_000_000
 
 func yuan(fen int64) string { return fmt.Sprintf("￥%d.%02d", fen/100, fen%100) }
 
-// TopUp adds money to an active card.
+// TopUp adds money to an active card. Above the actor's top-up limit
+// (policy.toml [approval.limits]) only a supervisor may.
 func (s *Service) TopUp(ctx context.Context, actor appliance.Actor, a MoneyArgs) (*Result, error) {
 	return s.money(ctx, actor, a, appliance.LedgerTopup)
 }
 
 // Charge takes money from an active card's balance, e.g. for a paid
 // repair (seed 001 第三十一条: charged after the work). A charge above the
-// balance, or on an expired balance, is refused.
+// balance, or on an expired balance, is refused; above the actor's charge
+// limit only a supervisor may.
 func (s *Service) Charge(ctx context.Context, actor appliance.Actor, a MoneyArgs) (*Result, error) {
 	return s.money(ctx, actor, a, appliance.LedgerCharge)
 }
 
-// Refund pays money back to a card. Above the policy's refund threshold
-// only a supervisor may do it.
+// Refund pays money back to a card. Above the actor's refund limit
+// (approval.refund_above for a clerk) only a supervisor may do it.
 func (s *Service) Refund(ctx context.Context, actor appliance.Actor, a MoneyArgs) (*Result, error) {
-	if a.AmountFen > s.opts.Policy().RefundApprovalAboveFen && !actor.CanApprove() {
-		return nil, appliance.Errorf(appliance.EUNAUTHORIZED, "退款超过 %s 需主管审批 / a refund above %s needs a supervisor",
-			yuan(s.opts.Policy().RefundApprovalAboveFen), yuan(s.opts.Policy().RefundApprovalAboveFen))
-	}
 	return s.money(ctx, actor, a, appliance.LedgerRefund)
+}
+
+// limitOp is the money limit that applies to a ledger kind.
+var limitOp = map[appliance.LedgerKind]policy.MoneyOp{
+	appliance.LedgerIssue: policy.OpTopUp, appliance.LedgerTopup: policy.OpTopUp, appliance.LedgerCharge: policy.OpCharge,
+	appliance.LedgerRefund: policy.OpRefund, appliance.LedgerReversal: policy.OpReversal, appliance.LedgerCashout: policy.OpCashout,
+}
+
+// checkLimit refuses an operation of fen above the actor's limit for its
+// kind: the one rule behind every "a supervisor must do it" of the card
+// money (seed 000 壹卡通: refunds, reversals; policy.toml money limits).
+// The error names amount_fen, or deposit_fen for the money loaded at issue.
+func (s *Service) checkLimit(actor appliance.Actor, kind appliance.LedgerKind, fen int64) error {
+	if fen < 0 {
+		fen = -fen
+	}
+	field := "amount_fen"
+	if kind == appliance.LedgerIssue {
+		field = "deposit_fen"
+	}
+	return s.opts.Policy().CheckLimit(actor, limitOp[kind], fen, field)
 }
 
 func (s *Service) money(ctx context.Context, actor appliance.Actor, a MoneyArgs, kind appliance.LedgerKind) (*Result, error) {
 	if err := a.check(); err != nil {
+		return nil, err
+	}
+	if err := s.checkLimit(actor, kind, a.AmountFen); err != nil {
 		return nil, err
 	}
 	amount := a.AmountFen
@@ -140,9 +163,20 @@ func replay(tx *store.Txn, key string, want request) (*Result, error) {
 	return &Result{Card: card, Entries: []*appliance.LedgerEntry{prev}, Replayed: true}, nil
 }
 
+// cardOf loads the card a person typed the number of: one the store does
+// not have is an ENOTFOUND error naming the card field.
+func cardOf(tx *store.Txn, number string) (*appliance.Card, error) {
+	card, err := tx.Card(number)
+	if appliance.ErrorCode(err) == appliance.ENOTFOUND {
+		return nil, &appliance.Error{Code: appliance.ENOTFOUND, Field: "card",
+			Message: fmt.Sprintf("没有卡号 %s / no card %q", number, number)}
+	}
+	return card, err
+}
+
 // activeCard loads a card and refuses one that is not active.
 func activeCard(tx *store.Txn, number string) (*appliance.Card, error) {
-	card, err := tx.Card(number)
+	card, err := cardOf(tx, number)
 	if err != nil {
 		return nil, err
 	}

@@ -218,7 +218,7 @@ func TestRefusalInABatchDoesNotSinkNeighbours(t *testing.T) {
 			defer wg.Done()
 			var err error
 			if i%2 == 0 {
-				_, err = f.svc.Charge(ctx, clerk, MoneyArgs{Key: fmt.Sprint("c", i), Card: card, AmountFen: 1_000_000})
+				_, err = f.svc.Charge(ctx, supervisor, MoneyArgs{Key: fmt.Sprint("c", i), Card: card, AmountFen: 1_000_000}) // above the balance, under no limit
 				if appliance.ErrorCode(err) == appliance.ECONFLICT {
 					refused.Add(1)
 					return

@@ -61,7 +61,7 @@ func (s *Service) Ledger(number string) (*appliance.Card, []*appliance.LedgerEnt
 	var card *appliance.Card
 	var entries []*appliance.LedgerEntry
 	err := s.db.View(func(tx *store.Txn) (err error) {
-		if card, err = tx.Card(number); err != nil {
+		if card, err = cardOf(tx, number); err != nil {
 			return err
 		}
 		entries, err = tx.LedgerOf(number)

@@ -37,7 +37,7 @@ func (s *Service) Replace(ctx context.Context, actor appliance.Actor, a ReplaceA
 		if res, err := replayMove(tx, a.Key, a.Card, appliance.LedgerTransferOut); res != nil || err != nil {
 			return res, err
 		}
-		old, err := tx.Card(a.Card)
+		old, err := cardOf(tx, a.Card)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,7 @@ type CancelArgs struct {
 }
 
 // Cancel closes a card (注销; seed 000, 壹卡通 7.3): the balance is paid
-// out first (a cashout entry; above the refund threshold only a
+// out first (a cashout entry; above the actor's cash-out limit only a
 // supervisor), the card is blacklisted, and the holder's personal data is
 // removed when they hold no other card in use. The Result's last entry is
 // the cashout to pay in cash.
@@ -91,21 +91,19 @@ func (s *Service) Cancel(ctx context.Context, actor appliance.Actor, a CancelArg
 	if a.Key == "" {
 		return nil, appliance.FieldError("key", "缺少幂等键 / the idempotency key is missing")
 	}
-	rules := s.opts.Policy()
 	return s.submit(ctx, actor, func(tx *store.Txn, b *batch) (*Result, error) {
 		if res, err := replayMove(tx, a.Key, a.Card, appliance.LedgerCashout); res != nil || err != nil {
 			return res, err
 		}
-		card, err := tx.Card(a.Card)
+		card, err := cardOf(tx, a.Card)
 		if err != nil {
 			return nil, err
 		}
 		if card.Status != appliance.CardActive && card.Status != appliance.CardLost {
 			return nil, blockedError(card)
 		}
-		if card.BalanceFen > rules.RefundApprovalAboveFen && !actor.CanApprove() {
-			return nil, appliance.Errorf(appliance.EUNAUTHORIZED, "退还余额 %s 超过 %s，需主管操作 / paying out %s is above %s: a supervisor must cancel",
-				yuan(card.BalanceFen), yuan(rules.RefundApprovalAboveFen), yuan(card.BalanceFen), yuan(rules.RefundApprovalAboveFen))
+		if err := s.checkLimit(actor, appliance.LedgerCashout, card.BalanceFen); err != nil {
+			return nil, err
 		}
 		e, err := s.post(tx, b, actor, card, request{card: card.Number, kind: appliance.LedgerCashout, amount: -card.BalanceFen}, a.Key, "")
 		if err != nil {

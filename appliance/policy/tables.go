@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"shouhou/appliance"
 	"shouhou/appliance/calendar"
 )
 
@@ -159,7 +160,9 @@ type Tables struct {
 	// RepairsBeforeExchange: after this many repairs of the same defect
 	// within warranty, a failing item is exchanged for a new one (seed 003).
 	RepairsBeforeExchange int `json:"repairs_before_exchange"`
-	// RefundApprovalAboveFen: a refund above this needs a supervisor.
+	// RefundApprovalAboveFen: a refund above this needs a supervisor (a
+	// decision's refund; a clerk's card limits default to it, see
+	// MoneyLimits).
 	RefundApprovalAboveFen int64 `json:"refund_approval_above_fen"`
 	// ReversalApprovalAboveFen: a card reversal above this needs a supervisor.
 	ReversalApprovalAboveFen int64 `json:"reversal_approval_above_fen"`
@@ -169,6 +172,12 @@ type Tables struct {
 	// CardBalanceExpiry is how long a card balance stays valid after the
 	// last top-up; none = never expires (seed 000 壹卡通 FAQ 10).
 	CardBalanceExpiry Window `json:"card_balance_expiry"`
+	// MoneyLimits are the money limits of each role that has any; a role
+	// without an entry is unlimited (see CheckLimit).
+	MoneyLimits map[appliance.Role]MoneyLimits `json:"money_limits"`
+	// ComplaintReasons are the reasons a complaint is taken in under, in
+	// the order screens and the summary show them; one is ComplaintOther.
+	ComplaintReasons []ComplaintReason `json:"complaint_reasons"`
 }
 
 // Validate checks the tables' own invariants: windows ordered, schedules
@@ -211,6 +220,18 @@ func (t *Tables) Validate() error {
 	}
 	if t.ShippingFeeFen < 0 || t.RefundApprovalAboveFen < 0 || t.ReversalApprovalAboveFen < 0 || t.RepairsBeforeExchange < 1 {
 		return fmt.Errorf("policy: negative amount or repairs_before_exchange < 1")
+	}
+	for role, l := range t.MoneyLimits {
+		for op, fen := range l.PerOpFen {
+			if fen < 0 {
+				return fmt.Errorf("policy: %s's %s limit is negative", role, op)
+			}
+		}
+	}
+	if len(t.ComplaintReasons) > 0 {
+		if _, ok := t.ComplaintReason(ComplaintOther); !ok {
+			return fmt.Errorf("policy: the complaint reasons lack %q", ComplaintOther)
+		}
 	}
 	return nil
 }

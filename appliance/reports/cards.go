@@ -45,6 +45,7 @@ type cardScan struct {
 	startFen, endFen int64 // sum over cards of the balance after the last entry before start / end
 	cardRefund       map[string]int64
 	cardCharge       map[string]int64
+	byOperator       map[string]*OperatorMoney // the day's money by staff id, transfers left out
 	liab             Liability
 }
 
@@ -54,7 +55,8 @@ type cardScan struct {
 // all-time sums by kind; then every card's balance.
 func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
 	s := &cardScan{day: map[appliance.LedgerKind]*CardRow{}, cardRefund: map[string]int64{}, cardCharge: map[string]int64{},
-		liab: Liability{ByKind: map[appliance.LedgerKind]int64{}, Problems: []string{}}}
+		byOperator: map[string]*OperatorMoney{},
+		liab:       Liability{ByKind: map[appliance.LedgerKind]int64{}, Problems: []string{}}}
 	perCard := map[string]int64{}
 	var card string
 	var before, atEnd int64
@@ -86,6 +88,7 @@ func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
 			row.Count++
 			row.SumFen += e.AmountFen
 			s.dayFen += e.AmountFen
+			s.addOperator(e)
 			switch e.Kind {
 			case appliance.LedgerRefund:
 				s.cardRefund[e.Ticket] += e.AmountFen
@@ -117,6 +120,37 @@ func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
 			s.liab.BalancesFen, s.liab.LedgerFen, s.liab.BalancesFen, s.liab.LedgerFen))
 	}
 	return s, nil
+}
+
+// addOperator counts a day's entry to its operator; the transfers of a
+// replaced card move no money and do not count.
+func (s *cardScan) addOperator(e *appliance.LedgerEntry) {
+	if e.Kind == appliance.LedgerTransferIn || e.Kind == appliance.LedgerTransferOut || e.AmountFen == 0 {
+		return
+	}
+	m := s.byOperator[e.Operator]
+	if m == nil {
+		m = &OperatorMoney{Operator: e.Operator}
+		s.byOperator[e.Operator] = m
+	}
+	m.Count++
+	m.TotalFen += max(e.AmountFen, -e.AmountFen)
+}
+
+// operators lists the day's money by operator, by id, each flagged when
+// above the daily limit of their role.
+func (r *Reports) operators(s *cardScan) []OperatorMoney {
+	out := make([]OperatorMoney, 0, len(s.byOperator))
+	for _, id := range sortedKeys(s.byOperator) {
+		m := *s.byOperator[id]
+		if r.o.DailyLimitFen != nil {
+			if limit, ok := r.o.DailyLimitFen(id); ok {
+				m.LimitFen, m.Over = limit, m.TotalFen > limit
+			}
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // CardLiability reconciles the store's liability to card holders: the sum of
@@ -165,6 +199,7 @@ func (r *Reports) fillCards(tx *store.Txn, c *Closing, p period, f *dayFigures) 
 		}
 	}
 	c.LiabilityStartFen, c.LiabilityEndFen = s.startFen, s.endFen
+	c.Operators = r.operators(s)
 	c.Discrepancies = append(c.Discrepancies, s.liab.Problems...)
 	if d := s.endFen - s.startFen; d != s.dayFen {
 		c.Discrepancies = append(c.Discrepancies, fmt.Sprintf("卡余额变动 %d ≠ 当日流水 %d / change of card balances %d ≠ the day's ledger %d",

@@ -45,6 +45,10 @@ type Closing struct {
 	FeesCashFen int64 `json:"fees_cash_fen"`
 	// FeesCardFen are the fees paid by card on the day.
 	FeesCardFen int64 `json:"fees_card_fen"`
+	// Operators are the day's card money by member of staff: every entry
+	// but the transfers of a replacement, amounts without sign, with the
+	// daily limit of their role (policy.toml) and whether they went over it.
+	Operators []OperatorMoney `json:"operators"`
 	// Discrepancies lists what does not reconcile; empty means all is square.
 	Discrepancies []string `json:"discrepancies"`
 	// Adjustments are corrections, made since the last closing, to days
@@ -76,6 +80,20 @@ type CardRow struct {
 	Count int `json:"count"`
 	// SumFen is their signed sum.
 	SumFen int64 `json:"sum_fen"`
+}
+
+// OperatorMoney is the card money one member of staff moved in the day.
+type OperatorMoney struct {
+	// Operator is the staff id.
+	Operator string `json:"operator"`
+	// Count is the number of their entries.
+	Count int `json:"count"`
+	// TotalFen is the sum of the entries' amounts without sign.
+	TotalFen int64 `json:"total_fen"`
+	// LimitFen is their role's daily limit; 0 for none.
+	LimitFen int64 `json:"limit_fen,omitempty"`
+	// Over is set when TotalFen is above LimitFen: the closing flags it.
+	Over bool `json:"over,omitempty"`
 }
 
 // Adjustment is a figure of a closed day that changed after it was closed,
@@ -178,7 +196,7 @@ func (r *Reports) closingTx(tx *store.Txn, day time.Time) (*Closing, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Closing{Day: key, Discrepancies: []string{}, Adjustments: []Adjustment{}}
+	c := &Closing{Day: key, Operators: []OperatorMoney{}, Discrepancies: []string{}, Adjustments: []Adjustment{}}
 	fillTickets(c, figs[key])
 	if err := r.fillCards(tx, c, period{d, d.AddDate(0, 0, 1)}, figs[key]); err != nil {
 		return nil, err

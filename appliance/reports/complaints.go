@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 )
 
@@ -17,8 +18,10 @@ type Complaints struct {
 	To   string `json:"to"`
 	// Count is the complaints taken in during the period.
 	Count int `json:"count"`
-	// ByReason counts them by reason (the customer's request, else the
-	// policy problem, else 未分类), most frequent first.
+	// ByReason counts them by reason: every configured reason
+	// (policy.toml [[complaint_reasons]]) in its order, zeros included,
+	// then any code no longer configured; a complaint stored without a
+	// code counts under "other".
 	ByReason []ReasonCount `json:"by_reason"`
 	// RepliedOnTime and RepliedLate count those of them answered by their
 	// due time (2 working days, DOMAIN.md SLA) and after it.
@@ -30,7 +33,10 @@ type Complaints struct {
 
 // ReasonCount is one reason's number of complaints.
 type ReasonCount struct {
-	// Reason is the complaint's reason.
+	// Code is the reason's code, e.g. "service".
+	Code string `json:"code"`
+	// Reason is the reason's name, e.g. "服务态度" (the code when the
+	// reason is no longer configured).
 	Reason string `json:"reason"`
 	// Count is how many complaints gave it.
 	Count int `json:"count"`
@@ -40,7 +46,8 @@ type ReasonCount struct {
 type OpenComplaint struct {
 	// Number is the ticket number.
 	Number string `json:"number"`
-	// Reason is its reason.
+	// Code is its reason's code; Reason the reason's name.
+	Code   string `json:"code"`
 	Reason string `json:"reason"`
 	// Created is when it came in; Due when it must be answered.
 	Created time.Time `json:"created"`
@@ -49,14 +56,42 @@ type OpenComplaint struct {
 	Late bool `json:"late"`
 }
 
-func reasonOf(t *appliance.Ticket) string {
-	switch {
-	case t.Request != "":
-		return t.Request
-	case t.Problem != "":
-		return t.Problem
+// reasonCode is a complaint's reason code; "other" for one stored
+// without a code (before the list existed).
+func reasonCode(t *appliance.Ticket) string {
+	if t.ComplaintReason == "" {
+		return policy.ComplaintOther
 	}
-	return "未分类"
+	return t.ComplaintReason
+}
+
+// reasonName is the configured name of a code, or the code itself.
+func (r *Reports) reasonName(code string) string {
+	for _, c := range r.o.ComplaintReasons {
+		if c.Code == code {
+			return c.Name
+		}
+	}
+	return code
+}
+
+// byReason lists the counts in the configured order, then the codes
+// no longer configured, most frequent first.
+func (r *Reports) byReason(counts map[string]int) []ReasonCount {
+	out := make([]ReasonCount, 0, len(r.o.ComplaintReasons)+len(counts))
+	for _, c := range r.o.ComplaintReasons {
+		out = append(out, ReasonCount{Code: c.Code, Reason: c.Name, Count: counts[c.Code]})
+		delete(counts, c.Code)
+	}
+	var rest []ReasonCount
+	for code, n := range counts {
+		rest = append(rest, ReasonCount{Code: code, Reason: code, Count: n})
+	}
+	sort.Slice(rest, func(i, j int) bool {
+		a, b := rest[i], rest[j]
+		return a.Count > b.Count || a.Count == b.Count && a.Code < b.Code
+	})
+	return append(out, rest...)
 }
 
 // Complaints summarises the complaints of the days from..to (both included).
@@ -65,7 +100,7 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Complaints{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), ByReason: []ReasonCount{}, Open: []OpenComplaint{}}
+	s := &Complaints{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), Open: []OpenComplaint{}}
 	reasons := map[string]int{}
 	now := r.o.Now()
 	err = r.db.View(func(tx *store.Txn) error {
@@ -75,7 +110,7 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 			}
 			if p.has(t.Created) {
 				s.Count++
-				reasons[reasonOf(t)]++
+				reasons[reasonCode(t)]++
 				switch {
 				case t.Replied.IsZero():
 				case t.Due.IsZero() || !t.Replied.After(t.Due):
@@ -91,7 +126,8 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 		}
 		return eachOpen(tx, func(t *appliance.Ticket) {
 			if t.Kind == appliance.KindComplaint && t.Replied.IsZero() {
-				s.Open = append(s.Open, OpenComplaint{Number: t.Number, Reason: reasonOf(t), Created: t.Created, Due: t.Due,
+				code := reasonCode(t)
+				s.Open = append(s.Open, OpenComplaint{Number: t.Number, Code: code, Reason: r.reasonName(code), Created: t.Created, Due: t.Due,
 					Late: !t.Due.IsZero() && now.After(t.Due)})
 			}
 		})
@@ -99,12 +135,6 @@ func (r *Reports) Complaints(from, to time.Time) (*Complaints, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reports: complaints: %w", err)
 	}
-	for reason, n := range reasons {
-		s.ByReason = append(s.ByReason, ReasonCount{reason, n})
-	}
-	sort.Slice(s.ByReason, func(i, j int) bool {
-		a, b := s.ByReason[i], s.ByReason[j]
-		return a.Count > b.Count || a.Count == b.Count && a.Reason < b.Reason
-	})
+	s.ByReason = r.byReason(reasons)
 	return s, nil
 }

@@ -110,7 +110,7 @@ func MustMonth(tb testing.TB) *month {
 	db, svc := openStore(tb, dir, c)
 	tb.Cleanup(func() { svc.Close(); db.Close() })
 	m := &month{db: db, dir: dir, svc: svc, clock: c, days: map[string]*expectDay{}, liability: map[string]int64{}}
-	m.rep = New(db, Options{Location: cst, Now: c.now})
+	m.rep = New(db, Options{Location: cst, Now: c.now, ComplaintReasons: testReasons})
 	ctx := context.Background()
 	must := func(_ *cards.Result, err error) {
 		tb.Helper()
@@ -165,7 +165,9 @@ func MustMonth(tb testing.TB) *month {
 					Status: appliance.StatusOpen, CustomerID: cust, Card: cardOf[cust], Created: created, Updated: created,
 					Due: created.Add(72 * time.Hour), PurchaseID: fmt.Sprintf("p%d", seq%7)}
 				if k == appliance.KindComplaint {
-					t.Request = []string{"态度", "时效", "质量"}[seq%3]
+					// Configured codes, one no longer configured, and none (a
+					// complaint stored before the list).
+					t.ComplaintReason = []string{"service", "quality", "delivery", ""}[seq%4]
 					t.Due = created.Add(48 * time.Hour)
 				}
 				m.day(created).opened++

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 )
 
@@ -27,6 +28,14 @@ type Options struct {
 	// OnTimeTarget and SatisfactionTarget are the store's report targets
 	// as fractions (sla.toml [targets]); 0 means 0.9 (DOMAIN.md: 90%).
 	OnTimeTarget, SatisfactionTarget float64
+	// ComplaintReasons are the configured complaint reasons (policy.toml),
+	// in order: the complaint summary counts by them. Empty means "other"
+	// only.
+	ComplaintReasons []policy.ComplaintReason
+	// DailyLimitFen returns the daily money limit of a member of staff
+	// (policy.toml [approval.limits.ROLE] daily), false for none: the
+	// closing flags whoever moved more on cards in the day. nil means none.
+	DailyLimitFen func(operator string) (int64, bool)
 }
 
 // Reports builds reports over one store. It holds no state but its options
@@ -55,6 +64,9 @@ func New(db *store.DB, o Options) *Reports {
 	}
 	if o.SatisfactionTarget <= 0 {
 		o.SatisfactionTarget = 0.9
+	}
+	if len(o.ComplaintReasons) == 0 {
+		o.ComplaintReasons = []policy.ComplaintReason{{Code: policy.ComplaintOther, Name: "其他"}}
 	}
 	return &Reports{db: db, o: o}
 }

@@ -8,7 +8,8 @@ import (
 
 // FormValues fills the "closing" form (forms.ByName("closing"), field ids
 // in forms/testdata/catalog.md) from the closing: money as yuan, lists as
-// "label\tvalue" lines, discrepancies and adjustments one a line. The caller
+// "label\tvalue" lines; staff over their daily money limit, discrepancies
+// and adjustments one a line. The caller
 // adds the store header and the operator and renders it.
 func (c *Closing) FormValues() map[string]string {
 	var byKind []string
@@ -26,6 +27,7 @@ func (c *Closing) FormValues() map[string]string {
 		card = append(card, fmt.Sprintf("%s %d笔\t%s", ledgerName[row.Kind], row.Count, yuanSign(row.SumFen)))
 	}
 	var disc []string
+	disc = append(disc, c.OverLimit()...)
 	disc = append(disc, c.Discrepancies...)
 	for _, a := range c.Adjustments {
 		disc = append(disc, fmt.Sprintf("调整 %s %s：%d → %d", a.Day, a.Figure, a.Was, a.Now))
@@ -49,4 +51,17 @@ func yuanSign(fen int64) string {
 		return "-￥" + Yuan(-fen)
 	}
 	return "￥" + Yuan(fen)
+}
+
+// OverLimit says, one line each, who moved more card money in the day than
+// the daily limit of their role (policy.toml [approval.limits.ROLE] daily).
+func (c *Closing) OverLimit() []string {
+	var out []string
+	for _, o := range c.Operators {
+		if o.Over {
+			out = append(out, fmt.Sprintf("超限 %s 当日经手 %s，超过 %s / %s moved %s, above the daily limit of %s",
+				o.Operator, yuanSign(o.TotalFen), yuanSign(o.LimitFen), o.Operator, yuanSign(o.TotalFen), yuanSign(o.LimitFen)))
+		}
+	}
+	return out
 }

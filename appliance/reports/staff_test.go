@@ -6,11 +6,19 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/policy"
 	"shouhou/appliance/store"
 )
 
+// testReasons are a store's configured complaint reasons: "delivery" is
+// not among them (a reason since removed from the list).
+var testReasons = []policy.ComplaintReason{{Code: "service", Name: "服务态度"}, {Code: "quality", Name: "产品质量"},
+	{Code: "compensation", Name: "赔偿"}, {Code: policy.ComplaintOther, Name: "其他"}}
+
 // TestComplaintsWeeks checks each week's complaint summary of the month
-// against a count made over the generated tickets.
+// against a count made over the generated tickets: by the configured
+// reasons in their order (zeros too), a complaint without a code under
+// other, then a code no longer configured under its code.
 func TestComplaintsWeeks(t *testing.T) {
 	m := MustMonth(t)
 	for w := range 4 {
@@ -34,7 +42,11 @@ func TestComplaintsWeeks(t *testing.T) {
 					continue
 				}
 				count++
-				reasons[tk.Request]++
+				code := tk.ComplaintReason
+				if code == "" {
+					code = policy.ComplaintOther
+				}
+				reasons[code]++
 				if !tk.Replied.IsZero() {
 					if tk.Replied.After(tk.Due) {
 						late++
@@ -43,17 +55,23 @@ func TestComplaintsWeeks(t *testing.T) {
 					}
 				}
 			}
-			gotReasons := map[string]int{}
-			for _, rc := range got.ByReason {
-				gotReasons[rc.Reason] = rc.Count
+			want := []ReasonCount{{"service", "服务态度", reasons["service"]}, {"quality", "产品质量", reasons["quality"]},
+				{"compensation", "赔偿", 0}, {"other", "其他", reasons["other"]}}
+			if reasons["delivery"] > 0 {
+				want = append(want, ReasonCount{"delivery", "delivery", reasons["delivery"]})
 			}
 			if got.Count != count || got.RepliedOnTime != onTime || got.RepliedLate != late || len(got.Open) != open ||
-				!reflect.DeepEqual(gotReasons, reasons) {
+				!reflect.DeepEqual(got.ByReason, want) {
 				t.Errorf("Complaints() = %d, %d on time, %d late, %d open, %v; want %d, %d, %d, %d, %v",
-					got.Count, got.RepliedOnTime, got.RepliedLate, len(got.Open), gotReasons, count, onTime, late, open, reasons)
+					got.Count, got.RepliedOnTime, got.RepliedLate, len(got.Open), got.ByReason, count, onTime, late, open, want)
 			}
-			if count == 0 || late == 0 {
-				t.Errorf("the week should hold late complaints: %d, %d late", count, late)
+			if count == 0 || late == 0 || reasons["other"] == 0 || reasons["delivery"] == 0 {
+				t.Errorf("the week should hold late complaints, legacy ones and a removed reason: %d, %d late, %v", count, late, reasons)
+			}
+			for _, o := range got.Open {
+				if o.Reason == "" || o.Code == "" {
+					t.Errorf("open complaint %s has no reason: %+v", o.Number, o)
+				}
 			}
 		})
 	}

@@ -8,8 +8,9 @@ import (
 )
 
 // Tables returns the closing as tables: the tickets by kind and outcome,
-// the card money by kind, the totals, what does not reconcile, and the
-// adjustments to closed days.
+// the card money by kind and by member of staff (with who went over their
+// daily limit), the totals, what does not reconcile, and the adjustments
+// to closed days.
 func (c *Closing) Tables() []Table {
 	tk := Table{Name: "closing-tickets", Title: "服务单 / Tickets " + c.Day, Columns: []string{"类别 kind", "新受理 opened", "结果 outcome", "已结案 closed"}}
 	for _, row := range c.Tickets {
@@ -42,6 +43,15 @@ func (c *Closing) Tables() []Table {
 	} {
 		tot.Rows = append(tot.Rows, []string{f.name, f.v})
 	}
+	ops := Table{Name: "closing-operators", Title: "经手金额 / Card money by staff " + c.Day,
+		Columns: []string{"员工 staff", "笔数 count", "金额 yuan", "当日权限 daily limit", "超限 over"}}
+	for _, o := range c.Operators {
+		limit := ""
+		if o.LimitFen > 0 {
+			limit = Yuan(o.LimitFen)
+		}
+		ops.Rows = append(ops.Rows, []string{o.Operator, strconv.Itoa(o.Count), Yuan(o.TotalFen), limit, strconv.FormatBool(o.Over)})
+	}
 	disc := Table{Name: "closing-discrepancies", Title: "不平项 / Not reconciled " + c.Day, Columns: []string{"说明 problem"}}
 	for _, d := range c.Discrepancies {
 		disc.Rows = append(disc.Rows, []string{d})
@@ -51,7 +61,7 @@ func (c *Closing) Tables() []Table {
 	for _, a := range c.Adjustments {
 		adj.Rows = append(adj.Rows, []string{a.Day, a.Figure, strconv.FormatInt(a.Was, 10), strconv.FormatInt(a.Now, 10)})
 	}
-	return []Table{tot, tk, cards, disc, adj}
+	return []Table{tot, tk, cards, ops, disc, adj}
 }
 
 // Tables returns the KPIs as one table: figure, count, total, rate, target.

@@ -49,7 +49,7 @@ type desk struct {
 
 var (
 	clerk  = appliance.Actor{ID: "clerk1", Role: appliance.RoleClerk}
-	techie = appliance.Actor{ID: "tech1", Role: appliance.RoleTechnician}
+	techie = appliance.Actor{ID: "tech", Role: appliance.RoleTechnician} // the technician of the default staff.toml
 	boss   = appliance.Actor{ID: "boss1", Role: appliance.RoleSupervisor}
 )
 

@@ -85,6 +85,10 @@ type IntakeArgs struct {
 	// Insist is the reason to escalate although the request is within the
 	// decision: the customer insists (第二十条).
 	Insist string `json:"insist,omitempty"`
+	// ComplaintReason is a complaint's reason code from policy.toml
+	// [[complaint_reasons]] (required for a complaint, only for one); the
+	// customer's own words go in Fault.
+	ComplaintReason string `json:"complaint_reason,omitempty"`
 }
 
 // decided reports whether a kind of ticket gets a policy decision.
@@ -150,9 +154,30 @@ func (a IntakeArgs) check() error {
 	if (a.Kind == appliance.KindRepair || a.Kind == appliance.KindComplaint) && strings.TrimSpace(a.Fault) == "" {
 		return appliance.FieldError("fault", "请填写故障描述或投诉内容 / the fault or the complaint is required")
 	}
+	if err := a.checkCodes(); err != nil {
+		return err
+	}
 	// The return/exchange registration (退换货登记表) asks for the reason.
 	if (a.Kind == appliance.KindReturn || a.Kind == appliance.KindExchange) && strings.TrimSpace(a.Fault) == "" {
 		return appliance.FieldError("fault", "请填写退换原因 / the reason for the return or exchange is required")
+	}
+	return nil
+}
+
+// checkCodes refuses a problem or request that is not one of the policy's,
+// whatever the kind (a complaint's free text belongs in Fault), and a
+// complaint reason on anything but a complaint.
+func (a IntakeArgs) checkCodes() error {
+	if a.ComplaintReason != "" && a.Kind != appliance.KindComplaint {
+		return appliance.FieldError("complaint_reason", "只有投诉有投诉原因 / only a complaint has a complaint reason")
+	}
+	if a.Problem != "" {
+		if err := checkCode("problem", "问题类型", "problem", a.Problem, problemCodes); err != nil {
+			return err
+		}
+	}
+	if a.Request != "" {
+		return checkCode("request", "顾客要求", "request", a.Request, requestCodes)
 	}
 	return nil
 }
@@ -228,13 +253,21 @@ func request(a IntakeArgs) string {
 func (s *Service) kindSpecific(t *appliance.Ticket, a IntakeArgs, r Rules) error {
 	switch t.Kind {
 	case appliance.KindOnSite:
-		z, ok := r.zone(a.Zone)
-		if !ok {
-			return appliance.FieldError("zone", "未知的上门区域 %q / unknown zone %q", a.Zone, a.Zone)
+		z, err := r.zoneOf("zone", a.Zone)
+		if err != nil {
+			return err
 		}
 		if z.FeeFen > 0 {
 			t.Fees = append(t.Fees, appliance.Fee{Name: "上门费 " + z.Name, Fen: z.FeeFen, Payer: policy.PayerCustomer})
 		}
+	case appliance.KindComplaint:
+		if strings.TrimSpace(a.ComplaintReason) == "" {
+			return appliance.FieldError("complaint_reason", "请选择投诉原因 / pick the complaint's reason")
+		}
+		if err := r.complaintReason("complaint_reason", a.ComplaintReason); err != nil {
+			return err
+		}
+		t.ComplaintReason = a.ComplaintReason
 	case appliance.KindMaintenance:
 		d, err := calendar.ParseDate(a.ContractEnd)
 		if err != nil {
@@ -253,7 +286,10 @@ func (s *Service) customer(tx *store.Txn, actor appliance.Actor, a IntakeArgs, n
 	var err error
 	switch {
 	case a.Card != "":
-		card, err = tx.Card(strings.ToUpper(strings.TrimSpace(a.Card)))
+		number := strings.ToUpper(strings.TrimSpace(a.Card))
+		if card, err = tx.Card(number); appliance.ErrorCode(err) == appliance.ENOTFOUND {
+			err = &appliance.Error{Code: appliance.ENOTFOUND, Field: "card", Message: fmt.Sprintf("没有卡号 %s / no card %q", number, number)}
+		}
 	case a.CardUID != "":
 		card, err = tx.CardByUID(strings.ToUpper(strings.TrimSpace(a.CardUID)))
 	case a.Phone != "":
@@ -355,8 +391,8 @@ func claimPurchase(tx *store.Txn, actor appliance.Actor, p *appliance.Purchase, 
 }
 
 func registerPurchase(tx *store.Txn, actor appliance.Actor, n *NewPurchase, c *appliance.Customer, r Rules, now time.Time) (*appliance.Purchase, error) {
-	if _, ok := r.Policy.Categories[n.Category]; !ok {
-		return nil, appliance.FieldError("purchase.category", "未知的商品类别 %q / unknown category %q", n.Category, n.Category)
+	if err := r.category("purchase.category", n.Category); err != nil {
+		return nil, err
 	}
 	if strings.TrimSpace(n.Name) == "" {
 		return nil, appliance.FieldError("purchase.name", "请填写商品名称 / the product name is required")

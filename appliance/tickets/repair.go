@@ -13,14 +13,19 @@ import (
 	"shouhou/appliance/store"
 )
 
-// Assign gives the ticket to a technician; an open repair or on-site
-// ticket goes into repair (dispatch). Reassigning keeps the status.
+// Assign gives the ticket to a technician, a staff id of staff.toml with
+// the technician role (anything else is refused, naming the known ones);
+// an open repair or on-site ticket goes into repair (dispatch).
+// Reassigning keeps the status.
 func (s *Service) Assign(ctx context.Context, actor appliance.Actor, number, technician string) (*appliance.Ticket, error) {
 	technician = strings.TrimSpace(technician)
 	if technician == "" {
 		return nil, appliance.FieldError("technician", "请选择维修员 / pick a technician")
 	}
 	return s.change(ctx, actor, number, "ticket.assign", "", func(tx *store.Txn, t *appliance.Ticket, r Rules, now time.Time) error {
+		if _, err := r.technician("technician", technician); err != nil {
+			return err
+		}
 		t.Technician = technician
 		if t.Status == appliance.StatusOpen {
 			return transition(tx, t, actor, appliance.StatusInRepair, "", now)

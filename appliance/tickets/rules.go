@@ -26,6 +26,9 @@ type Rules struct {
 	Labour []Labour
 	// Zones are the on-site service zones.
 	Zones []Zone
+	// Technicians are the staff of staff.toml with the technician role:
+	// the ones a ticket may be assigned to.
+	Technicians []Staff
 }
 
 // SLA are the deadlines of sla.toml.
@@ -108,15 +111,6 @@ func (r Rules) labour(id string) (Labour, bool) {
 		}
 	}
 	return Labour{}, false
-}
-
-func (r Rules) zone(id string) (Zone, bool) {
-	for _, z := range r.Zones {
-		if z.ID == id {
-			return z, true
-		}
-	}
-	return Zone{}, false
 }
 
 func (r Rules) lateWarningDays() int {

@@ -38,7 +38,7 @@ func TestScenarioLateRepairWarning(t *testing.T) {
 	c := d.customer("黄强", "13800138008")
 	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
 		Purchase: d.receipt("home_goods", "空气炸锅 4L", 49900, 100, "SN-AF-1"), Fault: "涂层脱落", Problem: policy.ProblemQuality, Condition: complete}))
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.SendToVendor(d.ctx, techie, tk.Number, "厂家", "等配件"))
 	if got := callsOf(t, d, d.at(2026, 3, 5, 18, 0)); len(got) != 0 {
 		t.Fatalf("Thursday's list = %v, want empty", got)
@@ -81,7 +81,7 @@ func TestScenarioThreeNoticesThenMailBack(t *testing.T) {
 	c := d.customer("周杰", "13800138009")
 	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
 		Purchase: d.receipt("leather", "真皮钱包", 45900, 50, ""), Fault: "拉链坏", Problem: policy.ProblemQuality, Condition: complete}))
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultRepaired, Conclusion: "换拉链"}))
 	steps := []struct {
 		at      time.Time
@@ -164,7 +164,7 @@ func TestScenarioOutOfStockCallback(t *testing.T) {
 func TestScenarioComplaintAcrossHolidayAndMakeUpDay(t *testing.T) {
 	d := newDesk(t, time.Date(2026, 2, 13, 15, 0, 0, 0, shanghai(t)))
 	c := d.customer("徐明", "13800138011")
-	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "送货延迟三天，态度差"}))
+	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "送货延迟三天，态度差", ComplaintReason: "delivery"}))
 	if want := d.at(2026, 2, 24, 15, 0); !tk.Due.Equal(want) {
 		t.Fatalf("reply due %v, want %v", tk.Due, want)
 	}

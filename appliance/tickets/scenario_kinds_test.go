@@ -103,7 +103,7 @@ func TestScenarioOnSite(t *testing.T) {
 	if tk.Due != d.at(2026, 3, 5, 10, 0) || tickets.Owed(tk) != 3000 {
 		t.Fatalf("on site: due %v owed %d", tk.Due, tickets.Owed(tk))
 	}
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.Quote(d.ctx, clerk, tk.Number))
 	d.ok(d.svc.AnswerQuote(d.ctx, clerk, tk.Number, true))
 	tk = d.ok(d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultRepaired, Conclusion: "已安装调试"}))
@@ -213,9 +213,9 @@ func TestCustomerMayOnlyAnswer(t *testing.T) {
 	me := appliance.Actor{ID: c.ID, Role: appliance.RoleCustomer}
 	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
 		Purchase: d.receipt("home_goods", "电水壶", 19900, 10, "SN-K-20"), Fault: "摔坏", Problem: policy.ProblemCustomerDamage}))
-	_, err := d.svc.Assign(d.ctx, me, tk.Number, "tech1")
+	_, err := d.svc.Assign(d.ctx, me, tk.Number, "tech")
 	wantCode(t, err, appliance.EUNAUTHORIZED)
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	_, err = d.svc.Assign(d.ctx, me, tk.Number, "tech2")
 	wantCode(t, err, appliance.EUNAUTHORIZED)
 	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Labour: []string{"repair_small"}}))

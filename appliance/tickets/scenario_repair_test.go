@@ -40,7 +40,7 @@ func TestScenarioFreeRepairViaMaker(t *testing.T) {
 	}
 	_, err := d.svc.SendToVendor(d.ctx, techie, tk.Number, "厂家", "")
 	wantCode(t, err, appliance.ECONFLICT) // not in repair yet
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Parts: []tickets.PartLine{{Code: "E-BAT-01", Qty: 1}}, Labour: []string{"repair_small"}}))
 	tk = d.ok(d.svc.SendToVendor(d.ctx, techie, tk.Number, "耳机厂家售后", "主板故障"))
 	wantStatus(t, tk, appliance.StatusAtVendor)
@@ -94,7 +94,7 @@ func TestScenarioPaidRepairChargedToCard(t *testing.T) {
 	if tk.Outcome != policy.KindPaidRepair || tk.ServiceClass != "A" || tk.Card != "SC-000002" {
 		t.Fatalf("outcome %s class %s card %s", tk.Outcome, tk.ServiceClass, tk.Card)
 	}
-	d.ok(d.svc.Assign(d.ctx, boss, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, boss, tk.Number, "tech"))
 	tk = d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{
 		Parts: []tickets.PartLine{{Code: "E-BAT-01", Qty: 1}}, Labour: []string{"inspect", "repair_small"}}))
 	if got, want := tickets.Owed(tk), int64(8900+2000+3000); got != want {
@@ -149,7 +149,7 @@ func paidRepairReady(t *testing.T, d *desk, c *appliance.Customer) *appliance.Ti
 	t.Helper()
 	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
 		Purchase: d.receipt("home_goods", "电水壶", 19900, 10, "SN-K-"+c.ID), Fault: "摔坏了", Problem: policy.ProblemCustomerDamage}))
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Labour: []string{"repair_small"}}))
 	d.ok(d.svc.Quote(d.ctx, clerk, tk.Number))
 	d.ok(d.svc.AnswerQuote(d.ctx, clerk, tk.Number, true))
@@ -162,7 +162,7 @@ func TestQuoteDeclined(t *testing.T) {
 	c := d.customer("刘洋", "13800138004")
 	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindRepair, Phone: c.Phones[0],
 		Purchase: d.receipt("home_goods", "电水壶", 19900, 10, "SN-K-9"), Fault: "进水", Problem: policy.ProblemCustomerDamage}))
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Parts: []tickets.PartLine{{Code: "H-MTR-01", Qty: 1}}}))
 	d.ok(d.svc.Quote(d.ctx, clerk, tk.Number))
 	tk = d.ok(d.svc.AnswerQuote(d.ctx, clerk, tk.Number, false))
@@ -184,7 +184,7 @@ func TestScenarioUnrepairableSettled(t *testing.T) {
 	if tk.Outcome != policy.KindFreeRepair {
 		t.Fatalf("outcome %s", tk.Outcome)
 	}
-	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+	d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 	tk = d.ok(d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultUnrepairable, Conclusion: "面料无法修补"}))
 	wantStatus(t, tk, appliance.StatusApproval)
 	dec, ok := tickets.Decision(tk)
@@ -224,7 +224,7 @@ func TestScenarioThreeRepairsThenExchange(t *testing.T) {
 			if tk.Outcome != policy.KindExchange {
 				t.Fatalf("fourth claim outcome = %s, want exchange", tk.Outcome)
 			}
-			d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+			d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 			tk = d.ok(d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultExchanged, Conclusion: "三次维修仍故障，换新"}))
 			wantStatus(t, tk, appliance.StatusReady)
 			d.ok(d.svc.Pickup(d.ctx, clerk, tk.Number, nil))
@@ -233,7 +233,7 @@ func TestScenarioThreeRepairsThenExchange(t *testing.T) {
 		if tk.Outcome != policy.KindFreeRepair {
 			t.Fatalf("claim %d outcome = %s, want free_repair", i+1, tk.Outcome)
 		}
-		d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech1"))
+		d.ok(d.svc.Assign(d.ctx, clerk, tk.Number, "tech"))
 		_, err := d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultExchanged, Conclusion: "x"})
 		wantCode(t, err, appliance.EUNAUTHORIZED)
 		d.ok(d.svc.Conclude(d.ctx, techie, tk.Number, tickets.ConcludeArgs{Result: appliance.ResultRepaired, Conclusion: "重焊"}))

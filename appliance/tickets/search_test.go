@@ -112,7 +112,7 @@ func TestSearch(t *testing.T) {
 func TestSearchFollowsEdits(t *testing.T) {
 	d := newDesk(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai(t)))
 	c := d.customer("林涛", "13800138019")
-	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "送货员态度差"}))
+	tk := d.ok(d.svc.Intake(d.ctx, clerk, tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "送货员态度差", ComplaintReason: "service"}))
 	tk.Fault = "安装师傅迟到"
 	if err := d.db.Update(func(tx *store.Txn) error { return tx.PutTicket(tk) }); err != nil {
 		t.Fatal(err)

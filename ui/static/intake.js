@@ -40,6 +40,7 @@ export class Intake {
     if (a.purchase) out.purchase = a.purchase;
     if (decided.includes(a.kind)) { out.problem = a.problem; if (a.request) out.request = a.request; }
     for (const k of ['zone', 'contract_end', 'insist', 'defect']) if (a[k]) out[k] = a[k];
+    if (a.kind === 'complaint' && a.complaint_reason) out.complaint_reason = a.complaint_reason;
     return out;
   }
 
@@ -119,6 +120,10 @@ export class Intake {
 
   detailsStep() {
     const a = this.a, isDecided = decided.includes(a.kind);
+    if (a.kind === 'complaint' && !this.reasons) { // the configured complaint reasons, once
+      this.reasons = [];
+      this.conn.call('complaint.reasons').then((rs) => { this.reasons = rs; if (this.step === 'details') this.render(); }, (e) => this.showError(e));
+    }
     const toggle = (k, zh, en, on) => `<button type="button" class="btn toggle ${on ? 'chosen' : ''}" data-cond="${k}" aria-pressed="${on}">${on ? '☑' : '☐'} ${t(zh, en)}</button>`;
     const pick = (group, table, keys, cur) => keys.map((k) => `<button type="button" class="btn toggle ${cur === k ? 'chosen' : ''}" data-${group}="${k}">${name(table, k)}</button>`).join('');
     const faultLabel = a.kind === 'complaint' ? t('投诉内容', 'The complaint')
@@ -127,6 +132,8 @@ export class Intake {
       ${conditions.map(([k, zh, en]) => toggle(k, zh, en, a.condition[k])).join('')}</div></div>
       ${isDecided ? `<div class="irow"><span class="ilabel">${t('问题', 'Problem')}</span><div class="toggles">${pick('problem', problemNames, Object.keys(problemNames), a.problem)}</div></div>
       <div class="irow"><span class="ilabel">${t('顾客要求', 'Request')}</span><div class="toggles">${pick('request', outcomeNames, ['return', 'exchange', 'repair'], a.request || defaultRequest(a.kind))}</div></div>` : ''}
+      ${a.kind === 'complaint' ? `<div class="irow"><span class="ilabel">${t('投诉原因', 'Reason')}</span><div class="toggles" id="reasons">
+        ${this.reasons.map((r) => `<button type="button" class="btn toggle ${a.complaint_reason === r.id ? 'chosen' : ''}" data-reason="${esc(r.id)}">${esc(r.name)} <span class="sub">${esc(r.id)}</span></button>`).join('')}</div></div>` : ''}
       ${a.kind === 'onsite' ? `<div class="irow"><span class="ilabel">${t('上门区域', 'Zone')}</span><input id="zone" value="${esc(a.zone || 'zone1')}"></div>` : ''}
       ${a.kind === 'maintenance' ? `<div class="irow"><span class="ilabel">${t('合同到期日', 'Contract ends')}</span><input id="contract_end" type="date" value="${esc(a.contract_end || '')}"></div>` : ''}
       <label class="fault">${faultLabel}<textarea id="fault" rows="2">${esc(a.fault)}</textarea></label>`,
@@ -140,6 +147,7 @@ export class Intake {
     this.el.querySelectorAll('[data-cond]').forEach((b) => b.onclick = () => { keep(); a.condition[b.dataset.cond] = !a.condition[b.dataset.cond]; this.render(); });
     this.el.querySelectorAll('[data-problem]').forEach((b) => b.onclick = () => { keep(); a.problem = b.dataset.problem; this.render(); });
     this.el.querySelectorAll('[data-request]').forEach((b) => b.onclick = () => { keep(); a.request = b.dataset.request; this.render(); });
+    this.el.querySelectorAll('[data-reason]').forEach((b) => b.onclick = () => { keep(); a.complaint_reason = b.dataset.reason; this.render(); });
     const btn = this.el.querySelector('#preview');
     btn.onclick = () => busy(btn, async () => {
       keep();
@@ -147,6 +155,10 @@ export class Intake {
       if (['return', 'exchange', 'repair', 'onsite', 'complaint'].includes(a.kind) && !a.fault.trim()) {
         this.el.querySelector('#intakeerr').innerHTML = t('请填写故障描述或退换原因', 'Write down the fault or the reason');
         this.el.querySelector('#fault').focus();
+        return;
+      }
+      if (a.kind === 'complaint' && !a.complaint_reason) {
+        this.el.querySelector('#intakeerr').innerHTML = t('请选择投诉原因', "Pick the complaint's reason");
         return;
       }
       try { this.preview = await this.conn.call('ticket.preview', this.args()); this.step = 'decision'; this.render(); } catch (e) { this.showError(e); }

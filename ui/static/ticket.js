@@ -97,6 +97,7 @@ export async function openTicket(conn, number, opts = {}) {
     <dt>${t('商品', 'Product')}</dt><dd>${esc(d.purchase ? d.purchase.name : '')}</dd>
     <dt>${t('故障描述', 'Fault')}</dt><dd>${esc(tk.fault)}</dd>
     <dt>${t('问题', 'Problem')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : ''} ${tk.request ? '· ' + name(outcomeNames, tk.request) : ''}</dd>
+    ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
     <dt>${t('维修员', 'Technician')}</dt><dd>${esc(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due)}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
@@ -168,8 +169,11 @@ function act(conn, box, tk, d, btn, run, opts) {
       (f) => ({ outcome: f.outcome.value, note: f.note.value.trim() }), 'ticket.settle', '已善后处理', 'Settled'); return;
     }
     case 'assign':
-      submit(`<label>${t('维修员工号', 'Technician (staff id)')} <input name="technician" required value="${esc(tk.technician || '')}"></label>`,
-        (f) => ({ technician: f.technician.value.trim() }), 'ticket.assign', '已派工', 'Assigned'); return;
+      // Only a technician of staff.toml may be assigned (technicians.list).
+      conn.call('technicians.list').then((techs) => submit(`<label>${t('维修员', 'Technician')} <select name="technician" required>
+        ${techs.map((m) => `<option value="${esc(m.id)}" ${m.id === tk.technician ? 'selected' : ''}>${esc(m.name)} (${esc(m.id)})</option>`).join('')}</select></label>`,
+      (f) => ({ technician: f.technician.value }), 'ticket.assign', '已派工', 'Assigned'),
+      (e) => { form.innerHTML = `<p class="error">${errText(e)}</p>`; }); return;
     case 'stock_confirm': case 'stock_arrived':
       submit(note(t('备注', 'Note')), (f) => ({ note: f.note.value.trim() }), 'ticket.' + btn.dataset.act, '已记录', 'Recorded'); return;
     case 'print': {
