@@ -139,6 +139,8 @@ func opTable() map[string]opSpec {
 		"demo.remove":  op(demoRoles, opDemoRemove),
 
 		"day.close": op(approvers, opDayClose),
+
+		"audit.list": op(approvers, opAuditList),
 	}
 }
 
@@ -182,6 +184,7 @@ func (s *Server) handle(c *conn, req Request) (rep Reply) {
 		return rep
 	}
 	actor, sess := c.actor()
+	actor.Desk, actor.Addr = c.desk, c.remote // where from, for the audit log
 	if sess != nil {
 		sess.touch(s.opts.Now())
 	}

@@ -45,6 +45,7 @@ func opLogin(c *call, a *loginArgs) (any, error) {
 		if a.Staff != "" {
 			s.userPIN.fail(a.Staff)
 		}
+		s.auditLoginFailure(c.conn, a.Staff, deskKey)
 		return nil, &WireError{Code: errorTable[appliance.EUNAUTHORIZED].wire, Field: "pin", Message: "PIN 不正确 / wrong PIN"}
 	}
 	s.deskPIN.reset(deskKey)
@@ -52,6 +53,7 @@ func opLogin(c *call, a *loginArgs) (any, error) {
 	actor := appliance.Actor{ID: m.ID, Role: appliance.Role(m.Role)}
 	sess, nonce := s.sessions.create(actor, m.Name, c.conn.desk)
 	c.conn.setSession(sess)
+	s.auditLoginOK(appliance.Actor{ID: actor.ID, Role: actor.Role, Desk: c.conn.desk, Addr: c.conn.remote}, "PIN")
 	return loginResult{Actor: actor, Name: m.Name, Nonce: nonce}, nil
 }
 
@@ -74,6 +76,7 @@ func (s *Server) checkPIN(id, pin string) (conf.StaffMember, bool) {
 // screen of that desk gets the session and a nonce for its cookie.
 func (s *Server) staffCardLogin(desk, id, name string, role appliance.Role) {
 	sess, _ := s.sessions.create(appliance.Actor{ID: id, Role: role}, name, desk)
+	s.auditLoginOK(appliance.Actor{ID: id, Role: role, Desk: desk}, "员工卡 / staff card")
 	s.each(desk, func(c *conn) {
 		c.setSession(sess)
 		c.send(EventFrame{Event: EventSessionLogin, Data: loginResult{Actor: sess.actor, Name: name, Nonce: s.sessions.nonceFor(sess)}})
