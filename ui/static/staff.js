@@ -14,7 +14,7 @@ window.staff = { conn, state };
 // tabs: [id, zh, en, role set or '' for every member of staff]
 const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'My queue', 'tech'], ['approvals', '待审批', 'Approvals', 'approvers'],
   ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Printing & devices', ''],
-  ['reports', '报表', 'Reports', 'approvers'], ['config', '配置', 'Config', '']];
+  ['reports', '报表', 'Reports', 'approvers'], ['audit', '审计', 'Audit', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
 watchPrintJobs(conn);
@@ -65,7 +65,7 @@ function render() {
   if (state.tab === 'devices') state.tab = 'print';
   if (!visibleTabs().some(([id]) => id === state.tab)) state.tab = 'board';
   ({ board: renderBoard, mine: renderMine, approvals: renderApprovals, calls: renderCallsTab, cards: renderCards, print: renderPrint,
-    reports: renderReports, config: renderConfig }[state.tab] || renderBoard)();
+    reports: renderReports, audit: renderAudit, config: renderConfig }[state.tab] || renderBoard)();
 }
 
 function renderLogin() {
@@ -229,5 +229,11 @@ function wirePrint(el) {
 // daily reports, each table with its CSV download (reports.js).
 function renderReports() {
   import('./reports.js').then(({ mountReports }) => { if (state.tab === 'reports') mountReports(main, conn); })
+    .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
+}
+
+// The audit log (audit.js): who did what, when, from where; supervisors and admins.
+function renderAudit() {
+  import('./audit.js').then(({ mountAudit }) => { if (state.tab === 'audit') mountAudit(main, conn); })
     .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
 }
