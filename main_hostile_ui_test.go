@@ -124,6 +124,12 @@ func TestHostileStringsInChromium(t *testing.T) {
 		if got := staff.text("#audittable tbody tr"); !strings.Contains(got, "anonymous") || !strings.Contains(got, "127.0.0.1") {
 			t.Errorf("failed login row = %q, want the operator anonymous and the address", got)
 		}
+		staff.run("the repair's entries", chromedp.SetValue(chromedp.CSS(`#auditfilter input[name="action"]`), "ticket.create"),
+			chromedp.SetValue(chromedp.CSS(`#auditfilter input[name="record"]`), "ticket/"+hc.repair), chromedp.Click(chromedp.CSS("#auditgo")),
+			chromedp.WaitVisible(chromedp.CSS(`#audittable tr[data-action="ticket.create"] details`)),
+			chromedp.Click(chromedp.CSS(`#audittable tr[data-action="ticket.create"] details summary`)))
+		staff.waitJS("its record, as text", `document.querySelector('#audittable pre.auditjson')?.textContent.includes('HFAULT~')`)
+		staff.safe("audit entry", "FAULT")
 	})
 
 	kiosk := newTab(t, ctx, "kiosk", base+"/kiosk?desk=desk1", chromedp.WithNewBrowserContext())

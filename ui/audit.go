@@ -60,7 +60,50 @@ func opAuditList(c *call, a *auditListArgs) (any, error) {
 		page, err = tx.Audits(q)
 		return err
 	})
-	return page, err
+	if err != nil {
+		return nil, err
+	}
+	out := auditList{Next: page.Next, Entries: make([]auditRow, len(page.Entries))}
+	for i, e := range page.Entries {
+		out.Entries[i] = auditRow{AuditEntry: *e, Detail: len(e.Before) > 0 || len(e.After) > 0}
+		out.Entries[i].Before, out.Entries[i].After = nil, nil
+	}
+	return out, nil
+}
+
+// auditList is a page of audit.list: the entries without the records
+// before and after (audit.get has them), which can be large.
+type auditList struct {
+	Entries []auditRow `json:"entries"`
+	Next    string     `json:"next,omitempty"`
+}
+
+// auditRow is one entry of audit.list.
+type auditRow struct {
+	appliance.AuditEntry
+	// Detail says audit.get has the record before or after.
+	Detail bool `json:"detail,omitempty"`
+}
+
+type auditGetArgs struct {
+	// ID is an entry's id.
+	ID string `json:"id"`
+}
+
+// opAuditGet returns one audit entry whole, with the record before and after.
+func opAuditGet(c *call, a *auditGetArgs) (any, error) {
+	if c.srv.opts.Store == nil {
+		return nil, unavailable("数据库未打开 / the store is not open")
+	}
+	if a.ID == "" {
+		return nil, appliance.FieldError("id", "缺少审计记录号 / the id is missing")
+	}
+	var e *appliance.AuditEntry
+	err := c.srv.opts.Store.View(func(tx *store.Txn) (err error) {
+		e, err = tx.AuditEntry(a.ID)
+		return err
+	})
+	return e, err
 }
 
 // auditDay parses a day of audit.list ("" for no bound).

@@ -102,6 +102,27 @@ func TestAuditListsLoginsAndDesks(t *testing.T) {
 			t.Fatalf("page order differs at %d: %s", i, seen[i])
 		}
 	}
+	// The list leaves out the records before and after; audit.get has them.
+	top := auditPage(t, boss, map[string]any{"operator": "clerk", "action": "card.topup"})
+	var row struct {
+		Entries []struct {
+			ID     string          `json:"id"`
+			After  json.RawMessage `json:"after"`
+			Detail bool            `json:"detail"`
+		} `json:"entries"`
+	}
+	json.Unmarshal(boss.call("audit.list", map[string]any{"operator": "clerk", "action": "card.topup"}).Result, &row)
+	if len(row.Entries) != 1 || row.Entries[0].After != nil || !row.Entries[0].Detail {
+		t.Fatalf("audit.list row = %+v, want the top-up without its record, detail true", row.Entries)
+	}
+	r := boss.call("audit.get", map[string]string{"id": top.Entries[0].ID})
+	var full appliance.AuditEntry
+	if !r.OK || json.Unmarshal(r.Result, &full) != nil || !strings.Contains(string(full.After), `"amount_fen":500`) {
+		t.Errorf("audit.get = %s %+v, want the entry with its record after", r.Result, r.Error)
+	}
+	if r := boss.call("audit.get", map[string]string{"id": "0-none"}); r.OK || r.Error.Code != "not_found" {
+		t.Errorf("audit.get of no entry = %+v, want not_found", r.Error)
+	}
 	for _, bad := range []map[string]any{{"from": "yesterday"}, {"limit": 501}, {"from": "2026-12-02", "to": "2026-12-01"}} {
 		if r := boss.call("audit.list", bad); r.OK || r.Error.Code != "invalid" || r.Error.Field == "" {
 			t.Errorf("audit.list %v = %+v, want invalid naming the field", bad, r.Error)

@@ -141,6 +141,7 @@ func opTable() map[string]opSpec {
 		"day.close": op(approvers, opDayClose),
 
 		"audit.list": op(approvers, opAuditList),
+		"audit.get":  op(approvers, opAuditGet),
 	}
 }
 

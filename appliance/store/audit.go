@@ -73,3 +73,6 @@ func (tx *Txn) Audits(q appliance.AuditQuery) (*appliance.AuditPage, error) {
 	}
 	return page, nil
 }
+
+// AuditEntry returns the audit entry id, or an ENOTFOUND error.
+func (tx *Txn) AuditEntry(id string) (*appliance.AuditEntry, error) { return audits.mustGet(tx, id) }

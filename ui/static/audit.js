@@ -50,6 +50,7 @@ async function load(el, conn) {
     <div class="actions">${pages.length > 1 ? `<button class="btn small" id="auditnewer">← ${t('较新', 'Newer')}</button>` : ''}
     ${p.next ? `<button class="btn small" id="auditolder">${t('较早', 'Older')} →</button>` : ''}
     <span class="sub">${t('第 ' + pages.length + ' 页', 'page ' + pages.length)}</span></div>`;
+  wireDetails(body, conn);
   const newer = body.querySelector('#auditnewer'), older = body.querySelector('#auditolder');
   if (newer) newer.onclick = () => { pages.pop(); load(el, conn); };
   if (older) older.onclick = () => { pages.push(p.next); load(el, conn); };
@@ -63,6 +64,20 @@ function entriesTable(list) {
     <th>${t('地址', 'Address')}</th><th>${t('操作', 'Action')}</th><th>${t('记录', 'Record')}</th><th>${t('原因', 'Reason')}</th></tr></thead><tbody>
     ${list.map((e) => `<tr data-action="${esc(e.action)}"><td class="mono">${time(e.time)}</td><td>${esc(e.operator)}</td><td>${esc(e.desk || '')}</td>
       <td class="mono">${esc(e.addr || '')}</td><td class="mono">${esc(e.action)}</td><td class="mono">${esc(e.record)}</td>
-      <td>${esc(e.reason || '')}${e.before || e.after ? `<details><summary>${t('前后', 'Before / after')}</summary>
-        <pre class="auditjson">${esc(JSON.stringify(e.before ?? null))}\n→ ${esc(JSON.stringify(e.after ?? null))}</pre></details>` : ''}</td></tr>`).join('')}</tbody></table>`;
+      <td>${esc(e.reason || '')}${e.detail ? `<details data-entry="${esc(e.id)}"><summary>${t('前后', 'Before / after')}</summary>
+        <pre class="auditjson"></pre></details>` : ''}</td></tr>`).join('')}</tbody></table>`;
+}
+
+// wireDetails loads an entry's record before and after (audit.get) when
+// its details are opened, shown as text.
+function wireDetails(body, conn) {
+  body.querySelectorAll('details[data-entry]').forEach((d) => d.addEventListener('toggle', async () => {
+    const pre = d.querySelector('pre');
+    if (!d.open || pre.dataset.loaded) return;
+    pre.dataset.loaded = '1';
+    try {
+      const e = await conn.call('audit.get', { id: d.dataset.entry });
+      pre.textContent = JSON.stringify(e.before ?? null, null, 1) + '\n→ ' + JSON.stringify(e.after ?? null, null, 1);
+    } catch (err) { pre.textContent = err.message || String(err); }
+  }));
 }
