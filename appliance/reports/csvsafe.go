@@ -54,3 +54,26 @@ func Defuse(cell string) string {
 	}
 	return cell
 }
+
+// terminalSafe returns t with every control character and bidi control
+// in its cells shown as '?', so typed text cannot move a terminal's cursor,
+// change its colours or reorder the line (shouhou report -format text).
+func terminalSafe(t Table) Table {
+	clean := func(row []string) []string {
+		out := make([]string, len(row))
+		for j, c := range row {
+			out[j] = strings.Map(func(r rune) rune {
+				if r < 0x20 || r >= 0x7f && r < 0xa0 || r >= 0x200b && r <= 0x200f || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0xfeff {
+					return '?'
+				}
+				return r
+			}, c)
+		}
+		return out
+	}
+	out := Table{Name: t.Name, Title: clean([]string{t.Title})[0], Columns: clean(t.Columns)}
+	for _, r := range t.Rows {
+		out.Rows = append(out.Rows, clean(r))
+	}
+	return out
+}

@@ -79,3 +79,16 @@ func TestWriteCSVDefusesText(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteTextShowsControlsAsText: typed text reaches a terminal with its
+// escape sequences and bidi overrides as '?'.
+func TestWriteTextShowsControlsAsText(t *testing.T) {
+	var b bytes.Buffer
+	tb := Table{Title: "t\x1b]0;x\x07", Columns: []string{"who"}, Rows: [][]string{{"\x1b[31mred\u202Eevil\u200B\x00"}}}
+	if err := WriteText(&b, []Table{tb}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "t?]0;x?\nwho\n?[31mred?evil??\n"; got != want {
+		t.Errorf("WriteText = %q, want %q", got, want)
+	}
+}

@@ -99,6 +99,7 @@ func WriteCSVTables(w io.Writer, ts []Table) error {
 func WriteText(w io.Writer, ts []Table) error {
 	var b strings.Builder
 	for i, t := range ts {
+		t = terminalSafe(t)
 		if i > 0 {
 			b.WriteByte('\n')
 		}
