@@ -167,14 +167,17 @@ func (c *checker) named(file, name string, line int, steps []jsStep, ctx ctxKind
 		}
 		key += "." + s.name
 	}
+	why := "a value from data: escape it with esc()"
+	if len(steps) == 0 {
+		if why = c.variable(file, name, line, ctx, depth); why == "" {
+			return ""
+		}
+	}
 	if _, ok := allowed[file+":"+key]; ok {
-		c.used[file+":"+key] = true
+		c.use(file+":"+key, line)
 		return ""
 	}
-	if len(steps) == 0 {
-		return c.variable(file, name, line, ctx, depth)
-	}
-	return "a value from data: escape it with esc()"
+	return why
 }
 
 // function checks that every result of a named function is safe.
@@ -282,7 +285,7 @@ func (c *checker) elements(file string, base []tok, steps []jsStep, ctx ctxKind,
 	}
 	if n == 0 && len(base) == 1 && base[0].kind == tIdent {
 		if _, ok := allowed[file+":"+base[0].text]; ok {
-			c.used[file+":"+base[0].text] = true
+			c.use(file+":"+base[0].text, base[0].line)
 			return ""
 		}
 	}

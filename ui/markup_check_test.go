@@ -22,50 +22,50 @@ var numeric = map[string]bool{"Math": true, "Number": true, "Date": true}
 // allowed are identifiers the data flow cannot follow (function and
 // callback parameters), each holding markup or a constant by contract.
 // Keep it small: every entry says where its value comes from.
-var allowed = map[string]string{
-	"kiosk.js:title":      "money(op, card, title): every caller passes t(…)",
-	"kiosk.js:k":          "the keys of the pin and amount pads: literal digits in the code",
-	"kiosk.js:u":          "demo card UIDs the code makes from a counter",
-	"kiosk.js:key":        "surveyForm's row(key): literal survey item ids",
-	"kiosk.js:n":          "survey levels: the literal 4, 3, 2, 1",
-	"staff.js:k":          "board filter options: the keys of kindNames/statusNames",
-	"staff.js:id":         "tab ids from the literal tabs table",
-	"ticket.js:r":         "conclude's literal results",
-	"ticket.js:o":         "settle's literal outcomes, call outcomes",
-	"ticket.js:f":         "ticket.print's literal form names",
-	"ticket.js:zh":        "literal labels of the actions and forms tables",
-	"ticket.js:en":        "literal labels of the actions and forms tables",
-	"ticket.js:id":        "literal action ids",
-	"ticket.js:cls":       "literal button classes of the actions table",
-	"ticket.js:k":         "literal survey item ids",
-	"ticket.js:n":         "survey levels: the literal 4, 3, 2, 1",
-	"ticket.js:label":     "act's note(label): every caller passes t(…)",
-	"ticket.js:html":      "act's submit(html): every caller passes a checked template",
-	"ticket.js:opts.msg":  "openTicket's message: done() builds it from t(…) and jobNote",
-	"intake.js:k":         "literal keys of conditions, categories and flags",
-	"intake.js:zh":        "literal labels of conditions and categories",
-	"intake.js:en":        "literal labels of conditions and categories",
-	"intake.js:attrs":     "receiptStep's f(…, attrs): literal attributes",
-	"intake.js:on":        "a condition toggle's boolean",
-	"intake.js:group":     "detailsStep's pick(group): the literals problem and request",
-	"intake.js:title":     "frame(title, …): every step passes t(…)",
-	"intake.js:body":      "frame(…, body, …): every step passes a checked template",
-	"intake.js:buttons":   "frame(…, buttons): every step passes a checked template",
-	"reports.js:id":       "literal ids of views, presets, tables and charts",
-	"reports.js:c":        "a cell of table(rows): every caller builds cells with esc, t, name or yuan",
-	"reports.js:csv":      "table(…, csv): csvLink(…)",
-	"reports.js:chart":    "table(…, chart): a checked chart template",
-	"reports.js:anchor":   "label(…, anchor): the literals end and middle",
-	"reports.js:x":        "label(x, …): chart coordinates, numbers",
-	"reports.js:y":        "label(…, y, …): chart coordinates, numbers",
-	"reports.js:se.cls":   "literal chart series classes",
-	"reports.js:cls":      "rate bar class: a literal good, bad or plain",
-	"reports.js:html":     "load(): what drawKPI, drawComplaints or drawDaily return, markup templates checked on their own",
-	"intake.js:this.step": "the step names of Intake.render: literals",
-	"common.js:html":      "banner(html) and modal(html): the callers' markup, checked at each call",
-	"common.js:label":     "busy(): the button's own markup, put back",
-	"forms.js:common":     "input(): a checked template of attributes",
-	"forms.js:hint":       "fieldHTML(): t(…) hints joined",
+var allowed = map[string]allowance{
+	"kiosk.js:title":      {1, "money(op, card, title): every caller passes t(…)"},
+	"kiosk.js:k":          {2, "the keys of the pin and amount pads: literal digits in the code"},
+	"kiosk.js:u":          {1, "demo card UIDs the code makes from a counter"},
+	"kiosk.js:key":        {1, "surveyForm's row(key): literal survey item ids"},
+	"kiosk.js:n":          {1, "survey levels: the literal 4, 3, 2, 1"},
+	"staff.js:k":          {1, "board filter options: the keys of kindNames/statusNames"},
+	"staff.js:id":         {1, "tab ids from the literal tabs table"},
+	"ticket.js:r":         {1, "conclude's literal results"},
+	"ticket.js:o":         {2, "settle's literal outcomes, call outcomes"},
+	"ticket.js:f":         {1, "ticket.print's literal form names"},
+	"ticket.js:zh":        {1, "literal labels of the actions and forms tables"},
+	"ticket.js:en":        {1, "literal labels of the actions and forms tables"},
+	"ticket.js:id":        {1, "literal action ids"},
+	"ticket.js:cls":       {1, "literal button classes of the actions table"},
+	"ticket.js:k":         {1, "literal survey item ids"},
+	"ticket.js:n":         {1, "survey levels: the literal 4, 3, 2, 1"},
+	"ticket.js:label":     {1, "act's note(label): every caller passes t(…)"},
+	"ticket.js:html":      {1, "act's submit(html): every caller passes a checked template"},
+	"ticket.js:opts.msg":  {1, "openTicket's message: done() builds it from t(…) and jobNote"},
+	"intake.js:k":         {6, "literal keys of conditions, categories and flags"},
+	"intake.js:zh":        {1, "literal labels of conditions and categories"},
+	"intake.js:en":        {1, "literal labels of conditions and categories"},
+	"intake.js:on":        {1, "a condition toggle's boolean"},
+	"intake.js:group":     {1, "detailsStep's pick(group): the literals problem and request"},
+	"intake.js:title":     {1, "frame(title, …): every step passes t(…)"},
+	"intake.js:buttons":   {1, "frame(…, buttons): every step passes a checked template"},
+	"reports.js:id":       {6, "literal ids of views, presets, tables and charts"},
+	"reports.js:c":        {1, "a cell of table(rows): every caller builds cells with esc, t, name or yuan"},
+	"reports.js:csv":      {1, "table(…, csv): csvLink(…)"},
+	"reports.js:anchor":   {1, "label(…, anchor): the literals end and middle"},
+	"reports.js:x":        {2, "label(x, …): chart coordinates, numbers"},
+	"reports.js:se.cls":   {1, "literal chart series classes"},
+	"reports.js:html":     {1, "load(): what drawKPI, drawComplaints or drawDaily return, markup templates checked on their own"},
+	"intake.js:this.step": {1, "the step names of Intake.render: literals"},
+	"common.js:html":      {2, "banner(html) and modal(html): the callers' markup, checked at each call"},
+	"common.js:label":     {1, "busy(): the button's own markup, put back"},
+}
+
+// allowance is one entry of allowed: on how many lines the name is let
+// through (a new use changes the count, so someone looks at it), and why.
+type allowance struct {
+	lines int
+	why   string
 }
 
 // finding is one value that may reach markup unescaped.
@@ -83,9 +83,9 @@ func (f finding) String() string {
 // checker holds every file's tokens and what it learned about names.
 type checker struct {
 	files map[string][]tok
-	funcs map[string][]fnDef // by name, across files
-	memo  map[string]bool    // function results known safe (true) or being checked
-	used  map[string]bool    // the entries of allowed the check needed
+	funcs map[string][]fnDef      // by name, across files
+	memo  map[string]bool         // function results known safe (true) or being checked
+	used  map[string]map[int]bool // the lines where each entry of allowed was needed
 	found []finding
 }
 
@@ -94,6 +94,14 @@ type fnDef struct {
 	file string
 	body []tok // a block's tokens, or an arrow's expression
 	expr bool  // body is an expression
+}
+
+// use notes that the entry key of allowed let a value on line through.
+func (c *checker) use(key string, line int) {
+	if c.used[key] == nil {
+		c.used[key] = map[int]bool{}
+	}
+	c.used[key][line] = true
 }
 
 // ctxKind is where an interpolation lands in markup.
@@ -108,7 +116,7 @@ const (
 )
 
 func newChecker(files map[string]string) (*checker, error) {
-	c := &checker{files: map[string][]tok{}, funcs: map[string][]fnDef{}, memo: map[string]bool{}, used: map[string]bool{}}
+	c := &checker{files: map[string][]tok{}, funcs: map[string][]fnDef{}, memo: map[string]bool{}, used: map[string]map[int]bool{}}
 	for name, src := range files {
 		toks, err := lexJS(src, 1)
 		if err != nil {
