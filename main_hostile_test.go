@@ -87,6 +87,20 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 	tech.mustCall("ticket.vendor_back", map[string]string{"number": hc.repair, "note": hostile("VBACK")}, nil)
 	tech.mustCall("ticket.conclude", map[string]string{"number": hc.repair, "result": "repaired", "conclusion": hostile("CONCL") + " " + longWord}, nil)
 
+	// The ready repair is on the call list (pickup notice): a call's note.
+	var calls []struct{ Number, Call string }
+	clerk.mustCall("calls.list", nil, &calls)
+	called := false
+	for _, c := range calls {
+		if c.Number == hc.repair {
+			clerk.mustCall("call.close", map[string]string{"number": hc.repair, "kind": c.Call, "outcome": "no_answer", "note": hostile("CALL")}, nil)
+			called = true
+		}
+	}
+	if !called {
+		t.Fatalf("the ready repair %s is not on the call list %+v", hc.repair, calls)
+	}
+
 	// A complaint: its text is the fault, its reason the request (the
 	// complaints report counts by it).
 	clerk.mustCall("ticket.intake", map[string]any{"key": "hostile-complaint", "kind": "complaint", "phone": hostilePhone,
