@@ -52,7 +52,7 @@ var (
 // hostileCase is what setUpHostile made.
 type hostileCase struct {
 	phone, customer, repair, complaint, rawUTF8 string // the customer's id, the tickets' numbers
-	card                                        string
+	card, ret, settled                          string
 }
 
 // hostilePhone is the hostile customer's phone.
@@ -70,6 +70,8 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 		Ticket struct {
 			Number   string `json:"number"`
 			Customer string `json:"customer_id"`
+			Purchase string `json:"purchase_id"`
+			Status   string `json:"status"`
 		} `json:"ticket"`
 	}
 	clerk.mustCall("ticket.intake", map[string]any{"key": "hostile-repair", "kind": "repair",
@@ -79,6 +81,7 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 		"fault": hostile("FAULT") + " " + longText, "defect": hostile("DEF"), "problem": "quality", "request": "repair",
 		"condition": map[string]any{"packaging": true, "accessories": true, "warranty_card": true, "receipt": true, "appearance": hostile("COND")}}, &in)
 	hc.repair, hc.customer = in.Ticket.Number, in.Ticket.Customer
+	purchase := in.Ticket.Purchase
 	clerk.mustCall("ticket.assign", map[string]string{"number": hc.repair, "technician": "tech"}, nil)
 
 	tech := dialStaff(t, addr, "tech", "2222")
@@ -100,6 +103,23 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 	if !called {
 		t.Fatalf("the ready repair %s is not on the call list %+v", hc.repair, calls)
 	}
+
+	// A return the customer insists on goes to the supervisor, who rejects
+	// it; an unrepairable repair is settled by the supervisor.
+	boss := dialStaff(t, addr, "boss", "3333")
+	clerk.mustCall("ticket.intake", map[string]any{"key": "hostile-return", "kind": "return", "phone": hostilePhone, "purchase_id": purchase,
+		"fault": hostile("RET"), "problem": "quality", "insist": hostile("INSIST"), "condition": map[string]any{"packaging": true, "receipt": true}}, &in)
+	hc.ret = in.Ticket.Number
+	if in.Ticket.Status != "approval" {
+		t.Fatalf("an insisting customer's return: status %q, want approval", in.Ticket.Status)
+	}
+	boss.mustCall("ticket.reject", map[string]string{"number": hc.ret, "reason": hostile("REJECT")}, nil)
+	clerk.mustCall("ticket.intake", map[string]any{"key": "hostile-repair-2", "kind": "repair", "phone": hostilePhone, "purchase_id": purchase,
+		"fault": hostile("FAULT2"), "problem": "quality", "request": "repair", "condition": map[string]any{"packaging": true, "receipt": true}}, &in)
+	hc.settled = in.Ticket.Number
+	clerk.mustCall("ticket.assign", map[string]string{"number": hc.settled, "technician": "tech"}, nil)
+	tech.mustCall("ticket.conclude", map[string]string{"number": hc.settled, "result": "unrepairable", "conclusion": hostile("UNREP")}, nil)
+	boss.mustCall("ticket.settle", map[string]string{"number": hc.settled, "outcome": "other", "note": hostile("SETTLE")}, nil)
 
 	// A complaint: its text is the fault, its reason the request (the
 	// complaints report counts by it).

@@ -91,11 +91,19 @@ func TestHostileStringsInChromium(t *testing.T) {
 			{hc.repair, []string{"NAME", "PROD", "FAULT", "CONCL", "VENDOR", "VSEND", "VBACK"}},
 			{hc.complaint, []string{"NAME", "COMPLAINT"}},
 			{hc.rawUTF8, nil},
+			{hc.ret, []string{"RET", "INSIST", "REJECT"}},
+			{hc.settled, []string{"FAULT2", "UNREP", "SETTLE"}},
 		} {
-			staff.run("open "+tk.number, chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-ticket=%q]`, tk.number))), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
+			// By number (the filter's number field): a rejected return is no
+			// longer on the board.
+			staff.eval("open "+tk.number, fmt.Sprintf(`(document.querySelector('#filter input[name="number"]').value = %q, `+
+				`document.querySelector('#filter').requestSubmit(), '')`, tk.number))
+			staff.run("open "+tk.number, chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#ticketdetail[data-number=%q]`, tk.number))))
 			staff.safe("ticket "+tk.number, tk.shows...)
 			staff.closeDialog()
 		}
+		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
+		staff.safe("approvals")
 		staff.run("calls", chromedp.Click(chromedp.CSS(`a[href="#calls"]`)), chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
 		staff.safe("calls")
 		staff.run("the card's ledger", chromedp.Click(chromedp.CSS(`a[href="#cards"]`)), chromedp.WaitVisible(chromedp.CSS("#cardform")),
