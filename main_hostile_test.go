@@ -29,6 +29,7 @@ var xss = []string{
 	"javascript:window.__pwned=1",
 	"${window.__pwned=1}`;window.__pwned=1;`",
 	`" onmouseover="window.__pwned=1" x="`,
+	`</textarea></title><svg/onload=window.__pwned=1>`,
 }
 
 // formulas start a spreadsheet formula (OWASP, CSV injection).

@@ -102,6 +102,16 @@ func TestHostileStringsInChromium(t *testing.T) {
 			staff.safe("ticket "+tk.number, tk.shows...)
 			staff.closeDialog()
 		}
+		// The repair's tracking card on screen: hostile values in its inputs.
+		staff.eval("open "+hc.repair, fmt.Sprintf(`(document.querySelector('#filter input[name="number"]').value = %q, `+
+			`document.querySelector('#filter').requestSubmit(), '')`, hc.repair))
+		staff.run("its forms", chromedp.WaitVisible(chromedp.CSS("#formsbtn")), chromedp.Click(chromedp.CSS("#formsbtn")),
+			chromedp.WaitVisible(chromedp.CSS(`#formlist [data-form="tracking"]`)), chromedp.Click(chromedp.CSS(`#formlist [data-form="tracking"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#formfields")))
+		staff.waitJS("the form's fields hold the hostile values", `[...document.querySelectorAll('#formscreen [data-field]')].some((i) => i.value.includes('HNAME~') && i.value.includes('onerror='))`)
+		staff.safe("tracking card form")
+		staff.run("back to the ticket", chromedp.Click(chromedp.CSS("#formback")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
+		staff.closeDialog()
 		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
 		staff.safe("approvals")
 		staff.run("calls", chromedp.Click(chromedp.CSS(`a[href="#calls"]`)), chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
@@ -158,6 +168,17 @@ func TestHostileStringsInChromium(t *testing.T) {
 		kiosk.safe("intake", "NAME")
 		kiosk.run("intake purchases", chromedp.Click(chromedp.CSS(`[data-kind="repair"]`)), chromedp.WaitVisible(chromedp.CSS("#newpurchase")))
 		kiosk.safe("intake purchases", "PROD", "SER")
+		// What a clerk can type: valid UTF-8 without NUL; a textarea keeps
+		// "\n" for "\r\n".
+		typed := strings.NewReplacer("\x00", "", "\r\n", "\n").Replace(strings.ToValidUTF8(hostile("TYPED"), ""))
+		kiosk.run("the hostile purchase", chromedp.Click(chromedp.CSS(".purchases [data-purchase]")), chromedp.WaitVisible(chromedp.CSS("#fault")),
+			chromedp.SetValue(chromedp.CSS("#fault"), typed), chromedp.Click(chromedp.CSS(`[data-problem="quality"]`)), chromedp.WaitVisible(chromedp.CSS("#preview")))
+		kiosk.waitJS("the typed fault kept", `document.querySelector('#fault').value.startsWith('HTYPED~')`)
+		kiosk.safe("intake details", "NAME")
+		kiosk.run("the decision", chromedp.Click(chromedp.CSS("#preview")), chromedp.WaitVisible(chromedp.CSS("#confirm")))
+		kiosk.safe("intake decision", "NAME")
+		kiosk.run("back to the details", chromedp.Click(chromedp.CSS(`[data-back="details"]`)), chromedp.WaitVisible(chromedp.CSS("#fault")))
+		kiosk.waitJS("the typed fault as typed", fmt.Sprintf(`document.querySelector('#fault').value === %q`, typed))
 		kiosk.run("leave the intake", chromedp.Click(chromedp.CSS("#intakecancel")), chromedp.WaitVisible(chromedp.CSS("#panel")))
 		kiosk.run("board", chromedp.Click(chromedp.CSS("#tabboard")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-ticket=%q]`, hc.repair))))
 		kiosk.safe("kiosk board", "FAULT")
