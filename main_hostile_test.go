@@ -139,6 +139,16 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 	clerk.mustCall("card.issue", map[string]any{"key": "hostile-card", "customer_id": hc.customer, "uid": "04DE30FE"}, &issued)
 	hc.card = issued.Card.Number
 
+	// Searching with a hostile query finds the ticket by its text, or
+	// refuses the query by name; it never fails inside.
+	for _, by := range []string{"text", "name", "serial", "phone", "number"} {
+		var found []struct{ Number string }
+		err := clerk.call("ticket.search", map[string]string{"q": hostile("FAULT"), "by": by}, &found)
+		var oe *opError
+		if err != nil && (!errors.As(err, &oe) || oe.Code == "internal") {
+			t.Errorf("ticket.search by %s with a hostile query: %v", by, err)
+		}
+	}
 	printHostileForm(t, clerk, hc.repair)
 	hc.rawUTF8 = rawUTF8Intake(t, addr)
 	hc.phone = hostilePhone
