@@ -44,9 +44,10 @@ const oddRunes = "\u202Egnp.exe\u202C zero\u200Bwidth\u200D\uFEFF nul\x00byte \x
 // and the odd runes.
 func hostile(tag string) string { return "H" + tag + "~ " + strings.Join(xss, " ") + " " + oddRunes }
 
-// longWord is 5,000 characters without a space; longText is 5,000 with.
+// longWord is 5,005 characters with no place to break a line (no space,
+// no CJK character); longText is 5,000 with spaces.
 var (
-	longWord = strings.Repeat("长x", 2500)
+	longWord = strings.Repeat("W0123456789", 455)
 	longText = strings.Repeat("long text ", 500)
 )
 
