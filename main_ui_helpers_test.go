@@ -53,7 +53,7 @@ func (c *wsClient) call(op string, args, out any) error {
 			ID     string          `json:"id"`
 			OK     bool            `json:"ok"`
 			Result json.RawMessage `json:"result"`
-			Error  *struct{ Code, Message string }
+			Error  *opError
 		}
 		c.ws.SetReadDeadline(time.Now().Add(10 * time.Second))
 		if err := c.ws.ReadJSON(&f); err != nil {
@@ -63,7 +63,8 @@ func (c *wsClient) call(op string, args, out any) error {
 			continue // an event, or another reply
 		}
 		if !f.OK {
-			return fmt.Errorf("%s: %s: %s", op, f.Error.Code, f.Error.Message)
+			f.Error.Op = op
+			return f.Error
 		}
 		if out == nil {
 			return nil
@@ -71,6 +72,14 @@ func (c *wsClient) call(op string, args, out any) error {
 		return json.Unmarshal(f.Result, out)
 	}
 }
+
+// opError is a refusal: the server's code, message and the field named.
+type opError struct {
+	Op                   string
+	Code, Message, Field string
+}
+
+func (e *opError) Error() string { return fmt.Sprintf("%s: %s: %s", e.Op, e.Code, e.Message) }
 
 func (c *wsClient) mustCall(op string, args, out any) {
 	c.t.Helper()

@@ -18,6 +18,11 @@ type Actor struct {
 	ID string `json:"id"`
 	// Role is the actor's role.
 	Role Role `json:"role"`
+	// Desk is the desk the request came from, for the audit log ("" for a
+	// LAN browser or the system).
+	Desk string `json:"desk,omitempty"`
+	// Addr is the client's network address, for the audit log.
+	Addr string `json:"addr,omitempty"`
 }
 
 // CanApprove reports whether the actor may approve exceptions: a

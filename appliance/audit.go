@@ -2,6 +2,7 @@ package appliance
 
 import (
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -13,8 +14,14 @@ type AuditEntry struct {
 	ID string `json:"id"`
 	// Time is when it happened.
 	Time time.Time `json:"time"`
-	// Operator is the staff member (or "system").
+	// Operator is the staff member (or "system"; "anonymous" for a failed
+	// login, whose Record names the account or desk tried).
 	Operator string `json:"operator"`
+	// Desk is the desk the request came from ("" for a LAN browser or the
+	// system).
+	Desk string `json:"desk,omitempty"`
+	// Addr is the client's network address ("" for the system).
+	Addr string `json:"addr,omitempty"`
 	// Action names the change, e.g. "ticket.transition".
 	Action string `json:"action"`
 	// Record names the record, e.g. "ticket/T20261123-0042".
@@ -25,4 +32,39 @@ type AuditEntry struct {
 	Before json.RawMessage `json:"before,omitempty"`
 	// After is the record after the change (null for a deletion).
 	After json.RawMessage `json:"after,omitempty"`
+}
+
+// AuditQuery selects audit entries, newest first: every non-empty field
+// must match.
+type AuditQuery struct {
+	// Operator is the operator's staff id, exactly.
+	Operator string
+	// Action is an action or the start of one ("session." for every login
+	// entry).
+	Action string
+	// Record is a record or the start of one ("ticket/" for every ticket).
+	Record string
+	// From and To bound the time: From ≤ Time < To (zero: unbounded).
+	From, To time.Time
+	// Before continues a listing: only entries older than this ID (a
+	// page's Next).
+	Before string
+	// Limit is the page size.
+	Limit int
+}
+
+// Match reports whether e passes the query's filters (not its time
+// bounds, paging or limit).
+func (q AuditQuery) Match(e *AuditEntry) bool {
+	return (q.Operator == "" || e.Operator == q.Operator) &&
+		strings.HasPrefix(e.Action, q.Action) && strings.HasPrefix(e.Record, q.Record)
+}
+
+// AuditPage is one page of audit entries, newest first.
+type AuditPage struct {
+	// Entries are the entries found.
+	Entries []*AuditEntry `json:"entries"`
+	// Next continues the listing (AuditQuery.Before); "" when nothing older
+	// is left.
+	Next string `json:"next,omitempty"`
 }

@@ -49,6 +49,8 @@ func TestPrintable(t *testing.T) {
 		{"escape injection", "\x1b@\x1dV", "?@?V"},
 		{"line breaks kept", "a\r\nb\nc", "a\nb\nc"},
 		{"C1 control", "a\u0085b", "a?b"},
+		{"bidi override and zero-width (issue 16)", "a\u202Eexe.gnp\u202C b\u200Bc\u200D\uFEFF", "a?exe.gnp? bc?"},
+		{"NUL and drawer kick", "x\x00\x1bp\x00\x19\xfay", "x??p???y"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,6 +8,11 @@
 // here, on the server, for every request. Domain errors (appliance.Error)
 // become error frames through the one table in protocol.go.
 //
+// Nothing a person typed is ever markup on a screen: static/*.js builds
+// HTML only from esc(), t() and the other escaping helpers of common.js,
+// and TestStaticMarkupEscaped (markup_test.go) reads the scripts and fails
+// on a value that reaches markup any other way.
+//
 // It may import appliance and its subpackages and conf; it must not import
 // drivers (main adapts the reader and the print queue to the small
 // interfaces declared here), and appliance never imports ui.

@@ -152,6 +152,8 @@ func opTable() map[string]opSpec {
 
 		"session.list":   op(admins, opSessionList),
 		"session.revoke": op(admins, opSessionRevoke),
+		"audit.list":     op(approvers, opAuditList),
+		"audit.get":      op(approvers, opAuditGet),
 	}
 }
 
@@ -195,6 +197,7 @@ func (s *Server) handle(c *conn, req Request) (rep Reply) {
 		return rep
 	}
 	actor, sess := c.actor()
+	actor.Desk, actor.Addr = c.desk, c.remote // where from, for the audit log
 	if sess != nil {
 		sess.touch(s.opts.Now())
 	}

@@ -48,6 +48,7 @@ func opLogin(c *call, a *loginArgs) (any, error) {
 		if a.Staff != "" {
 			s.userPIN.fail(a.Staff)
 		}
+		s.auditLoginFailure(c.conn, a.Staff, deskKey)
 		return nil, &WireError{Code: errorTable[appliance.EUNAUTHORIZED].wire, Field: "pin", Message: "PIN 不正确 / wrong PIN"}
 	}
 	s.deskPIN.reset(deskKey)
@@ -55,6 +56,7 @@ func opLogin(c *call, a *loginArgs) (any, error) {
 	actor := appliance.Actor{ID: m.ID, Role: appliance.Role(m.Role)}
 	sess, nonce := s.sessions.create(actor, m.Name, where{desk: c.conn.desk, remote: c.conn.remote, agent: c.conn.agent})
 	c.conn.setSession(sess)
+	s.auditLoginOK(appliance.Actor{ID: actor.ID, Role: actor.Role, Desk: c.conn.desk, Addr: c.conn.remote}, "PIN")
 	return loginResult{Actor: actor, Name: m.Name, Nonce: nonce, Key: sess.key}, nil
 }
 
@@ -77,6 +79,7 @@ func (s *Server) checkPIN(id, pin string) (conf.StaffMember, bool) {
 // screen of that desk gets the session and a nonce for its cookie.
 func (s *Server) staffCardLogin(desk, id, name string, role appliance.Role) {
 	sess, _ := s.sessions.create(appliance.Actor{ID: id, Role: role}, name, where{desk: desk, remote: "reader:" + desk})
+	s.auditLoginOK(appliance.Actor{ID: id, Role: role, Desk: desk}, "员工卡 / staff card")
 	s.each(desk, func(c *conn) {
 		c.setSession(sess)
 		c.send(EventFrame{Event: EventSessionLogin, Data: loginResult{Actor: sess.actor, Name: name, Nonce: s.sessions.nonceFor(sess), Key: sess.key}})

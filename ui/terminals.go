@@ -85,7 +85,7 @@ func opSessionRevoke(c *call, a *revokeArgs) (any, error) {
 	}
 	before := map[string]any{"staff": s.actor.ID, "desk": s.desk, "remote": s.remote, "created": s.created}
 	if err := c.srv.opts.Store.Update(func(tx *store.Txn) error {
-		return tx.Audit(c.actor.ID, "session.revoke", "session/"+s.id, "", before, nil)
+		return tx.AuditBy(c.actor, "session.revoke", "session/"+s.id, "", before, nil)
 	}); err != nil {
 		return nil, err
 	}

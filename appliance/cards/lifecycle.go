@@ -198,7 +198,7 @@ func (s *Service) lifecycle(ctx context.Context, actor appliance.Actor, number, 
 		if err := tx.PutCard(c); err != nil {
 			return nil, write(err)
 		}
-		if err := tx.Audit(actor.ID, action, "card/"+number, "", &before, c); err != nil {
+		if err := tx.AuditBy(actor, action, "card/"+number, "", &before, c); err != nil {
 			return nil, write(err)
 		}
 		b.publish(EventCardUpdated, c)

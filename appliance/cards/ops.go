@@ -217,7 +217,7 @@ func (s *Service) post(tx *store.Txn, b *batch, actor appliance.Actor, card *app
 	// The ledger entry is itself the full record of a money operation
 	// (operator, time, amounts, chain); the audit entry points to it.
 	ref := map[string]any{"entry": fmt.Sprintf("%s#%d", e.Card, e.Seq), "amount_fen": e.AmountFen, "balance_fen": e.BalanceFen}
-	if err := tx.Audit(actor.ID, "card."+string(r.kind), "card/"+card.Number, "", nil, ref); err != nil {
+	if err := tx.AuditBy(actor, "card."+string(r.kind), "card/"+card.Number, "", nil, ref); err != nil {
 		return nil, write(err)
 	}
 	b.publish(EventLedger, e)

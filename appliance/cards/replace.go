@@ -159,7 +159,7 @@ func (s *Service) void(tx *store.Txn, b *batch, actor appliance.Actor, card *app
 	if err := tx.PutCard(card); err != nil {
 		return write(err)
 	}
-	if err := tx.Audit(actor.ID, "card."+string(status), "card/"+card.Number, "", &before, card); err != nil {
+	if err := tx.AuditBy(actor, "card."+string(status), "card/"+card.Number, "", &before, card); err != nil {
 		return write(err)
 	}
 	b.publish(EventCardUpdated, card)
@@ -188,5 +188,5 @@ func (s *Service) forgetHolder(tx *store.Txn, actor appliance.Actor, customerID 
 		return write(err)
 	}
 	// The audit keeps no personal data: only the fact of the removal.
-	return write(tx.Audit(actor.ID, "customer.forget", "customer/"+customerID, "card cancelled", nil, nil))
+	return write(tx.AuditBy(actor, "customer.forget", "customer/"+customerID, "card cancelled", nil, nil))
 }

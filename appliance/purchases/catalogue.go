@@ -60,7 +60,7 @@ func (s *Service) ImportCatalogue(ctx context.Context, actor appliance.Actor, b 
 		if found {
 			o, before = updated, old
 		}
-		return o, tx.Audit(actor.ID, "product.import", "product/"+p.SKU, b.Source, before, p)
+		return o, tx.AuditBy(actor, "product.import", "product/"+p.SKU, b.Source, before, p)
 	}, &r)
 	r.Applied = err == nil || r.Added+r.Updated > 0
 	s.publish(r)

@@ -104,7 +104,7 @@ func (s *Service) Correct(ctx context.Context, actor appliance.Actor, id string,
 			return err
 		}
 		out = p
-		return tx.Audit(actor.ID, "purchase.correct", "purchase/"+p.ID, strings.TrimSpace(reason), &before, p)
+		return tx.AuditBy(actor, "purchase.correct", "purchase/"+p.ID, strings.TrimSpace(reason), &before, p)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("correct purchase %s: %w", id, err)

@@ -68,7 +68,7 @@ func (s *Service) ImportSales(ctx context.Context, actor appliance.Actor, b Batc
 		if err := tx.PutPurchase(p); err != nil {
 			return unchanged, err
 		}
-		return added, tx.Audit(actor.ID, "purchase.import", "purchase/"+p.ID, b.Source, nil, p)
+		return added, tx.AuditBy(actor, "purchase.import", "purchase/"+p.ID, b.Source, nil, p)
 	}, &r)
 	r.Applied = err == nil || r.Added > 0
 	s.publish(r)

@@ -158,7 +158,7 @@ func (r *Reports) Close(day time.Time, actor appliance.Actor) (*Closing, error) 
 		if err := tx.PutClosing(compact(c.Day), raw); err != nil {
 			return err
 		}
-		return tx.Audit(actor.ID, "day.close", "closing/"+c.Day, "", nil, c)
+		return tx.AuditBy(actor, "day.close", "closing/"+c.Day, "", nil, c)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reports: close %s: %w", r.dayKey(day), err)

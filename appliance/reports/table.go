@@ -55,10 +55,15 @@ func WriteCSV(w io.Writer, t Table) error {
 
 func writeCSVBody(w io.Writer, t Table) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(t.Columns); err != nil {
+	if err := cw.Write(defuseRow(t.Columns, nil)); err != nil {
 		return fmt.Errorf("reports: csv %s: %w", t.Name, err)
 	}
-	if err := cw.WriteAll(t.Rows); err != nil {
+	numeric := numericColumns(t)
+	rows := make([][]string, len(t.Rows))
+	for i, r := range t.Rows {
+		rows[i] = defuseRow(r, numeric)
+	}
+	if err := cw.WriteAll(rows); err != nil {
 		return fmt.Errorf("reports: csv %s: %w", t.Name, err)
 	}
 	return nil
@@ -78,7 +83,7 @@ func WriteCSVTables(w io.Writer, ts []Table) error {
 			}
 		}
 		cw := csv.NewWriter(w)
-		if err := cw.Write([]string{t.Title}); err != nil {
+		if err := cw.Write(defuseRow([]string{t.Title}, nil)); err != nil {
 			return fmt.Errorf("reports: csv %s: %w", t.Name, err)
 		}
 		cw.Flush()
@@ -94,6 +99,7 @@ func WriteCSVTables(w io.Writer, ts []Table) error {
 func WriteText(w io.Writer, ts []Table) error {
 	var b strings.Builder
 	for i, t := range ts {
+		t = terminalSafe(t)
 		if i > 0 {
 			b.WriteByte('\n')
 		}

@@ -238,11 +238,16 @@ func newAuditID(t time.Time) string {
 // after (either may be nil). It is written in the caller's transaction, so
 // a change and its audit entry are committed together or not at all.
 func (tx *Txn) Audit(operator, action, record, reason string, before, after any) error {
-	if operator == "" {
+	return tx.audit(appliance.Actor{ID: operator}, action, record, reason, before, after)
+}
+
+// audit writes one entry for actor (Audit, AuditBy).
+func (tx *Txn) audit(actor appliance.Actor, action, record, reason string, before, after any) error {
+	if actor.ID == "" {
 		return appliance.FieldError("operator", "缺少操作员 / the operator is missing")
 	}
-	a := &appliance.AuditEntry{ID: newAuditID(tx.now()), Time: tx.now(), Operator: operator,
-		Action: action, Record: record, Reason: reason}
+	a := &appliance.AuditEntry{ID: newAuditID(tx.now()), Time: tx.now(), Operator: actor.ID,
+		Desk: actor.Desk, Addr: actor.Addr, Action: action, Record: record, Reason: reason}
 	var err error
 	if a.Before, err = rawJSON(before); err != nil {
 		return err

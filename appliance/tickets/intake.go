@@ -232,7 +232,7 @@ func (s *Service) intake(tx *store.Txn, actor appliance.Actor, a IntakeArgs, r R
 	if err := tx.PutTicket(t); err != nil {
 		return nil, err
 	}
-	return t, tx.Audit(actor.ID, "ticket.create", "ticket/"+t.Number, t.ApprovalReason, nil, t)
+	return t, tx.AuditBy(actor, "ticket.create", "ticket/"+t.Number, t.ApprovalReason, nil, t)
 }
 
 // request is the policy request of a claim: the desk's, or the kind's.
@@ -341,7 +341,7 @@ func newCustomer(tx *store.Txn, actor appliance.Actor, n *NewCustomer, now time.
 	if err := tx.PutCustomer(c); err != nil {
 		return nil, err
 	}
-	return c, tx.Audit(actor.ID, "customer.create", "customer/"+c.ID, "", nil, c)
+	return c, tx.AuditBy(actor, "customer.create", "customer/"+c.ID, "", nil, c)
 }
 
 // normalPhone keeps the digits (and a leading +) of a phone number.
@@ -387,7 +387,7 @@ func claimPurchase(tx *store.Txn, actor appliance.Actor, p *appliance.Purchase, 
 	if err := tx.PutPurchase(p); err != nil {
 		return nil, err
 	}
-	return p, tx.Audit(actor.ID, "purchase.claim", "purchase/"+p.ID, "", &before, p)
+	return p, tx.AuditBy(actor, "purchase.claim", "purchase/"+p.ID, "", &before, p)
 }
 
 func registerPurchase(tx *store.Txn, actor appliance.Actor, n *NewPurchase, c *appliance.Customer, r Rules, now time.Time) (*appliance.Purchase, error) {
@@ -414,7 +414,7 @@ func registerPurchase(tx *store.Txn, actor appliance.Actor, n *NewPurchase, c *a
 	if err := tx.PutPurchase(p); err != nil {
 		return nil, err
 	}
-	return p, tx.Audit(actor.ID, "purchase.create", "purchase/"+p.ID, "", nil, p)
+	return p, tx.AuditBy(actor, "purchase.create", "purchase/"+p.ID, "", nil, p)
 }
 
 // facts derives the policy facts of a ticket about a purchase.

@@ -96,7 +96,7 @@ func (s *Service) put(tx *store.Txn, actor appliance.Actor, action, reason strin
 	if err := tx.PutTicket(t); err != nil {
 		return err
 	}
-	return tx.Audit(actor.ID, action, "ticket/"+t.Number, reason, before, t)
+	return tx.AuditBy(actor, action, "ticket/"+t.Number, reason, before, t)
 }
 
 // Run calls Tick every interval until ctx ends, logging failures; serve

@@ -114,7 +114,7 @@ func (s *Service) change(ctx context.Context, actor appliance.Actor, number, act
 		if err := tx.PutTicket(t); err != nil {
 			return err
 		}
-		if err := tx.Audit(actor.ID, action, "ticket/"+t.Number, reason, before, t); err != nil {
+		if err := tx.AuditBy(actor, action, "ticket/"+t.Number, reason, before, t); err != nil {
 			return err
 		}
 		out = t
@@ -142,7 +142,7 @@ func transition(tx *store.Txn, t *appliance.Ticket, actor appliance.Actor, to ap
 	type state struct {
 		Status appliance.TicketStatus `json:"status"`
 	}
-	return tx.Audit(actor.ID, "ticket.transition", "ticket/"+t.Number, reason, state{from}, state{to})
+	return tx.AuditBy(actor, "ticket.transition", "ticket/"+t.Number, reason, state{from}, state{to})
 }
 
 // publish sends a ticket event when there is a bus.

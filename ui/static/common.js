@@ -88,6 +88,15 @@ export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 }
 
+// safeURL is a URL fit for href or src, escaped: a path on this box
+// ("/…", "#…") or an http(s) address; anything else (javascript:, data:,
+// "//host") becomes "#".
+export function safeURL(u) {
+  const s = String(u ?? '');
+  if ((s.startsWith('/') && !/^\/[/\\]/.test(s)) || s.startsWith('#') || /^https?:\/\//i.test(s)) return esc(s);
+  return '#';
+}
+
 // t shows Chinese, or English after the switch.
 export function t(zh, en) { return `<span class="zh">${esc(zh)}</span><span class="en">${esc(en)}</span>`; }
 

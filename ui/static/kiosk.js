@@ -275,7 +275,7 @@ async function ledger(number) {
   try {
     const r = await conn.call('card.ledger', { card: number });
     modal(`<h2>${t('流水', 'Ledger')} <span class="mono">${esc(number)}</span></h2><table class="board"><thead><tr><th>#</th><th>${t('时间', 'Time')}</th><th>${t('交易', 'Kind')}</th><th>${t('金额', 'Amount')}</th><th>${t('余额', 'Balance')}</th><th>${t('操作员', 'Operator')}</th></tr></thead><tbody>
-      ${r.entries.map((e) => `<tr><td>${e.seq}</td><td>${time(e.time)}</td><td>${name(ledgerNames, e.kind)}</td><td>${yuan(e.amount_fen)}</td><td>${yuan(e.balance_fen)}</td><td>${esc(e.operator)}</td></tr>`).join('')}
+      ${r.entries.map((e) => `<tr><td>${esc(e.seq)}</td><td>${time(e.time)}</td><td>${name(ledgerNames, e.kind)}</td><td>${yuan(e.amount_fen)}</td><td>${yuan(e.balance_fen)}</td><td>${esc(e.operator)}</td></tr>`).join('')}
       </tbody></table><button class="btn" data-close>${t('关闭', 'Close')}</button>`);
     wireClose();
   } catch (e) { alert(e.message); }

@@ -35,7 +35,7 @@ export function wireReceipt(conn, el, onPick, onTicket) {
       const ps = f.purchases || [];
       box.innerHTML = ps.length ? `<div class="purchases tilllines" data-by="${esc(f.by)}">
         <div class="sub">${f.by === 'serial' ? t('按序列号', 'By serial') : t('小票', 'Receipt')} <span class="mono">${esc(code)}</span></div>
-        ${ps.map((p, i) => `<button class="btn purchase" data-tillline="${i}"><b>${esc(p.name)}</b>
+        ${ps.map((p, i) => `<button class="btn purchase" data-tillline="${esc(i)}"><b>${esc(p.name)}</b>
           <span class="sub">${t('第 ' + p.line + ' 行', 'line ' + p.line)} · ${date(p.purchased)} · ${yuan(p.price_fen)} · ${esc(p.serial || '')}</span></button>`).join('')}</div>`
         : `<p class="empty" id="receiptnone">${t('没有找到', 'Nothing found for')} <span class="mono">${esc(code)}</span></p>`;
       box.querySelectorAll('[data-tillline]').forEach((b) => b.onclick = () => onPick(ps[Number(b.dataset.tillline)]));
@@ -47,7 +47,7 @@ export function wireReceipt(conn, el, onPick, onTicket) {
 // supervisor's correction when the one logged in may make it.
 export function lockedHTML(p) {
   const may = session.role === 'supervisor' || session.role === 'admin';
-  const f = (k, zh, en, v) => `<label>${t(zh, en)} <input name="${k}" value="${esc(v)}" disabled></label>`;
+  const f = (k, zh, en, v) => `<label>${t(zh, en)} <input name="${esc(k)}" value="${esc(v)}" disabled></label>`;
   return `<div class="locked" id="tillpurchase" data-purchase="${esc(p.id)}">
     <div class="sub">🔒 ${t('来自收银小票，不可修改', 'From the till receipt: locked')} · <span class="mono">${esc(p.receipt)} / ${esc(p.line)}</span>${p.corrected ? ` · ${t('主管已更正', 'corrected by a supervisor')}` : ''}</div>
     <b id="tillname">${esc(p.name)}</b>

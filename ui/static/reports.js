@@ -158,7 +158,7 @@ function columnChart(id, groups, series) {
     const x0 = left + i * slot + (slot - bw * series.length) / 2;
     g.values.forEach((v, j) => {
       const bh = (v / max) * h;
-      s += `<rect class="bar ${series[j].cls}" x="${(x0 + j * bw).toFixed(1)}" y="${(top + h - bh).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${bh.toFixed(1)}"><title>${esc(v)}</title></rect>`;
+      s += `<rect class="bar ${esc(series[j].cls)}" x="${(x0 + j * bw).toFixed(1)}" y="${(top + h - bh).toFixed(1)}" width="${(bw - 1).toFixed(1)}" height="${bh.toFixed(1)}"><title>${esc(v)}</title></rect>`;
     });
     if (i % every === 0) s += label(left + i * slot + slot / 2, top + h + 16, g, 'middle');
   });

@@ -15,7 +15,7 @@ window.staff = { conn, state };
 // tabs: [id, zh, en, role set or '' for every member of staff]
 const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'My queue', 'tech'], ['approvals', '待审批', 'Approvals', 'approvers'],
   ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Printing & devices', ''],
-  ['reports', '报表', 'Reports', 'approvers'], ['config', '配置', 'Config', '']];
+  ['reports', '报表', 'Reports', 'approvers'], ['audit', '审计', 'Audit', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
 watchPrintJobs(conn);
@@ -66,7 +66,7 @@ function render() {
   if (state.tab === 'devices') state.tab = 'print';
   if (!visibleTabs().some(([id]) => id === state.tab)) state.tab = 'board';
   ({ board: renderBoard, mine: renderMine, approvals: renderApprovals, calls: renderCallsTab, cards: renderCards, print: renderPrint,
-    reports: renderReports, config: renderConfig }[state.tab] || renderBoard)();
+    reports: renderReports, audit: renderAudit, config: renderConfig }[state.tab] || renderBoard)();
 }
 
 function renderLogin() {
@@ -96,7 +96,7 @@ function boardArgs() {
 }
 
 function renderBoard() {
-  const opts = (table, sel) => `<option value="">—</option>` + Object.entries(table).map(([k, v]) => `<option value="${k}" ${sel === k ? 'selected' : ''}>${v[0]} ${v[1]}</option>`).join('');
+  const opts = (table, sel) => `<option value="">—</option>` + Object.entries(table).map(([k, v]) => `<option value="${k}" ${sel === k ? 'selected' : ''}>${esc(v[0])} ${esc(v[1])}</option>`).join('');
   const f = state.filter;
   main.innerHTML = `<section><h1>${t('服务单', 'Tickets')}</h1><form id="filter" class="filters">
     <label>${t('类型', 'Kind')} <select name="kind">${opts(kindNames, f.kind)}</select></label>
@@ -161,7 +161,7 @@ async function loadLedger() {
     const r = await conn.call('card.ledger', { card: state.card });
     el.innerHTML = `<h2 class="mono">${esc(r.card.number)} <span class="pill card-${esc(r.card.status)}">${name(cardStatusNames, r.card.status)}</span> ${t('余额', 'Balance')} <b id="ledgerbalance">${yuan(r.card.balance_fen)}</b></h2>
       <table class="board"><thead><tr><th>#</th><th>${t('时间', 'Time')}</th><th>${t('交易', 'Kind')}</th><th>${t('金额', 'Amount')}</th><th>${t('余额', 'Balance')}</th><th>${t('服务单', 'Ticket')}</th><th>${t('操作员', 'Operator')}</th></tr></thead><tbody>
-      ${r.entries.map((e) => `<tr><td>${e.seq}</td><td>${time(e.time)}</td><td>${name(ledgerNames, e.kind)}</td><td>${yuan(e.amount_fen)}</td><td>${yuan(e.balance_fen)}</td><td>${esc(e.ticket || '')}</td><td>${esc(e.operator)}</td></tr>`).join('')}</tbody></table>`;
+      ${r.entries.map((e) => `<tr><td>${esc(e.seq)}</td><td>${time(e.time)}</td><td>${name(ledgerNames, e.kind)}</td><td>${yuan(e.amount_fen)}</td><td>${yuan(e.balance_fen)}</td><td>${esc(e.ticket || '')}</td><td>${esc(e.operator)}</td></tr>`).join('')}</tbody></table>`;
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
 
@@ -233,5 +233,11 @@ function wirePrint(el) {
 // daily reports, each table with its CSV download (reports.js).
 function renderReports() {
   import('./reports.js').then(({ mountReports }) => { if (state.tab === 'reports') mountReports(main, conn); })
+    .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
+}
+
+// The audit log (audit.js): who did what, when, from where; supervisors and admins.
+function renderAudit() {
+  import('./audit.js').then(({ mountAudit }) => { if (state.tab === 'audit') mountAudit(main, conn); })
     .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
 }

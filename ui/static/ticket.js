@@ -199,7 +199,7 @@ async function diagnoseForm(conn, form, tk, d, run) {
   const pid = (p) => p.id || p.code;
   form.innerHTML = `<form class="actionform" id="af"><h3>${t('配件', 'Parts')}</h3><table class="board" id="partsel"><tbody>
     ${parts.map((p) => `<tr><td>${esc(p.name)} <span class="sub mono">${esc(pid(p))}</span></td><td>${yuan(p.price_fen)}</td>
-      <td><input type="number" min="0" max="1000" value="${had[pid(p)] || 0}" data-part="${esc(pid(p))}" class="qty"></td></tr>`).join('')}</tbody></table>
+      <td><input type="number" min="0" max="1000" value="${esc(had[pid(p)] || 0)}" data-part="${esc(pid(p))}" class="qty"></td></tr>`).join('')}</tbody></table>
     <h3>${t('工时', 'Labour')}</h3><div class="choices" id="laboursel">${labour.map((l) => `<label class="opt"><input type="checkbox" data-labour="${esc(l.id)}"> ${esc(l.name)} ${yuan(l.price_fen ?? l.fee_fen)}</label>`).join('')}</div>
     <label>${t('检测结果', 'Finding')} <textarea name="note" rows="2"></textarea></label>
     <div class="actions"><button class="btn primary" id="afsubmit">${t('保存诊断', 'Save the diagnosis')}</button></div></form>`;
