@@ -13,6 +13,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"shouhou/conf"
 	"shouhou/drivers/printer/escpostest"
 )
 
@@ -53,8 +54,8 @@ var (
 
 // hostileCase is what setUpHostile made.
 type hostileCase struct {
-	phone, customer, repair, complaint, rawUTF8 string // the customer's id, the tickets' numbers
-	card, ret, settled                          string
+	phone, customer, repair, complaint string // the customer's id, the tickets' numbers
+	card, ret, settled                 string
 }
 
 // hostilePhone is the hostile customer's phone.
@@ -123,15 +124,15 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 	tech.mustCall("ticket.conclude", map[string]string{"number": hc.settled, "result": "unrepairable", "conclusion": hostile("UNREP")}, nil)
 	boss.mustCall("ticket.settle", map[string]string{"number": hc.settled, "outcome": "other", "note": hostile("SETTLE")}, nil)
 
-	// A complaint: its text is the fault, its reason the request (the
-	// complaints report counts by it).
+	// A complaint: its text is the fault; its reason is one from the
+	// configured list, whose names an admin typed (hostileConf).
 	clerk.mustCall("ticket.intake", map[string]any{"key": "hostile-complaint", "kind": "complaint", "phone": hostilePhone,
-		"fault": hostile("COMPLAINT") + " " + longWord, "request": hostile("REASON"), "condition": map[string]any{}}, &in)
+		"fault": hostile("COMPLAINT") + " " + longWord, "complaint_reason": "hostile", "condition": map[string]any{}}, &in)
 	hc.complaint = in.Ticket.Number
-	// More complaints whose reasons start a formula, for the CSVs.
+	// More complaints whose reasons' names start a formula, for the CSVs.
 	for i, f := range formulas {
 		clerk.mustCall("ticket.intake", map[string]any{"key": fmt.Sprint("hostile-formula-", i), "kind": "complaint", "phone": hostilePhone,
-			"fault": "formula " + f, "request": f + " HREASON~", "condition": map[string]any{}}, nil)
+			"fault": "formula " + f, "complaint_reason": fmt.Sprint("formula", i), "condition": map[string]any{}}, nil)
 	}
 
 	var issued struct {
@@ -151,7 +152,7 @@ func setUpHostile(t *testing.T, addr string, today time.Time) hostileCase {
 		}
 	}
 	printHostileForm(t, clerk, hc.repair)
-	hc.rawUTF8 = rawUTF8Intake(t, addr)
+	rawUTF8Intake(t, addr)
 	hc.phone = hostilePhone
 
 	// A failed login with a hostile staff id, for the audit screen.
@@ -237,38 +238,40 @@ func printHostileForm(t *testing.T, clerk *wsClient, number string) {
 }
 
 // rawUTF8Intake sends a complaint whose text holds invalid UTF-8 as the
-// raw bytes of a websocket text frame, and returns its number.
-func rawUTF8Intake(t *testing.T, addr string) string {
+// raw bytes of a text frame, as a hostile client would: the server answers
+// bad_request and closes the connection with 1007 (RFC 6455 §8.1), and
+// takes nothing in (a later search for its text finds no ticket).
+func rawUTF8Intake(t *testing.T, addr string) {
 	t.Helper()
 	c := dialStaff(t, addr, "clerk", "1111")
 	frame := []byte(`{"id":"raw","op":"ticket.intake","args":{"key":"hostile-raw","kind":"complaint","phone":"` + hostilePhone +
-		`","fault":"` + "HRAW~ bad \xff\xfe\xc0\xaf bytes \xed\xa0\x80 end" + `","condition":{}}}`)
+		`","fault":"` + "HRAW~ bad \xff\xfe\xc0\xaf bytes \xed\xa0\x80 end" + `","complaint_reason":"other","condition":{}}}`)
 	if err := c.ws.WriteMessage(websocket.TextMessage, frame); err != nil {
 		t.Fatal(err)
 	}
+	refused := false
 	for {
 		_, b, err := c.ws.ReadMessage()
 		if err != nil {
-			t.Fatalf("reply to the raw frame: %v", err)
+			if !websocket.IsCloseError(err, websocket.CloseInvalidFramePayloadData) {
+				t.Errorf("after the raw frame: %v, want close 1007", err)
+			}
+			break
 		}
 		var f struct {
-			ID     string `json:"id"`
-			OK     bool   `json:"ok"`
-			Result struct {
-				Ticket struct{ Number, Fault string } `json:"ticket"`
-			} `json:"result"`
-			Error json.RawMessage `json:"error"`
+			OK    bool                  `json:"ok"`
+			Error struct{ Code string } `json:"error"`
 		}
-		if json.Unmarshal(b, &f) != nil || f.ID != "raw" {
-			continue
+		if json.Unmarshal(b, &f) == nil && !f.OK && f.Error.Code == "bad_request" {
+			refused = true
 		}
-		if !f.OK {
-			t.Fatalf("intake with invalid UTF-8 = %s, want it stored with replacement characters", f.Error)
-		}
-		if !strings.Contains(f.Result.Ticket.Fault, "\uFFFD") || !strings.HasSuffix(f.Result.Ticket.Fault, "end") {
-			t.Errorf("stored fault = %q, want the bad bytes as U+FFFD", f.Result.Ticket.Fault)
-		}
-		return f.Result.Ticket.Number
+	}
+	if !refused {
+		t.Error("the raw frame got no bad_request reply")
+	}
+	var found []struct{ Number string }
+	if err := dialStaff(t, addr, "clerk", "1111").call("ticket.search", map[string]string{"q": "HRAW", "by": "text"}, &found); err != nil || len(found) != 0 {
+		t.Errorf("search for the raw frame's text = %v, %v; want nothing taken in", found, err)
 	}
 }
 
@@ -330,4 +333,48 @@ func hostileTags(tags ...string) string {
 		fmt.Fprintf(&b, "%q", "H"+tg+"~")
 	}
 	return "[" + b.String() + "]"
+}
+
+// hostileConf writes the default config to dir with complaint reasons
+// added whose names are hostile or start a formula: names an admin typed
+// into policy.toml reach the screens and the complaint summary's CSV.
+func hostileConf(t *testing.T, dir string) string {
+	t.Helper()
+	if _, err := conf.WriteDefaults(dir); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("\n[[complaint_reasons]]\ncode = \"hostile\"\nname = " + tomlString(hostile("REASON")) + "\n")
+	for i, f := range formulas {
+		fmt.Fprintf(&b, "\n[[complaint_reasons]]\ncode = \"formula%d\"\nname = %s\n", i, tomlString(f+" HREASON~"))
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "policy.toml"), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(b.String()); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// tomlString is s as a TOML basic string: quotes, backslashes and control
+// characters escaped.
+func tomlString(s string) string {
+	var b strings.Builder
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"' || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r < 0x20 || r == 0x7f:
+			fmt.Fprintf(&b, "\\u%04X", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+	return b.String()
 }
