@@ -89,7 +89,6 @@ type Server struct {
 
 	opsOnce sync.Once
 	opTable map[string]opSpec
-	intakes *intakeKeys // idempotency keys of recent intakes
 
 	mu     sync.Mutex         // guards conns and closed
 	conns  map[*conn]struct{} // every open websocket
@@ -125,7 +124,6 @@ func NewServer(o Options) *Server {
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),
 		status:   newStatusBoard(),
-		intakes:  newIntakeKeys(o.Now),
 		conns:    map[*conn]struct{}{}, done: make(chan struct{})}
 	s.routes()
 	ctx, stop := context.WithCancel(context.Background())

@@ -26,6 +26,10 @@ type Rules struct {
 	Labour []Labour
 	// Zones are the on-site service zones.
 	Zones []Zone
+	// KeyRetention is how long a request's idempotency key is kept with
+	// its result (store.Request); the scheduler forgets older ones. 0
+	// keeps them all.
+	KeyRetention time.Duration
 }
 
 // SLA are the deadlines of sla.toml.
