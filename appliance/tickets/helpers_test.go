@@ -42,8 +42,8 @@ type desk struct {
 	sub     *appliance.Subscription
 	rules   tickets.Rules
 	charger *testCharger
-	// noVerify skips Verify at cleanup (benchmarks: Verify holds every
-	// index key in memory, gigabytes at a million tickets).
+	// noVerify skips Verify at cleanup (benchmarks: Verify reads every
+	// record and index entry, minutes at a million tickets).
 	noVerify bool
 }
 
