@@ -56,24 +56,37 @@ type keyedPickup struct {
 	acked  bool
 }
 
+// keyedTopup is one card top-up sent with its key.
+type keyedTopup struct {
+	key    string
+	amount int64
+	acked  bool
+}
+
+// crashCard is the demo card the crash test tops up.
+const crashCard = "SC-000001"
+
 // crashClient is the kiosk's side of the crash test: what it sent, and
 // what the server acknowledged.
 type crashClient struct {
 	t       *testing.T
 	intakes []*keyedIntake
 	pickups []*keyedPickup
+	topups  []*keyedTopup
 	picked  map[string]bool // ticket numbers a pickup was sent for
 	retried int             // acknowledged requests sent again
 }
 
 // TestKill9KeyedRequestsOnce runs the real server in a child process, sends
-// it intakes and pickups over the websocket with their idempotency keys,
+// it intakes, pickups and card top-ups over the websocket with their
+// idempotency keys,
 // and kills it with SIGKILL at a random moment, 50 times. After each
 // restart the client sends every unacknowledged request again, and some
 // acknowledged ones, with the same key and arguments. At the end every
 // key made exactly one ticket, every acknowledged intake is there with
 // the number it was acknowledged with, every acknowledged pickup closed
-// its ticket, and the store verifies.
+// its ticket, every top-up key is in the ledger once with its amount, and
+// the store verifies.
 func TestKill9KeyedRequestsOnce(t *testing.T) {
 	if os.Getenv(crashServeEnv) != "" {
 		t.Skip("in the child")
@@ -85,7 +98,7 @@ func TestKill9KeyedRequestsOnce(t *testing.T) {
 		cmd, addr := startCrashServe(t, data)
 		c := dialStaff(t, addr, "clerk", "1111")
 		cc.retry(c)
-		time.AfterFunc(time.Duration(30+rand.IntN(250))*time.Millisecond, func() { cmd.Process.Kill() })
+		time.AfterFunc(time.Duration(20+rand.IntN(200))*time.Millisecond, func() { cmd.Process.Kill() })
 		cc.work(c)
 		if err := cmd.Wait(); err == nil {
 			t.Fatalf("cycle %d: the server exited by itself", cycle)
@@ -187,12 +200,48 @@ func (cc *crashClient) retry(c *wsClient) {
 		}
 	}
 	cc.retried += again
+	again = 0
+	for _, tu := range cc.topups {
+		if tu.acked && (again >= 3 || rand.IntN(4) != 0) {
+			continue
+		}
+		if tu.acked {
+			again++
+		}
+		if err := cc.topup(c, tu); err != nil {
+			t.Fatalf("retry of top-up %s: %v", tu.key, err)
+		}
+	}
+	cc.retried += again
 }
 
-// work sends new intakes, and pickups of acknowledged ones, until the
-// server is killed under it.
+// topup sends tu and checks a retry of an acknowledged one is a replay.
+func (cc *crashClient) topup(c *wsClient, tu *keyedTopup) error {
+	var r struct {
+		Replayed bool `json:"replayed"`
+	}
+	if err := send(c, "card.topup", map[string]any{"key": tu.key, "card": crashCard, "amount_fen": tu.amount}, &r); err != nil {
+		return err
+	}
+	if tu.acked && !r.Replayed {
+		cc.t.Errorf("acknowledged top-up %s retried: not replayed", tu.key)
+	}
+	tu.acked = true
+	return nil
+}
+
+// work sends new intakes, pickups of acknowledged ones and top-ups until
+// the server is killed under it.
 func (cc *crashClient) work(c *wsClient) {
 	for i := 0; ; i++ {
+		if i%3 == 2 {
+			tu := &keyedTopup{key: fmt.Sprintf("crash-tu-%04d", len(cc.topups)), amount: int64(100 + len(cc.topups))}
+			cc.topups = append(cc.topups, tu)
+			if cc.topup(c, tu) != nil {
+				return
+			}
+			continue
+		}
 		if i%2 == 1 {
 			if number := cc.pickable(); number != "" {
 				p := &keyedPickup{key: fmt.Sprintf("pu-%s", number), number: number}
@@ -298,9 +347,36 @@ func (cc *crashClient) check(data string) {
 	if closed != len(cc.pickups) {
 		t.Errorf("%d tickets closed, %d pickups sent", closed, len(cc.pickups))
 	}
+	err = db.View(func(tx *store.Txn) error {
+		entries, err := tx.LedgerOf(crashCard)
+		if err != nil {
+			return err
+		}
+		seen := map[string]int64{}
+		for _, e := range entries {
+			if strings.HasPrefix(e.Key, "crash-tu-") {
+				if _, dup := seen[e.Key]; dup {
+					t.Errorf("top-up key %s is in the ledger twice", e.Key)
+				}
+				seen[e.Key] = e.AmountFen
+			}
+		}
+		for _, tu := range cc.topups {
+			if got, ok := seen[tu.key]; !ok || got != tu.amount {
+				t.Errorf("top-up %s: ledger has %d (%v), want %d once", tu.key, got, ok, tu.amount)
+			}
+		}
+		if len(seen) != len(cc.topups) {
+			t.Errorf("%d top-up keys in the ledger, %d sent", len(seen), len(cc.topups))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rep, err := db.Verify()
 	if err != nil || !rep.OK() {
 		t.Errorf("Verify after the crashes = %v, %v", rep, err)
 	}
-	t.Logf("%d intakes and %d pickups sent over the kills, %d acknowledged requests retried", len(cc.intakes), len(cc.pickups), cc.retried)
+	t.Logf("%d intakes, %d pickups and %d top-ups sent over the kills, %d acknowledged requests retried", len(cc.intakes), len(cc.pickups), len(cc.topups), cc.retried)
 }
