@@ -289,3 +289,35 @@ func TestVerifyFindsBrokenIndexes(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyManyBrokenEntries removes an index whole: every bucket the
+// entries fell in differs, and Verify names them one by one, in key
+// order within each group of buckets, up to maxProblems.
+func TestVerifyManyBrokenEntries(t *testing.T) {
+	db := MustOpen(t)
+	const n = 1500
+	mustUpdate(t, db, func(tx *Txn) error {
+		for i := range n {
+			tk := &appliance.Ticket{Number: fmt.Sprintf("T%04d", i), Kind: appliance.KindRepair, Status: appliance.StatusOpen, CustomerID: "c1"}
+			if err := tx.PutTicket(tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := db.bdb.DropPrefix([]byte("x/" + idxTicketStatus + "/")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) != maxProblems {
+		t.Fatalf("Verify found %d problems, want the first %d of %d", len(r.Problems), maxProblems, n)
+	}
+	for _, p := range r.Problems {
+		if !strings.Contains(p, `"x/ticket.status/open\x00T`) || !strings.HasSuffix(p, "is missing") {
+			t.Fatalf("problem %q, want a missing ticket.status entry", p)
+		}
+	}
+}
