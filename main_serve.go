@@ -53,6 +53,8 @@ type Main struct {
 	stopBg   context.CancelFunc
 	bgDone   chan struct{}
 	adminErr chan error
+	// schedDone is closed when the ticket scheduler has stopped (newUI).
+	schedDone chan struct{}
 }
 
 // NewMain returns a Main with the documented defaults.
@@ -119,7 +121,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openReaders(); err != nil {
 		return err
 	}
-	m.ui = m.newUI()
+	m.ui = m.newUI(bg)
 	m.startReaders()
 
 	m.ln, err = net.Listen("tcp", m.Listen)
@@ -215,6 +217,10 @@ func (m *Main) Close() error {
 		m.stopBg()
 		errs = append(errs, <-m.adminErr)
 		m.stopBg = nil
+	}
+	if m.schedDone != nil {
+		<-m.schedDone
+		m.schedDone = nil
 	}
 	if m.printers != nil {
 		errs = append(errs, m.printers.close())
