@@ -58,7 +58,7 @@ func BenchmarkServeRSS(b *testing.B) {
 }
 
 // fillStore writes n customers each with a ticket, 1,000 to a transaction.
-func fillStore(b *testing.B, dir string, n int) {
+func fillStore(b testing.TB, dir string, n int) {
 	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		b.Fatal(err)

@@ -63,6 +63,8 @@ type Main struct {
 	stopBg    context.CancelFunc
 	bgDone    chan struct{} // one value per HTTP server that ended
 	adminErr  chan error
+	// schedDone is closed when the ticket scheduler has stopped (newUI).
+	schedDone chan struct{}
 }
 
 // NewMain returns a Main with the documented defaults.
@@ -138,7 +140,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openReaders(); err != nil {
 		return err
 	}
-	m.ui = m.newUI()
+	m.ui = m.newUI(bg)
 	m.startReaders()
 
 	if err := m.listen(); err != nil {
@@ -219,6 +221,10 @@ func (m *Main) Close() error {
 			<-m.inbox
 		}
 		m.stopBg = nil
+	}
+	if m.schedDone != nil {
+		<-m.schedDone
+		m.schedDone = nil
 	}
 	if m.printers != nil {
 		errs = append(errs, m.printers.close())

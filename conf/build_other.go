@@ -36,8 +36,18 @@ func buildStore(s *source) (Store, Errors) {
 	if st.Hours.Close <= st.Hours.Open {
 		errs = append(errs, s.errAt([]any{"hours", "close"}, "关门时间应晚于开门时间 / close must be after open"))
 	}
+	switch r := st.IdempotencyRetention.D(); {
+	case r == 0:
+		st.IdempotencyRetention = Duration(DefaultIdempotencyRetention)
+	case r < time.Hour:
+		errs = append(errs, s.errAt([]any{"idempotency_retention"}, "幂等键至少保留 1 小时 / idempotency keys are kept at least 1h, got %s", r))
+	}
 	return st, errs
 }
+
+// DefaultIdempotencyRetention is how long idempotency keys are kept when
+// store.toml does not say: 30 days, far beyond any retry or failover.
+const DefaultIdempotencyRetention = 30 * 24 * time.Hour
 
 func buildSLA(s *source) (SLA, Errors) {
 	var v SLA

@@ -23,6 +23,10 @@ type Store struct {
 	TimeZone string `toml:"time_zone" json:"time_zone"`
 	// Hours are the desk's business hours.
 	Hours BusinessHours `toml:"hours" json:"hours"`
+	// IdempotencyRetention is how long a request's idempotency key is kept
+	// with its result, so that a retry gets the first result; optional,
+	// default DefaultIdempotencyRetention.
+	IdempotencyRetention Duration `toml:"idempotency_retention" json:"idempotency_retention"`
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-" json:"-"`
 }

@@ -100,6 +100,9 @@ type formArgs struct {
 	Values map[string]string `json:"values"`
 	// Parts are the parts to print (form.print); none: all of them.
 	Parts []int `json:"parts"`
+	// Key is form.print's idempotency key ("" for none): a retry returns
+	// the first job and prints nothing again.
+	Key string `json:"key,omitempty"`
 }
 
 // formFill is a form with the record it is filled from.
@@ -298,7 +301,11 @@ func opFormPrint(c *call, a *formArgs) (any, error) {
 		fl.rec.Values = map[string]string{}
 	}
 	maps.Copy(fl.rec.Values, a.Values)
-	p, err := c.printSlip(fl.form.Name, fl.rec, slipOpts{parts: a.Parts})
+	req, err := store.NewRequest("form.print", a.Key, a)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.printSlip(fl.form.Name, fl.rec, slipOpts{parts: a.Parts, req: req})
 	switch {
 	case appliance.ErrorCode(err) == appliance.EINVALID:
 		return nil, err

@@ -1,8 +1,7 @@
 package ui
 
 import (
-	"encoding/json"
-	"fmt"
+	"context"
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
@@ -68,37 +67,34 @@ func opTicketIntake(c *call, a *intakeArgs) (any, error) {
 }
 
 // intakeOnce takes the ticket in, once per key: a retry with the key of
-// an intake that succeeded returns that ticket, replayed.
+// an intake that succeeded returns that ticket, replayed, after a restart
+// too (the key is kept with the ticket, store.Request).
 func (c *call) intakeOnce(w *tickets.Service, a *intakeArgs) (t *appliance.Ticket, replayed bool, err error) {
-	if a.Key == "" {
-		t, err = w.Intake(c.ctx, c.actor, a.IntakeArgs)
-		return t, false, err
-	}
-	raw, err := json.Marshal(a.IntakeArgs)
-	if err != nil {
-		return nil, false, fmt.Errorf("intake: encode arguments: %w", err)
-	}
-	key := c.actor.ID + "\x00" + a.Key
-	slot, number, err := c.srv.intakes.begin(c.ctx, key, intakeSum(raw))
+	ctx, req, err := c.keyed("ticket.intake", a.Key, a)
 	if err != nil {
 		return nil, false, err
 	}
-	if number != "" {
-		t, err = w.Get(c.ctx, number)
-		return t, true, err
+	t, err = w.Intake(ctx, c.actor, a.IntakeArgs)
+	return t, req.Replayed(), err
+}
+
+// keyed returns the call's context carrying the request op with the
+// client's idempotency key and its arguments, for the one domain call
+// that does the work ("" key: the context as it is, and a nil request).
+func (c *call) keyed(op, key string, args any) (context.Context, *store.Request, error) {
+	req, err := store.NewRequest(op, key, args)
+	if err != nil {
+		return nil, nil, err
 	}
-	done := ""
-	defer func() { c.srv.intakes.finish(key, slot, done) }() // also after a panic: waiters go on
-	if t, err = w.Intake(c.ctx, c.actor, a.IntakeArgs); err != nil {
-		return nil, false, err
-	}
-	done = t.Number
-	return t, false, nil
+	return store.WithRequest(c.ctx, req), req, nil
 }
 
 type printArgs struct {
 	Number string `json:"number"`
 	Form   string `json:"form"`
+	// Key is the client-made idempotency key ("" for none): a retry
+	// returns the first job and prints nothing again.
+	Key string `json:"key,omitempty"`
 }
 
 // opTicketPrint prints one of a ticket's slips on the desk's printer.
@@ -120,7 +116,11 @@ func opTicketPrint(c *call, a *printArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := c.printTicket(t, a.Form)
+	req, err := store.NewRequest("ticket.print", a.Key, a)
+	if err != nil {
+		return nil, err
+	}
+	p, err := c.printTicket(t, a.Form, req)
 	if err != nil {
 		return nil, err
 	}

@@ -134,6 +134,8 @@ type chargeArgs struct {
 	Number string `json:"number"`
 	Method string `json:"method"`
 	Card   string `json:"card,omitempty"`
+	// Key is the client-made idempotency key ("" for none).
+	Key string `json:"key,omitempty"`
 }
 
 // opTicketCharge takes a finished service's fee, in cash or from the
@@ -144,12 +146,16 @@ func opTicketCharge(c *call, a *chargeArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := w.Charge(c.ctx, c.actor, a.Number, a.Method, a.Card)
+	ctx, req, err := c.keyed("ticket.charge", a.Key, a)
 	if err != nil {
 		return nil, err
 	}
-	res := ticketPrinted{Ticket: t}
-	if t.Payment != tickets.PayCard {
+	t, err := w.Charge(ctx, c.actor, a.Number, a.Method, a.Card)
+	if err != nil {
+		return nil, err
+	}
+	res := ticketPrinted{Ticket: t, Replayed: req.Replayed()}
+	if t.Payment != tickets.PayCard || res.Replayed {
 		return res, nil
 	}
 	rec, err := c.chargeRecord(t)

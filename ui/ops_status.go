@@ -136,6 +136,8 @@ type jobArgs struct {
 	ID      string `json:"id"`
 	Printer string `json:"printer,omitempty"`
 	Reason  string `json:"reason,omitempty"`
+	// Key is print.reprint's idempotency key ("" for none).
+	Key string `json:"key,omitempty"`
 }
 
 func opPrintCancel(c *call, a *jobArgs) (any, error) {
@@ -167,7 +169,11 @@ func opPrintReprint(c *call, a *jobArgs) (any, error) {
 			return nil, err
 		}
 	}
-	id, err := q.Reprint(c.ctx, c.actor.ID, a.ID, a.Printer)
+	ctx, _, err := c.keyed("print.reprint", a.Key, a)
+	if err != nil {
+		return nil, err
+	}
+	id, err := q.Reprint(ctx, c.actor.ID, a.ID, a.Printer)
 	return map[string]string{"id": id}, err
 }
 

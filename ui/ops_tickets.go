@@ -176,6 +176,8 @@ func opTicketReject(c *call, a *reasonArgs) (any, error) {
 type pickupArgs struct {
 	Number string            `json:"number"`
 	Survey *appliance.Survey `json:"survey,omitempty"`
+	// Key is the client-made idempotency key ("" for none).
+	Key string `json:"key,omitempty"`
 }
 
 // pickupSlip is the slip the customer signs when the item is handed
@@ -190,9 +192,16 @@ func opTicketPickup(c *call, a *pickupArgs) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	t, err := w.Pickup(c.ctx, c.actor, a.Number, a.Survey)
+	ctx, req, err := c.keyed("ticket.pickup", a.Key, a)
 	if err != nil {
 		return nil, err
+	}
+	t, err := w.Pickup(ctx, c.actor, a.Number, a.Survey)
+	if err != nil {
+		return nil, err
+	}
+	if req.Replayed() {
+		return ticketPrinted{Ticket: t, Replayed: true}, nil
 	}
 	p, perr := c.printTicketAfter(t, pickupSlip)
 	return ticketPrinted{Ticket: t, printed: p, PrintError: perr}, nil

@@ -180,7 +180,14 @@ func TestRepairOverTheWire(t *testing.T) {
 	}
 	changed := repairArgs("intake-1")
 	changed["fault"] = "另一个故障"
-	wantRefused(t, clerk, "ticket.intake", changed, "invalid", "key")
+	wantRefused(t, clerk, "ticket.intake", changed, "conflict", "key")
+	var p1, p2 printed
+	mustOK(t, clerk, "ticket.print", map[string]string{"number": tk.Number, "form": "intake", "key": "print-1"}, &p1)
+	mustOK(t, clerk, "ticket.print", map[string]string{"number": tk.Number, "form": "intake", "key": "print-1"}, &p2)
+	if p1.Job == "" || p2.Job != p1.Job {
+		t.Errorf("ticket.print retried with its key = jobs %q then %q, want one job", p1.Job, p2.Job)
+	}
+	wantRefused(t, clerk, "ticket.print", map[string]string{"number": tk.Number, "form": "repair", "key": "print-1"}, "conflict", "key")
 
 	n := tk.Number
 	var res ticketReply
@@ -203,16 +210,27 @@ func TestRepairOverTheWire(t *testing.T) {
 	if res.Ticket.Status != appliance.StatusReady {
 		t.Fatalf("after conclude: %s, want ready", res.Ticket.Status)
 	}
-	mustOK(t, clerk, "ticket.charge", map[string]string{"number": n, "method": "card"}, &res)
+	mustOK(t, clerk, "ticket.charge", map[string]string{"number": n, "method": "card", "key": "charge-1"}, &res)
 	if res.Ticket.Payment != "card" || res.PrintJob == "" {
 		t.Fatalf("charge = payment %q job %q (%q), want card and a receipt", res.Ticket.Payment, res.PrintJob, res.PrintError)
+	}
+	var retried ticketReply
+	mustOK(t, clerk, "ticket.charge", map[string]string{"number": n, "method": "card", "key": "charge-1"}, &retried)
+	if !retried.Replayed || retried.PrintJob != "" || retried.Ticket.PaymentRef != res.Ticket.PaymentRef {
+		t.Errorf("charge retried with its key = replayed %v job %q ref %q, want the first charge (%q), nothing printed",
+			retried.Replayed, retried.PrintJob, retried.Ticket.PaymentRef, res.Ticket.PaymentRef)
 	}
 	if d := w.jobDoc(t, res.PrintJob); d.Name != "card_receipt" {
 		t.Errorf("charge printed %s, want card_receipt", d.Name)
 	}
-	mustOK(t, clerk, "ticket.pickup", map[string]string{"number": n}, &res)
+	mustOK(t, clerk, "ticket.pickup", map[string]string{"number": n, "key": "pickup-1"}, &res)
 	if res.Ticket.Status != appliance.StatusClosed || res.PrintJob == "" || res.Printer != "receipt1" {
 		t.Fatalf("pickup = %s job %q on %q (%q), want closed with a slip on receipt1", res.Ticket.Status, res.PrintJob, res.Printer, res.PrintError)
+	}
+	retried = ticketReply{}
+	mustOK(t, clerk, "ticket.pickup", map[string]string{"number": n, "key": "pickup-1"}, &retried)
+	if !retried.Replayed || retried.PrintJob != "" || retried.Ticket.Status != appliance.StatusClosed {
+		t.Errorf("pickup retried with its key = replayed %v job %q status %s, want the first pickup, nothing printed", retried.Replayed, retried.PrintJob, retried.Ticket.Status)
 	}
 	if d := w.jobDoc(t, res.PrintJob); d.Name != "delivery" || cuts(d) != 2 {
 		t.Errorf("pickup printed %s with %d cuts, want the two-part delivery slip", d.Name, cuts(d))

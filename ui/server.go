@@ -95,8 +95,7 @@ type Server struct {
 
 	opsOnce  sync.Once
 	opTable  map[string]opSpec
-	intakes  *intakeKeys // idempotency keys of recent intakes
-	tillGate *tillGate   // limits POST /till/sales
+	tillGate *tillGate // limits POST /till/sales
 
 	mu     sync.Mutex         // guards conns and closed
 	conns  map[*conn]struct{} // every open websocket
@@ -132,8 +131,8 @@ func NewServer(o Options) *Server {
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),
 		status:   newStatusBoard(),
-		intakes:  newIntakeKeys(o.Now), tillGate: newTillGate(o.Now),
-		conns: map[*conn]struct{}{}, done: make(chan struct{})}
+		tillGate: newTillGate(o.Now),
+		conns:    map[*conn]struct{}{}, done: make(chan struct{})}
 	s.routes()
 	ctx, stop := context.WithCancel(context.Background())
 	s.stop = stop

@@ -38,6 +38,9 @@ type slipOpts struct {
 	// parts are the parts of a multi-part form to print (1-based, e.g. [2]
 	// to reprint a lost customer copy); nil prints them all.
 	parts []int
+	// req is the print's own keyed request (store.Request), if the client
+	// sent a key: a retry returns the first job instead of a second slip.
+	req *store.Request
 }
 
 // slips returns the server's slip printer.
@@ -88,7 +91,7 @@ func (sl slips) print(ctx context.Context, actor appliance.Actor, desk, form str
 	if o.drawer {
 		doc.Blocks = slices.Insert(doc.Blocks, 0, forms.Block{Kind: forms.KindDrawer})
 	}
-	id, err := sl.queue.Enqueue(ctx, actor.ID, form, doc, p.ID, 1)
+	id, err := sl.queue.Enqueue(store.WithRequest(ctx, o.req), actor.ID, form, doc, p.ID, 1)
 	if err != nil {
 		return printed{Printer: p.ID}, fmt.Errorf("queue %s on %s: %w", form, p.ID, err)
 	}
@@ -208,7 +211,7 @@ func slipValues(form string, now time.Time, loc *time.Location) map[string]strin
 }
 
 // printTicket prints form ("intake" for the kind's intake slip) for t.
-func (c *call) printTicket(t *appliance.Ticket, form string) (printed, error) {
+func (c *call) printTicket(t *appliance.Ticket, form string, req *store.Request) (printed, error) {
 	if form == intakeSlip {
 		form = intakeForm(t.Kind)
 	}
@@ -221,12 +224,12 @@ func (c *call) printTicket(t *appliance.Ticket, form string) (printed, error) {
 		return printed{}, err
 	}
 	rec.Values = slipValues(form, c.srv.opts.Now(), c.srv.config().Store.Location)
-	return c.printSlip(form, rec, slipOpts{})
+	return c.printSlip(form, rec, slipOpts{req: req})
 }
 
 // printTicketAfter prints t's slip after a committed change (see printAfter).
 func (c *call) printTicketAfter(t *appliance.Ticket, form string) (printed, string) {
-	p, err := c.printTicket(t, form)
+	p, err := c.printTicket(t, form, nil)
 	if err != nil {
 		c.srv.opts.Logger.Warn("ui: slip not printed", "form", form, "ticket", t.Number, "err", err)
 		return p, appliance.ErrorMessage(err)

@@ -20,7 +20,8 @@ func TicketRules(c *conf.Snapshot) tickets.Rules {
 			QualityCaseWorkingDays: c.SLA.QualityCaseWorkingDays, ReturnProcessingWorkingDays: c.SLA.ReturnProcessingWorkingDays,
 			RepairCompletionDays: c.SLA.RepairCompletionDays, PickupNoticeIntervalDays: c.SLA.PickupNoticeIntervalDays,
 			PickupNoticeCount: c.SLA.PickupNoticeCount, OutOfStockCallbackDays: c.SLA.OutOfStockCallbackDays,
-			ContractExpiryNotice: c.SLA.ContractExpiryNotice.Policy(), OnsiteSolve: c.SLA.OnsiteSolve.D()}}
+			ContractExpiryNotice: c.SLA.ContractExpiryNotice.Policy(), OnsiteSolve: c.SLA.OnsiteSolve.D()},
+		KeyRetention: c.Store.IdempotencyRetention.D()}
 	for _, p := range c.Fees.Parts {
 		r.Parts = append(r.Parts, tickets.Part{Code: p.Code, Name: p.Name, Category: p.Category, PriceFen: p.Price.Fen()})
 	}

@@ -2,7 +2,9 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -223,21 +225,50 @@ func TestNumberNotTakenWhenTransactionFails(t *testing.T) {
 // TestVerifyFindsBrokenIndexes corrupts the raw store behind the API and
 // expects Verify to name each problem.
 func TestVerifyFindsBrokenIndexes(t *testing.T) {
+	c2, err := encode(&appliance.Customer{ID: "c2", Phones: []string{"13800000001"}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name    string
 		corrupt func(*badger.Txn) error
+		want    []string // what the problems must say, in order
 	}{
-		{"stale unique entry", func(b *badger.Txn) error { return b.Set([]byte("u/customer.phone/139"), []byte("c1")) }},
-		{"stale multi entry", func(b *badger.Txn) error { return b.Set([]byte("x/ticket.status/ready\x00T9"), nil) }},
-		{"missing entry", func(b *badger.Txn) error { return b.Delete([]byte("u/customer.phone/13800000001")) }},
-		{"entry points elsewhere", func(b *badger.Txn) error { return b.Set([]byte("u/customer.phone/13800000001"), []byte("c9")) }},
-		{"record does not decode", func(b *badger.Txn) error { return b.Set([]byte("r/customer/c1"), []byte{1, '{'}) }},
+		{"stale unique entry", func(b *badger.Txn) error { return b.Set([]byte("u/customer.phone/139"), []byte("c1")) },
+			[]string{`index entry "u/customer.phone/139" is stale`}},
+		{"stale multi entry", func(b *badger.Txn) error { return b.Set([]byte("x/ticket.status/ready\x00T9"), nil) },
+			[]string{`index entry "x/ticket.status/ready\x00T9" is stale`}},
+		{"missing entry", func(b *badger.Txn) error { return b.Delete([]byte("u/customer.phone/13800000001")) },
+			[]string{`index entry "u/customer.phone/13800000001" is missing`}},
+		{"missing ticket entries", func(b *badger.Txn) error {
+			if err := b.Delete([]byte("x/ticket.status/open\x00T0500")); err != nil {
+				return err
+			}
+			return b.Delete([]byte("x/ticket.customer/c1\x00T1999"))
+		}, []string{`"x/ticket.customer/c1\x00T1999" is missing`, `"x/ticket.status/open\x00T0500" is missing`}},
+		{"entry points elsewhere", func(b *badger.Txn) error { return b.Set([]byte("u/customer.phone/13800000001"), []byte("c9")) },
+			[]string{`"u/customer.phone/13800000001" points to "c9", want "c1"`}},
+		{"a request's time entry stale", func(b *badger.Txn) error { return b.Set([]byte("x/request.time/20260101T000000Z\x00k9"), nil) },
+			[]string{`"x/request.time/20260101T000000Z\x00k9" is stale`}},
+		{"two records ask for one unique entry", func(b *badger.Txn) error { return b.Set([]byte("r/customer/c2"), c2) },
+			[]string{`"u/customer.phone/13800000001" is asked for twice, for "c1" and for "c2"`, `points to "c1", want "c2"`}},
+		{"record does not decode", func(b *badger.Txn) error { return b.Set([]byte("r/customer/c1"), []byte{1, '{'}) },
+			[]string{`record "r/customer/c1" does not decode`, `"u/customer.phone/13800000001" is stale`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := MustOpen(t)
 			mustUpdate(t, db, func(tx *Txn) error {
-				return tx.PutCustomer(&appliance.Customer{ID: "c1", Phones: []string{"13800000001"}})
+				if err := tx.PutCustomer(&appliance.Customer{ID: "c1", Phones: []string{"13800000001"}}); err != nil {
+					return err
+				}
+				for i := range 2000 { // enough entries to fill many digest buckets
+					tk := &appliance.Ticket{Number: fmt.Sprintf("T%04d", i), Kind: appliance.KindRepair, Status: appliance.StatusOpen, CustomerID: "c1", Fault: "屏幕不亮"}
+					if err := tx.PutTicket(tk); err != nil {
+						return err
+					}
+				}
+				return nil
 			})
 			mustVerify(t, db)
 			if err := db.bdb.Update(tt.corrupt); err != nil {
@@ -247,9 +278,46 @@ func TestVerifyFindsBrokenIndexes(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if r.OK() {
-				t.Fatalf("Verify passed a corrupted store:\n%s", r)
+			if len(r.Problems) != len(tt.want) {
+				t.Fatalf("Verify of a corrupted store found %d problems, want %d:\n%s", len(r.Problems), len(tt.want), r)
+			}
+			for i, w := range tt.want {
+				if !strings.Contains(r.Problems[i], w) {
+					t.Errorf("problem %d = %q, want it to say %q", i, r.Problems[i], w)
+				}
 			}
 		})
+	}
+}
+
+// TestVerifyManyBrokenEntries removes an index whole: every bucket the
+// entries fell in differs, and Verify names them one by one, in key
+// order within each group of buckets, up to maxProblems.
+func TestVerifyManyBrokenEntries(t *testing.T) {
+	db := MustOpen(t)
+	const n = 1500
+	mustUpdate(t, db, func(tx *Txn) error {
+		for i := range n {
+			tk := &appliance.Ticket{Number: fmt.Sprintf("T%04d", i), Kind: appliance.KindRepair, Status: appliance.StatusOpen, CustomerID: "c1"}
+			if err := tx.PutTicket(tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := db.bdb.DropPrefix([]byte("x/" + idxTicketStatus + "/")); err != nil {
+		t.Fatal(err)
+	}
+	r, err := db.Verify()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Problems) != maxProblems {
+		t.Fatalf("Verify found %d problems, want the first %d of %d", len(r.Problems), maxProblems, n)
+	}
+	for _, p := range r.Problems {
+		if !strings.Contains(p, `"x/ticket.status/open\x00T`) || !strings.HasSuffix(p, "is missing") {
+			t.Fatalf("problem %q, want a missing ticket.status entry", p)
+		}
 	}
 }

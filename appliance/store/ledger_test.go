@@ -101,3 +101,35 @@ func rewrite(b *badger.Txn, key []byte, edit func([]byte) []byte) error {
 	}
 	return b.Set(key, nv)
 }
+
+// TestStoreChainInWindows folds the store-wide chain a few sequence
+// numbers at a time, as Verify does a quarter million at a time: every
+// window size gives the stored head, and a gap is named.
+func TestStoreChainInWindows(t *testing.T) {
+	db := MustOpen(t)
+	for _, card := range []string{"SC-000001", "SC-000002", "SC-000003"} {
+		appendChain(t, db, card, 5)
+	}
+	for _, window := range []int64{1, 4, 15, 16, 1 << 18} {
+		var r Report
+		var head, stored string
+		err := db.View(func(tx *Txn) (err error) {
+			if head, err = tx.foldStoreChain(&r, 15, window); err != nil {
+				return err
+			}
+			stored, err = tx.LedgerHead()
+			return err
+		})
+		if err != nil || head != stored || !r.OK() {
+			t.Errorf("window %d: head %.8s, stored %.8s, problems %q, %v", window, head, stored, r.Problems, err)
+		}
+	}
+	if err := db.bdb.Update(func(b *badger.Txn) error { return b.Delete(ledger.recordKey(ledgerID("SC-000002", 5))) }); err != nil {
+		t.Fatal(err)
+	}
+	var r Report
+	err := db.View(func(tx *Txn) error { _, err := tx.foldStoreChain(&r, 14, 4); return err })
+	if err != nil || len(r.Problems) == 0 || !strings.Contains(strings.Join(r.Problems, "\n"), "store-wide sequence") {
+		t.Errorf("a gap in the store-wide sequence: problems %q, %v", r.Problems, err)
+	}
+}

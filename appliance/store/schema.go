@@ -64,6 +64,10 @@ type migration struct {
 func schemaMigrations() []migration {
 	return []migration{
 		{To: 2, Name: "ticket: index by last change or due time (ticket.touch)", Backfill: backfillTicketTouch},
+		// Older data has no kept requests (they lived in memory), so there
+		// is nothing to rewrite: the step records that the data may now
+		// hold r/request records, which a format-2 release would not know.
+		{To: 3, Name: "request: idempotency keys kept with their result (r/request, request.time)"},
 	}
 }
 

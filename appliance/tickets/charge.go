@@ -24,10 +24,15 @@ func ChargeKey(number string) string { return "ticket:" + number + ":charge" }
 // Charge takes the quoted fee after the work is done (seed 001 第三十一条:
 // 先完成服务，后收费), in cash or from the customer's card balance through
 // the CardCharger. card "" uses the ticket's card. A retry after a failure
-// charges the card at most once (ChargeKey).
+// charges the card at most once (ChargeKey). With a store.Request in ctx
+// a retry of a charge that was made returns the ticket instead of an
+// "already paid" refusal.
 func (s *Service) Charge(ctx context.Context, actor appliance.Actor, number, method, card string) (*appliance.Ticket, error) {
 	if actor.Role != appliance.RoleClerk && !actor.CanApprove() {
 		return nil, appliance.Errorf(appliance.EUNAUTHORIZED, "只有受理员或主管可以收费 / only a clerk or a supervisor charges")
+	}
+	if t, found, err := s.recalled(ctx); err != nil || found {
+		return t, err
 	}
 	t, err := s.Get(ctx, number)
 	if err != nil {
@@ -83,3 +88,25 @@ func chargeable(t *appliance.Ticket) (int64, error) {
 
 // yuan formats fen as yuan for messages.
 func yuan(fen int64) string { return policy.Yuan(fen) }
+
+// recalled looks the store.Request in ctx up before any work: a retry of
+// a request that was done returns its ticket, found. The change that does
+// the work recalls it again in its own transaction.
+func (s *Service) recalled(ctx context.Context) (*appliance.Ticket, bool, error) {
+	req := store.RequestFrom(ctx)
+	if req == nil {
+		return nil, false, nil
+	}
+	var t *appliance.Ticket
+	var found bool
+	err := s.db.View(func(tx *store.Txn) error {
+		number, ok, err := tx.Recall(req)
+		if err != nil || !ok {
+			return err
+		}
+		found = true
+		t, err = tx.Ticket(number)
+		return err
+	})
+	return t, found, err
+}

@@ -104,21 +104,38 @@ func decided(k appliance.TicketKind) bool {
 // purchase, the policy decision, the number and the due date. A request
 // outside the decision, a decision that needs approval, or an insisting
 // customer puts the ticket in approval with the reason.
+//
+// A store.Request in ctx (store.WithRequest) makes the intake idempotent:
+// its key is kept with the ticket number in the intake's transaction, and
+// a retry with the same key and arguments returns that ticket as it is
+// now, changing nothing (the request reports Replayed).
 func (s *Service) Intake(ctx context.Context, actor appliance.Actor, a IntakeArgs) (*appliance.Ticket, error) {
 	if err := s.mayIntake(ctx, actor, a); err != nil {
 		return nil, err
 	}
 	r := s.opts.Rules()
+	req := store.RequestFrom(ctx)
 	var out *appliance.Ticket
 	err := s.db.Update(func(tx *store.Txn) error {
+		if number, found, err := tx.Recall(req); err != nil || found {
+			if err == nil {
+				out, err = tx.Ticket(number)
+			}
+			return err
+		}
 		t, err := s.intake(tx, actor, a, r, s.now(r))
+		if err != nil {
+			return err
+		}
 		out = t
-		return err
+		return tx.Remember(req, actor.ID, t.Number)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
-	s.publish(EventCreated, "ticket.create", out)
+	if !req.Replayed() {
+		s.publish(EventCreated, "ticket.create", out)
+	}
 	return out, nil
 }
 

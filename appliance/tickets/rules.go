@@ -29,6 +29,10 @@ type Rules struct {
 	// Technicians are the staff of staff.toml with the technician role:
 	// the ones a ticket may be assigned to.
 	Technicians []Staff
+	// KeyRetention is how long a request's idempotency key is kept with
+	// its result (store.Request); the scheduler forgets older ones. 0
+	// keeps them all.
+	KeyRetention time.Duration
 }
 
 // SLA are the deadlines of sla.toml.

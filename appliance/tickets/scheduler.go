@@ -15,7 +15,13 @@ type TickReport struct {
 	Overdue []string `json:"overdue"`
 	// MailBack are the tickets sent to mail-back after their last notice.
 	MailBack []string `json:"mail_back"`
+	// KeysForgotten counts the idempotency keys older than the retention
+	// that were forgotten.
+	KeysForgotten int `json:"keys_forgotten"`
 }
+
+// sweepBatch bounds the kept requests one scheduler transaction forgets.
+const sweepBatch = 1000
 
 // tickBatch bounds the tickets one scheduler transaction changes.
 const tickBatch = 200
@@ -24,26 +30,60 @@ const tickBatch = 200
 // clock: it marks the open tickets whose due time has passed as overdue,
 // and sends the items whose last pickup notice went unanswered for one
 // more interval to mail-back (第二十八条). Running it twice at the same now
-// does nothing the second time.
+// does nothing the second time. It then forgets the idempotency keys
+// older than Rules.KeyRetention, a batch per transaction.
 func (s *Service) Tick(ctx context.Context, now time.Time) (TickReport, error) {
 	var rep TickReport
 	r := s.opts.Rules()
 	now = now.In(r.Calendar.Location())
+	if err := s.tickTickets(ctx, r, now, &rep); err != nil {
+		return rep, err
+	}
+	if r.KeyRetention <= 0 {
+		return rep, nil
+	}
+	var err error
+	rep.KeysForgotten, err = s.sweepKeys(ctx, now.Add(-r.KeyRetention))
+	return rep, err
+}
+
+// sweepKeys forgets the kept requests made before cutoff.
+func (s *Service) sweepKeys(ctx context.Context, cutoff time.Time) (int, error) {
+	total := 0
+	for {
+		var n int
+		err := s.db.Update(func(tx *store.Txn) (err error) {
+			n, err = tx.SweepRequests(cutoff, sweepBatch)
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("scheduler: forget old keys: %w", err)
+		}
+		total += n
+		if n < sweepBatch || ctx.Err() != nil {
+			return total, ctx.Err()
+		}
+	}
+}
+
+// tickTickets marks overdue tickets and sends mail-backs, a batch per
+// transaction.
+func (s *Service) tickTickets(ctx context.Context, r Rules, now time.Time, rep *TickReport) error {
 	for {
 		var changed []*appliance.Ticket
 		err := s.db.Update(func(tx *store.Txn) error {
 			var err error
-			changed, err = s.tickBatch(tx, r, now, &rep)
+			changed, err = s.tickBatch(tx, r, now, rep)
 			return err
 		})
 		if err != nil {
-			return rep, fmt.Errorf("scheduler: %w", err)
+			return fmt.Errorf("scheduler: %w", err)
 		}
 		for _, t := range changed {
 			s.publish(EventUpdated, "ticket.scheduler", t)
 		}
 		if len(changed) < tickBatch || ctx.Err() != nil {
-			return rep, ctx.Err()
+			return ctx.Err()
 		}
 	}
 }

@@ -86,6 +86,8 @@ func (s *Service) Get(ctx context.Context, number string) (*appliance.Ticket, er
 
 // change loads a ticket, lets fn change it, reschedules its calls, writes
 // it with an audit entry, and publishes ticket.updated after the commit.
+// A store.Request in ctx is recalled first (a retry returns the ticket as
+// it is now and changes nothing) and kept with the change.
 func (s *Service) change(ctx context.Context, actor appliance.Actor, number, action, reason string,
 	fn func(tx *store.Txn, t *appliance.Ticket, r Rules, now time.Time) error) (*appliance.Ticket, error) {
 	if err := actor.Check(); err != nil {
@@ -98,8 +100,15 @@ func (s *Service) change(ctx context.Context, actor appliance.Actor, number, act
 		return nil, err
 	}
 	r := s.opts.Rules()
+	req := store.RequestFrom(ctx)
 	var out *appliance.Ticket
 	err := s.db.Update(func(tx *store.Txn) error {
+		if number, found, err := tx.Recall(req); err != nil || found {
+			if err == nil {
+				out, err = tx.Ticket(number)
+			}
+			return err
+		}
 		t, err := tx.Ticket(number)
 		if err != nil {
 			return err
@@ -118,12 +127,14 @@ func (s *Service) change(ctx context.Context, actor appliance.Actor, number, act
 			return err
 		}
 		out = t
-		return nil
+		return tx.Remember(req, actor.ID, t.Number)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", action, number, err)
 	}
-	s.publish(EventUpdated, action, out)
+	if !req.Replayed() {
+		s.publish(EventUpdated, action, out)
+	}
 	return out, nil
 }
 

@@ -73,7 +73,9 @@ func recordName(id string) string { return "printjob/" + id }
 // one transaction before Enqueue returns, so an acknowledged job survives
 // any crash. copies 0 means 1. The document must print on the printer's
 // paper (it is laid out again at the printer's width): a document that
-// cannot is an EINVALID error, an unknown printer ENOTFOUND.
+// cannot is an EINVALID error, an unknown printer ENOTFOUND. A
+// store.Request in ctx is kept with the job in that transaction: a retry
+// with its key returns the first job's ID and queues nothing.
 func (q *Queue) Enqueue(ctx context.Context, actor, form string, doc *forms.Document, printer string, copies int) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("printer: enqueue: %w", err)
@@ -102,14 +104,25 @@ func (q *Queue) Enqueue(ctx context.Context, actor, form string, doc *forms.Docu
 		form = doc.Name
 	}
 	j := &appliance.PrintJob{Form: form, Data: data, Copies: copies, Printer: printer}
+	req := store.RequestFrom(ctx)
 	err = q.db.Update(func(tx *store.Txn) error {
+		if id, found, err := tx.Recall(req); err != nil || found {
+			j.ID = id
+			return err
+		}
 		if err := tx.AddPrintJob(j); err != nil {
 			return err
 		}
-		return tx.Audit(actor, "printjob.enqueue", recordName(j.ID), "", nil, auditView(j))
+		if err := tx.Audit(actor, "printjob.enqueue", recordName(j.ID), "", nil, auditView(j)); err != nil {
+			return err
+		}
+		return tx.Remember(req, actor, j.ID)
 	})
 	if err != nil {
 		return "", fmt.Errorf("printer: enqueue %s for %s: %w", form, printer, err)
+	}
+	if req.Replayed() {
+		return j.ID, nil
 	}
 	q.publishJob(j, ActionQueued)
 	q.changed(printer)
@@ -229,6 +242,7 @@ func (q *Queue) changeQueued(id string, change func(*appliance.PrintJob) error, 
 // Reprint queues a new job with the same document and copies as the done
 // or cancelled job id, on printer ("" for the same printer), and returns
 // its ID. A job still queued is an ECONFLICT error (it will print anyway).
+// A store.Request in ctx makes it idempotent, as for Enqueue.
 func (q *Queue) Reprint(ctx context.Context, actor, id, printer string) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", fmt.Errorf("printer: reprint: %w", err)
@@ -245,7 +259,12 @@ func (q *Queue) Reprint(ctx context.Context, actor, id, printer string) (string,
 		return "", err
 	}
 	var nj *appliance.PrintJob
+	req := store.RequestFrom(ctx)
 	err = q.db.Update(func(tx *store.Txn) error {
+		if first, found, err := tx.Recall(req); err != nil || found {
+			nj = &appliance.PrintJob{ID: first}
+			return err
+		}
 		old, err := tx.PrintJob(id)
 		if err != nil {
 			return err
@@ -260,10 +279,16 @@ func (q *Queue) Reprint(ctx context.Context, actor, id, printer string) (string,
 		if err := tx.AddPrintJob(nj); err != nil {
 			return err
 		}
-		return tx.Audit(actor, "printjob.reprint", recordName(nj.ID), "重印 / reprint of "+id, nil, auditView(nj))
+		if err := tx.Audit(actor, "printjob.reprint", recordName(nj.ID), "重印 / reprint of "+id, nil, auditView(nj)); err != nil {
+			return err
+		}
+		return tx.Remember(req, actor, nj.ID)
 	})
 	if err != nil {
 		return "", err
+	}
+	if req.Replayed() {
+		return nj.ID, nil
 	}
 	q.publishJob(nj, ActionQueued)
 	q.changed(printer)

@@ -3,7 +3,7 @@
 // labels, required marks and rules), pre-filled from the ticket, and
 // prints what the clerk edited (form.print). The server validates every
 // value; the hints here only help while typing.
-import { t, esc, errText, modal, busy, can, jobNote, printerState, loading } from './common.js';
+import { t, esc, errText, modal, busy, can, newKey, jobNote, printerState, loading } from './common.js';
 
 // kindHints say what a kind of field wants, for the hint under it.
 const kindHints = {
@@ -132,16 +132,20 @@ export async function openForm(conn, name, opts = {}) {
   controls().forEach((el) => { el.addEventListener('change', () => showHint(el)); el.addEventListener('blur', () => showHint(el)); });
   root.querySelector('#formfields').onsubmit = (e) => e.preventDefault();
   root.querySelector('#formback').onclick = close;
+  // The key of the next print: kept after a failure (a retry of a lost
+  // reply queues no second slip), new after each print that was queued.
+  let key = newKey();
   const print = (btn, partList) => busy(btn, async () => {
     root.querySelectorAll('.ffield.bad').forEach((l) => l.classList.remove('bad'));
     root.querySelectorAll('[data-ferr]').forEach((s) => { s.innerHTML = ''; });
     root.querySelector('#formerr').innerHTML = '';
     const vals = {};
     for (const el of controls()) vals[el.dataset.field] = locked.has(el.dataset.field) ? (values[el.dataset.field] ?? '') : valueOf(el);
-    const args = { name: form.name, ...rec, values: vals };
+    const args = { name: form.name, ...rec, values: vals, key };
     if (partList) args.parts = partList;
     try {
       const r = await conn.call('form.print', args);
+      key = newKey();
       root.querySelector('#formnote').innerHTML = jobNote(r, partList ? '第二联正在打印' : '正在打印', partList ? 'Part 2 printing' : 'Printing');
       printerState(conn, root);
     } catch (e) {

@@ -2,7 +2,7 @@
 // logged-in role may take, the pickup flow (charge, pickup, survey) and the
 // day's call list, shared by the kiosk and the staff pages. The server
 // checks every op; a refusal shows its message.
-import { t, esc, yuan, errText, modal, wireClose, busy, can, jobNote, printerState, name, date, time, loading,
+import { t, esc, yuan, errText, modal, wireClose, busy, can, newKey, jobNote, printerState, name, date, time, loading,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
   surveyItems, surveyLevels } from './common.js';
 
@@ -181,8 +181,9 @@ function act(conn, box, tk, d, btn, run, opts) {
       const forms = [['intake', '受理单', 'Intake slip'], ['tracking', '跟踪卡', 'Tracking card'], ['repair', '维修服务卡', 'Repair card'],
         ['return', '退换货登记表', 'Return registration'], ['delivery', '送货单', 'Delivery slip'], ['storage', '暂存卡', 'Storage card'],
         ['out_of_stock', '缺货登记', 'Out-of-stock'], ['service_record', '服务凭证', 'Service record'], ['survey', '满意度调查卡', 'Survey card']];
+      const key = newKey(); // this dialog's print: a retry after a lost reply queues no second slip
       submit(`<label>${t('单据', 'Form')} <select name="form">${forms.map(([f, zh, en]) => `<option value="${f}">${zh} ${en}</option>`).join('')}</select></label>`,
-        (f) => ({ form: f.form.value }), 'ticket.print', '已加入打印队列', 'Queued for printing'); return;
+        (f) => ({ form: f.form.value, key }), 'ticket.print', '已加入打印队列', 'Queued for printing'); return;
     }
   }
 }
@@ -227,14 +228,17 @@ export async function pickupFlow(conn, number) {
     : `<p class="ok">${t('无应收费用', 'Nothing to pay')}</p><div class="actions big"><button class="btn primary" id="dopickup">${t('确认取件', 'Confirm pickup')}</button>`}
     <button class="btn secondary" data-close>${t('取消', 'Cancel')}</button></div><p class="error" id="pickuperr"></p></div>`);
   wireClose();
+  // One key per dialog for each step: a retry after a lost reply (or a
+  // server restart) gets the first charge and pickup, never a second.
+  const keys = { charge: newKey(), pickup: newKey() };
   const go = (btn, method) => busy(btn, async () => {
     try {
       if (method) {
         // A retry after the charge went through must not charge again.
         const fresh = await conn.call('ticket.get', { number });
-        if (amountDue(fresh.ticket) > 0) await conn.call('ticket.charge', { number, method, card: method === 'card' ? tk.card : '' });
+        if (amountDue(fresh.ticket) > 0) await conn.call('ticket.charge', { number, method, card: method === 'card' ? tk.card : '', key: keys.charge });
       }
-      surveyStep(conn, number, await conn.call('ticket.pickup', { number }));
+      surveyStep(conn, number, await conn.call('ticket.pickup', { number, key: keys.pickup }));
     } catch (e) { box.querySelector('#pickuperr').innerHTML = errText(e); }
   });
   for (const [id, m] of [['paycash', 'cash'], ['paycard', 'card'], ['dopickup', '']]) {
