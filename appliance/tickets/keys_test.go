@@ -57,7 +57,7 @@ func TestKeyedRequestsRunOnce(t *testing.T) {
 		t.Fatalf("%d tickets (%v), want 1", open, err)
 	}
 
-	tk := d.ok(d.svc.Assign(d.ctx, clerk, first.Number, "tech1"))
+	tk := d.ok(d.svc.Assign(d.ctx, clerk, first.Number, "tech"))
 	d.ok(d.svc.Diagnose(d.ctx, techie, tk.Number, tickets.DiagnoseArgs{Labour: []string{"repair_small"}}))
 	d.ok(d.svc.Quote(d.ctx, clerk, tk.Number))
 	d.ok(d.svc.AnswerQuote(d.ctx, clerk, tk.Number, true))
@@ -111,7 +111,7 @@ func TestTickForgetsOldKeys(t *testing.T) {
 	d := newDesk(t, time.Date(2026, 3, 2, 10, 0, 0, 0, shanghai(t)))
 	d.rules.KeyRetention = 48 * time.Hour
 	c := d.customer("周芷若", "13800138010")
-	args := tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "态度不好"}
+	args := tickets.IntakeArgs{Kind: appliance.KindComplaint, Phone: c.Phones[0], Fault: "态度不好", ComplaintReason: "service"}
 	ctx, _ := keyed(t, d.ctx, "ticket.intake", "old", args)
 	first := d.ok(d.svc.Intake(ctx, clerk, args))
 	d.clock.Add(24 * time.Hour)
