@@ -7,6 +7,7 @@ import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticke
   setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
+import { mountSearch } from './search.js';
 
 const conn = new Conn('');
 const main = document.getElementById('main');
@@ -53,6 +54,7 @@ function refreshDetail() {
 function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); }
 
 function header() {
+  mountSearch(conn, document.getElementById('search'), !!loggedIn());
   document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}</a>`).join('') : '';
   const who = document.getElementById('who');
   who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${esc(state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';

@@ -1,0 +1,50 @@
+// The search box on every staff screen: a ticket number, phone, card
+// number, serial or customer name (ticket.search guesses which). One match
+// opens the ticket at once — so a scanner's Enter in the box opens the
+// scanned ticket —, several show as a list under the box. "/" anywhere
+// outside a field puts the cursor in the box; Esc closes the list.
+import { t, errText, ticketTable } from './common.js';
+import { openTicket } from './ticket.js';
+
+// mountSearch fills form with the box once, and shows it only while on.
+export function mountSearch(conn, form, on) {
+  if (!form) return;
+  form.classList.toggle('hidden', !on);
+  if (!on) { closeList(form); return; }
+  if (form.dataset.mounted) return;
+  form.dataset.mounted = '1';
+  form.innerHTML = `<input id="searchq" type="search" autocomplete="off" enterkeyhint="search"
+      placeholder="单号 电话 卡号 序列号 姓名 / number, phone, card, serial, name  ( / )" aria-label="搜索 / search">
+    <button class="btn small" id="searchgo">${t('搜索', 'Search')}</button><div class="searchlist hidden" id="searchlist"></div>`;
+  const q = form.querySelector('#searchq');
+  form.onsubmit = (e) => { e.preventDefault(); search(conn, form, q.value.trim()); };
+  q.onkeydown = (e) => { if (e.key === 'Escape') { closeList(form); q.blur(); } };
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== '/' || form.classList.contains('hidden') || (e.target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName))) return;
+    e.preventDefault(); q.focus(); q.select();
+  });
+  document.addEventListener('click', (e) => { if (!form.contains(e.target)) closeList(form); });
+}
+
+function closeList(form) {
+  const l = form.querySelector('#searchlist');
+  if (l) { l.classList.add('hidden'); l.innerHTML = ''; }
+}
+
+// search asks ticket.search and opens the one match or lists several.
+async function search(conn, form, q) {
+  const list = form.querySelector('#searchlist');
+  if (!q) return;
+  try {
+    const found = await conn.call('ticket.search', { q });
+    if (found.length === 1) { closeList(form); form.querySelector('#searchq').value = ''; openTicket(conn, found[0].number); return; }
+    list.innerHTML = found.length
+      ? `<p class="sub" id="searchcount">${t(`找到 ${found.length} 张服务单`, `${found.length} tickets found`)}</p>${ticketTable(found)}`
+      : `<p class="empty" id="searchnone">${t('没有找到：' + q, 'Nothing found: ' + q)}</p>`;
+    list.classList.remove('hidden');
+    list.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => { closeList(form); openTicket(conn, r.dataset.ticket); });
+  } catch (e) {
+    list.innerHTML = `<p class="error" id="searcherr">${errText(e)}</p>`;
+    list.classList.remove('hidden');
+  }
+}
