@@ -155,3 +155,73 @@ func TestIdleKioskLookupInChromium(t *testing.T) {
 		kiosk.run("idle", chromedp.WaitVisible(chromedp.CSS("#slipform")))
 	})
 }
+
+// TestStaffSearchInChromium: the search box on the staff screens opens the
+// one ticket a number (typed, or scanned with its Enter) or a serial
+// finds, lists the several a phone finds (as many as the store holds),
+// says when nothing matches, and "/" puts the cursor in it; the kiosk's
+// staff view has the same box.
+func TestStaffSearchInChromium(t *testing.T) {
+	ctx := browser(t)
+	m := runMainAt(t, "", filepath.Join(t.TempDir(), "data"), "127.0.0.1:0")
+	defer m.Close()
+	base, shots := "http://"+m.Addr(), shotsDir(t)
+	clerk := dialStaff(t, m.Addr(), "clerk", "1111")
+	var numbers []string
+	for range 2 {
+		var in struct {
+			Ticket storedTicket `json:"ticket"`
+		}
+		clerk.mustCall("ticket.intake", map[string]any{"kind": "repair", "phone": "13800130020", "purchase_id": "demo-p20", "fault": "屏幕不亮",
+			"problem": "quality", "condition": map[string]any{"packaging": true, "receipt": true}}, &in)
+		numbers = append(numbers, in.Ticket.Number)
+	}
+	var byPhone []storedTicket
+	clerk.mustCall("ticket.search", map[string]string{"q": "13800130020"}, &byPhone)
+	if len(byPhone) < 2 {
+		t.Fatalf("ticket.search by phone found %d tickets, want the two intakes", len(byPhone))
+	}
+
+	staff := newTab(t, ctx, "staff", base+"/staff")
+	staff.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "clerk"),
+		chromedp.SendKeys(chromedp.CSS("#pin"), "1111"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS("#searchq")))
+	t.Run("a number opens its ticket", func(t *testing.T) {
+		staff.t = t
+		staff.run("scan into the box", chromedp.SendKeys(chromedp.CSS("#searchq"), numbers[1]+"\r"))
+		staff.waitJS("detail", fmt.Sprintf(`document.querySelector('#ticketdetail')?.dataset.number === %q`, numbers[1]))
+		if got := clerk.ticket(numbers[1]); got.Number != numbers[1] || got.Status == "" {
+			t.Errorf("stored ticket = %+v", got)
+		}
+		staff.closeDialog()
+	})
+	t.Run("a phone lists every ticket found", func(t *testing.T) {
+		staff.t = t
+		staff.run("slash focuses the box", chromedp.Click(chromedp.CSS("main h1")), chromedp.KeyEvent("/"))
+		staff.waitJS("focused", `document.activeElement.id === 'searchq'`)
+		staff.run("phone", chromedp.KeyEvent("13800130020\r"))
+		staff.waitJS("list", fmt.Sprintf(`document.querySelectorAll('#searchlist [data-ticket]').length === %d`, len(byPhone)))
+		staff.shoot(shots, "staff-search")
+		staff.run("open one", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#searchlist [data-ticket=%q]`, numbers[0]))))
+		staff.waitJS("detail", fmt.Sprintf(`document.querySelector('#ticketdetail')?.dataset.number === %q && document.querySelector('#searchlist').classList.contains('hidden')`, numbers[0]))
+		staff.closeDialog()
+	})
+	t.Run("nothing found is said", func(t *testing.T) {
+		staff.t = t
+		staff.eval("clear the box", `document.querySelector('#searchq').value = ''`)
+		staff.run("query", chromedp.SendKeys(chromedp.CSS("#searchq"), "没有这个人\r"))
+		staff.waitJS("none", `document.querySelector('#searchnone')?.textContent.includes('没有这个人')`)
+		staff.shoot(shots, "staff-board")
+	})
+	t.Run("the kiosk's staff view has the box", func(t *testing.T) {
+		kiosk := newTab(t, ctx, "kiosk", base+"/kiosk?desk=desk1", chromedp.WithNewBrowserContext())
+		kiosk.run("idle: no search box", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		if kiosk.eval("hidden", `document.querySelector('#search').classList.contains('hidden') ? '' : 'shown'`) != "" {
+			t.Error("the idle kiosk shows the staff search box")
+		}
+		kiosk.run("PIN", chromedp.SendKeys(chromedp.CSS("#pin"), "1111\r"), chromedp.WaitVisible(chromedp.CSS("#searchq")),
+			chromedp.SendKeys(chromedp.CSS("#searchq"), numbers[0]+"\r"))
+		kiosk.waitJS("detail", fmt.Sprintf(`document.querySelector('#ticketdetail')?.dataset.number === %q`, numbers[0]))
+		kiosk.closeDialog()
+		kiosk.shoot(shots, "kiosk-staff")
+	})
+}

@@ -19,11 +19,14 @@ export function mountSearch(conn, form, on) {
   const q = form.querySelector('#searchq');
   form.onsubmit = (e) => { e.preventDefault(); search(conn, form, q.value.trim()); };
   q.onkeydown = (e) => { if (e.key === 'Escape') { closeList(form); q.blur(); } };
+  let slashed = 0; // when "/" put the cursor here: that "/" is not typed into the box
+  q.addEventListener('beforeinput', (e) => { if (e.data === '/' && Date.now() - slashed < 300) { slashed = 0; e.preventDefault(); } });
   document.addEventListener('keydown', (e) => {
     if (e.key !== '/' || form.classList.contains('hidden') || (e.target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(e.target.tagName))) return;
-    e.preventDefault(); q.focus(); q.select();
+    e.preventDefault(); slashed = Date.now(); q.focus(); q.select();
   });
   document.addEventListener('click', (e) => { if (!form.contains(e.target)) closeList(form); });
+  window.addEventListener('resize', () => { const l = form.querySelector('#searchlist'); if (!l.classList.contains('hidden')) show(form, l); });
 }
 
 function closeList(form) {
@@ -41,10 +44,16 @@ async function search(conn, form, q) {
     list.innerHTML = found.length
       ? `<p class="sub" id="searchcount">${t(`找到 ${found.length} 张服务单`, `${found.length} tickets found`)}</p>${ticketTable(found)}`
       : `<p class="empty" id="searchnone">${t('没有找到：' + q, 'Nothing found: ' + q)}</p>`;
-    list.classList.remove('hidden');
+    show(form, list);
     list.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => { closeList(form); openTicket(conn, r.dataset.ticket); });
   } catch (e) {
     list.innerHTML = `<p class="error" id="searcherr">${errText(e)}</p>`;
-    list.classList.remove('hidden');
+    show(form, list);
   }
+}
+
+// show opens the list just under the box, as wide as the window allows.
+function show(form, list) {
+  list.style.top = Math.round(form.getBoundingClientRect().bottom + 4) + 'px';
+  list.classList.remove('hidden');
 }
