@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -224,4 +225,62 @@ func TestStaffSearchInChromium(t *testing.T) {
 		kiosk.closeDialog()
 		kiosk.shoot(shots, "kiosk-staff")
 	})
+}
+
+// TestTabCountsInChromium: the supervisor's tabs count their queue,
+// approvals, today's calls and print problems as the server does, and
+// follow an approval and a closed call made elsewhere without a reload.
+func TestTabCountsInChromium(t *testing.T) {
+	ctx := browser(t)
+	m := runMainAt(t, "", filepath.Join(t.TempDir(), "data"), "127.0.0.1:0")
+	defer m.Close()
+	boss := dialStaff(t, m.Addr(), "boss", "3333")
+	var approvals, mine []storedTicket
+	boss.mustCall("tickets.list", map[string]string{"status": "approval"}, &approvals)
+	boss.mustCall("tickets.list", map[string]string{"technician": "boss"}, &mine)
+	var calls []struct {
+		Number string `json:"number"`
+		Call   string `json:"call"`
+	}
+	boss.mustCall("calls.list", nil, &calls)
+	var queue []struct {
+		State string `json:"state"`
+		Jobs  []struct {
+			LastError string `json:"last_error"`
+		} `json:"jobs"`
+	}
+	boss.mustCall("print.queue", map[string]any{}, &queue)
+	problems := 0
+	for _, p := range queue {
+		if slices.Contains([]string{"paper_out", "cover_open", "offline", "absent", "error"}, p.State) {
+			problems++
+		}
+		for _, j := range p.Jobs {
+			if j.LastError != "" {
+				problems++
+			}
+		}
+	}
+	if len(approvals) == 0 || len(calls) == 0 {
+		t.Fatalf("the demo data has %d approvals and %d calls due, want some of each", len(approvals), len(calls))
+	}
+
+	staff := newTab(t, ctx, "staff", "http://"+m.Addr()+"/staff")
+	staff.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "boss"),
+		chromedp.SendKeys(chromedp.CSS("#pin"), "3333"), chromedp.Click(chromedp.CSS("#login button")))
+	count := func(tab string) string { return fmt.Sprintf(`document.querySelector('[data-count=%q]')?.textContent`, tab) }
+	for tab, want := range map[string]int{"mine": len(mine), "approvals": len(approvals), "calls": len(calls), "print": problems} {
+		staff.waitJS(tab+" count", fmt.Sprintf(`%s === '%d'`, count(tab), want))
+	}
+	staff.shoot(shotsDir(t), "staff-tabs")
+
+	boss.mustCall("ticket.approve", map[string]string{"number": approvals[0].Number, "reason": "同意"}, nil)
+	staff.waitJS("approvals after an approval", fmt.Sprintf(`%s === '%d'`, count("approvals"), len(approvals)-1))
+	boss.mustCall("call.close", map[string]string{"number": calls[0].Number, "kind": calls[0].Call, "outcome": "reached"}, nil)
+	var after []struct{}
+	boss.mustCall("calls.list", nil, &after)
+	if len(after) == len(calls) {
+		t.Fatalf("calls.list after closing a call still has %d", len(after))
+	}
+	staff.waitJS("calls after a closed call", fmt.Sprintf(`%s === '%d'`, count("calls"), len(after)))
 }

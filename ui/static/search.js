@@ -14,7 +14,7 @@ export function mountSearch(conn, form, on) {
   if (form.dataset.mounted) return;
   form.dataset.mounted = '1';
   form.innerHTML = `<input id="searchq" type="search" autocomplete="off" enterkeyhint="search"
-      placeholder="单号 电话 卡号 序列号 姓名 / number, phone, card, serial, name  ( / )" aria-label="搜索 / search">
+      placeholder="搜索 单号·电话·卡号·序列号·姓名  ( / )" title="单号、电话、卡号、序列号、姓名 / ticket number, phone, card, serial, name" aria-label="搜索 / search">
     <button class="btn small" id="searchgo">${t('搜索', 'Search')}</button><div class="searchlist hidden" id="searchlist"></div>`;
   const q = form.querySelector('#searchq');
   form.onsubmit = (e) => { e.preventDefault(); search(conn, form, q.value.trim()); };
