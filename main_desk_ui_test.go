@@ -268,7 +268,9 @@ func TestTabCountsInChromium(t *testing.T) {
 	staff := newTab(t, ctx, "staff", "http://"+m.Addr()+"/staff")
 	staff.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "boss"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "3333"), chromedp.Click(chromedp.CSS("#login button")))
-	count := func(tab string) string { return fmt.Sprintf(`document.querySelector('[data-count=%q]')?.textContent`, tab) }
+	count := func(tab string) string {
+		return fmt.Sprintf(`document.querySelector('[data-count=%q]')?.textContent`, tab)
+	}
 	for tab, want := range map[string]int{"mine": len(mine), "approvals": len(approvals), "calls": len(calls), "print": problems} {
 		staff.waitJS(tab+" count", fmt.Sprintf(`%s === '%d'`, count(tab), want))
 	}
