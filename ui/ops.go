@@ -37,6 +37,7 @@ var (
 	ownOrDesk = roles(appliance.RoleCustomer, appliance.RoleClerk, appliance.RoleSupervisor, appliance.RoleAdmin)
 	demoRoles = roles(appliance.RoleClerk, appliance.RoleAdmin)
 	admins    = roles(appliance.RoleAdmin)
+	nobody    = roles(roleNone) // the idle kiosk, nobody logged in and no card on the reader
 )
 
 // Roles lists every role an operation may be checked against, anonymous first.
@@ -103,6 +104,8 @@ func opTable() map[string]opSpec {
 		"tickets.list":   op(staff, opTicketsList),
 		"ticket.get":     op(ownOrDesk.with(appliance.RoleTechnician), opTicketGet),
 		"ticket.search":  op(staff, opTicketSearch),
+		"ticket.status":  op(nobody, opTicketStatus),
+		"desk.today":     op(anyone, opDeskToday),
 		"ticket.move":    op(staff, opTicketMove),
 		"ticket.assign":  op(deskStaff, opTicketAssign),
 		"ticket.approve": op(approvers, opTicketApprove),

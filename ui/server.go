@@ -89,8 +89,9 @@ type Server struct {
 	mux      *http.ServeMux
 	static   *staticFiles
 	sessions *sessions
-	deskPIN  *limiter // failed PINs per desk (or per remote address off a desk)
-	userPIN  *limiter // failed PINs per person
+	deskPIN  *limiter      // failed PINs per desk (or per remote address off a desk)
+	userPIN  *limiter      // failed PINs per person
+	lookups  *lookupLimits // failed ticket.status lookups per desk and per number
 	status   *statusBoard
 
 	opsOnce  sync.Once
@@ -130,6 +131,7 @@ func NewServer(o Options) *Server {
 		sessions: newSessions(o.IdleTimeout, o.Now),
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),
+		lookups:  newLookupLimits(o.Now),
 		status:   newStatusBoard(),
 		tillGate: newTillGate(o.Now),
 		conns:    map[*conn]struct{}{}, done: make(chan struct{})}

@@ -6,16 +6,21 @@ import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
 import { receiptBox, wireReceipt } from './receipt.js';
+import { lookupBox, wireLookupBox, slipScanned, showStatus, endStatus } from './lookup.js';
+import { mountSearch } from './search.js';
 
 const desk = new URLSearchParams(location.search).get('desk') || 'desk1';
 const conn = new Conn(desk);
 const main = document.getElementById('main');
-const state = { me: null, panel: null, view: 'customer', refused: null, pin: '' };
+const state = { me: null, panel: null, view: 'customer', refused: null, pin: '', slip: null, scanned: '' };
 window.kiosk = { conn, state }; // for tests and the benchmark
 
 setupLang();
 watchPrintJobs(conn);
-scanner((n) => { if (isStaff()) openTicket(conn, n); });
+scanner((n) => { if (isStaff()) openTicket(conn, n); else if (!state.panel) scanSlip(n); });
+
+// scanSlip takes a slip scanned at the idle kiosk as the number to look up.
+function scanSlip(n) { if (state.slip || !slipScanned(main, n)) { state.slip = null; state.scanned = n; endStatus(); render(); } }
 
 // me sets who is logged in here, for the shared ticket code too.
 function me(actor, nm) { state.me = { ...state.me, actor, name: nm }; setSession(actor); }
@@ -37,9 +42,10 @@ conn.on('open', async () => {
   } catch (e) { /* shown by the banner */ }
   render();
 });
-conn.on('session.login', async (d) => { await saveSession(d.nonce, d.key); me(d.actor, d.name); render(); });
+conn.on('session.login', async (d) => { endStatus(); state.slip = null; await saveSession(d.nonce, d.key); me(d.actor, d.name); render(); });
 conn.on('session.ended', () => { me({ id: '', role: '' }, ''); state.panel = null; state.intake = null; state.view = 'customer'; modal(null); render(); });
 conn.on('card.presented', (p) => {
+  endStatus(); state.slip = null; // a card ends a slip's status at once
   const same = state.panel && state.panel.customer && state.panel.customer.id === p.customer.id;
   state.panel = p; state.refused = null;
   if (!isStaff()) me({ id: p.customer.id, role: 'customer' }, state.me && state.me.name);
@@ -76,6 +82,7 @@ function refreshPanel() {
 conn.on('events.lost', () => location.reload());
 
 function header() {
+  mountSearch(conn, document.getElementById('search'), isStaff());
   const who = document.getElementById('who');
   if (isStaff()) {
     who.innerHTML = `${esc(state.me.name)} <span class="sub">(${esc(state.me.actor.role)})</span>
@@ -93,7 +100,12 @@ function header() {
 function render() {
   header();
   if (!state.me) { main.innerHTML = `<p class="hint">${t('正在连接…', 'Connecting…')}</p>`; return; }
-  if (!isStaff()) { state.me.actor.role === 'customer' && state.panel ? renderOwn() : renderWelcome(); return; }
+  if (!isStaff()) {
+    if (state.me.actor.role === 'customer' && state.panel) renderOwn();
+    else if (state.slip) showStatus(main, state.slip, () => { state.slip = null; render(); });
+    else renderWelcome();
+    return;
+  }
   if (state.view === 'board') { renderBoard(); return; }
   if (state.view === 'calls') { main.innerHTML = `<section><h1>${t('今日回访', "Today's calls")}</h1><div id="callsbody"></div></section>`; renderCalls(conn, main.querySelector('#callsbody')); return; }
   if (state.view === 'intake' && state.intake) { state.intake.render(); return; }
@@ -108,7 +120,7 @@ function refusedBox() {
 
 function renderWelcome() {
   main.innerHTML = `${refusedBox()}<section class="welcome">
-    <div class="tap">${t('请将会员卡放在读卡器上', 'Please lay your card on the reader')}</div>
+    <div class="idle"><div class="tap">${t('请将会员卡放在读卡器上', 'Please lay your card on the reader')}</div>${lookupBox(state.scanned)}</div>
     <div class="pinpad" id="pinpad">
       <h2>${t('员工登录', 'Staff login')}</h2>
       <input id="pin" type="password" inputmode="numeric" autocomplete="off" placeholder="PIN" value="${esc(state.pin)}">
@@ -122,6 +134,8 @@ function renderWelcome() {
     if (k === 'C') pin.value = ''; else if (k === 'OK') login(pin.value); else pin.value += k;
   });
   pin.onkeydown = (e) => { if (e.key === 'Enter') login(pin.value); };
+  state.scanned = '';
+  wireLookupBox(conn, main, (st) => { state.slip = st; render(); });
   wireDemo();
 }
 

@@ -7,6 +7,8 @@ import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticke
   setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
+import { mountSearch } from './search.js';
+import { badge, refreshCounts } from './tabcounts.js';
 
 const conn = new Conn('');
 const main = document.getElementById('main');
@@ -36,6 +38,7 @@ conn.on('printer.*', () => { if (state.tab === 'print') later('print', loadPrint
 conn.on('printjob.*', () => { if (state.tab === 'print') later('print', loadPrint); });
 conn.on('print.*', () => { if (state.tab === 'print') later('print', loadPrint); });
 conn.on('events.lost', () => render());
+for (const ev of ['ticket.*', 'printjob.*', 'printer.*', 'print.*']) conn.on(ev, () => { if (loggedIn()) later('counts', () => refreshCounts(conn)); });
 
 // later runs fn once after a burst of events (one reload, not one per event).
 const timers = {};
@@ -53,7 +56,9 @@ function refreshDetail() {
 function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); }
 
 function header() {
-  document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}</a>`).join('') : '';
+  mountSearch(conn, document.getElementById('search'), !!loggedIn());
+  document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}${badge(id)}</a>`).join('') : '';
+  if (loggedIn()) later('counts', () => refreshCounts(conn));
   const who = document.getElementById('who');
   who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${esc(state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
   if (loggedIn()) who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); setMe({ id: '', role: '' }, ''); render(); };
