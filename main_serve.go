@@ -109,11 +109,8 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Bus: m.bus, Now: m.storeNow, Logger: m.Logger})
 	m.purchases = newPurchases(m.db, m.Config, m.bus, m.storeNow)
 	if m.Demo {
-		loaded, err := demo.Load(m.db, m.storeNow())
+		loaded, err := demo.Load(ctx, m.db, demo.Options{Rules: ui.TicketRules(m.Config()), Now: m.storeNow(), Logger: m.Logger})
 		if err != nil {
-			return err
-		}
-		if err := demo.FundCards(ctx, m.cards); err != nil {
 			return err
 		}
 		if err := m.loadDemoReceipt(ctx); err != nil {
