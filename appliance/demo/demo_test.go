@@ -69,7 +69,7 @@ func (f *fixture) allTickets(t *testing.T) []*appliance.Ticket {
 
 // nows are the times the demo is loaded at in the tests: a working
 // morning, a Monday after a weekend, and late at night.
-func nows(t *testing.T) []time.Time {
+func nows(t testing.TB) []time.Time {
 	loc, err := time.LoadLocation("Asia/Shanghai")
 	if err != nil {
 		t.Fatal(err)
