@@ -93,15 +93,23 @@ func (m *month) play(at time.Time) error {
 	return err
 }
 
-// day returns hh:mm on the day daysAgo days before today. Today's steps
-// are squeezed, in their order, into the three hours before now, so that
-// none lies in the future whenever the demo is loaded.
+// day returns hh:mm on the day daysAgo days before today. Today's steps,
+// written for a day of 09:00–18:00, are squeezed in their order into the
+// part of today before now: from the opening when the store has been open
+// an hour or more, else the three hours before now. So none lies in the
+// future whenever the demo is loaded.
 func (m *month) day(daysAgo int, hh, mm int) time.Time {
+	const opening, length = 9 * time.Hour, 9 * time.Hour
 	t := m.today.AddDate(0, 0, -daysAgo).Add(time.Duration(hh)*time.Hour + time.Duration(mm)*time.Minute)
-	if daysAgo == 0 {
-		t = m.now.Add(-3*time.Hour + (t.Sub(m.today)-9*time.Hour)/4)
+	if daysAgo != 0 {
+		return t
 	}
-	return t
+	from := m.now.Add(-3 * time.Hour)
+	if open := m.today.Add(opening); m.now.Sub(open) >= time.Hour {
+		from = open
+	}
+	span := m.now.Sub(from) * 9 / 10
+	return from.Add(time.Duration(float64(span) * float64(t.Sub(m.today)-opening) / float64(length)))
 }
 
 // at schedules do at t.

@@ -44,16 +44,16 @@ func (m *month) complaints() {
 		return a
 	}
 	closed := appliance.StatusClosed
-	m.story().intake(23, 17, 0, complaint(7, "delivery", "送货员迟到两小时且未提前电话"), none, 0).
-		call(22, 10, 0, tickets.CallComplaintReply, reached, "致歉并赠送积分 / apologised, points given").
-		move(22, 10, 20, m.clerk, closed, "已致歉，顾客接受 / apologised; the customer accepted")
-	m.story().intake(16, 11, 0, complaint(16, "repair", "维修后一周又出现同样问题"), none, 0).
+	m.story().intake(20, 17, 0, complaint(17, "delivery", "送洗衣机的师傅迟到两小时且未提前电话"), none, 0).
+		call(19, 10, 0, tickets.CallComplaintReply, reached, "致歉并赠送积分 / apologised, points given").
+		move(19, 10, 20, m.clerk, closed, "已致歉，顾客接受 / apologised; the customer accepted")
+	m.story().intake(16, 11, 0, complaint(13, "repair", "水壶修好才一周多又不加热了"), none, 0).
 		call(15, 14, 0, tickets.CallComplaintReply, reached, "约定重新检测 / a new check was agreed").
 		move(15, 14, 20, m.clerk, closed, "已安排免费复检 / a free re-check is booked")
 	m.story().intake(8, 18, 0, complaint(11, "service", "收银员结账时态度冷淡"), none, 0).
 		call(7, 10, 0, tickets.CallComplaintReply, reached, "").
 		move(6, 10, 0, m.boss, closed, "店长致电道歉，已培训员工 / the manager apologised; staff retrained")
-	m.story().intake(5, 10, 0, complaint(13, "return_exchange", "退货一周了退款还没到账"), none, 0).
+	m.story().intake(5, 10, 0, complaint(6, "return_exchange", "退货一周了退款还没到账"), none, 0).
 		call(5, 15, 0, tickets.CallComplaintReply, noReply, "").
 		call(4, 9, 30, tickets.CallComplaintReply, noReply, "") // not reached yet: overdue
 	walkIn := complaint(0, "installation", "安装师傅未按约定时间上门")
@@ -63,7 +63,7 @@ func (m *month) complaints() {
 
 func (m *month) consults() {
 	closed := appliance.StatusClosed
-	m.story().intake(19, 14, 0, by(8, appliance.KindConsult, "咨询空调保修期限"), none, 0).
+	m.story().intake(19, 14, 0, by(0, appliance.KindConsult, "咨询空调保修期限"), none, 0).
 		move(19, 14, 10, m.clerk, closed, "")
 	m.story().intake(9, 10, 0, by(15, appliance.KindConsult, "咨询洗衣机滚筒如何清洁"), none, 0).
 		move(9, 10, 15, m.clerk, closed, "")

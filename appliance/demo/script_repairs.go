@@ -24,7 +24,7 @@ func parts(code string, ids ...string) tickets.DiagnoseArgs {
 func (m *month) repairs() {
 	const ok, done = appliance.ResultRepaired, "更换温控开关，通电测试正常 / thermostat switch replaced, tested"
 	m.story().intake(28, 10, 0, repair(13, "水壶不加热，指示灯不亮", "温控开关"), kettle, 240).
-		assign(28, 10, 30).diagnose(27, 9, 30, labour("repair_board")).
+		assign(28, 10, 30).diagnose(27, 9, 30, labour("repair_small")).
 		conclude(26, 15, 0, ok, done).call(26, 15, 30, tickets.CallPickup, reached, "").
 		pickup(25, 11, 0, 4, 4, 4, 4)
 
