@@ -43,6 +43,10 @@ type Options struct {
 	// Rules are the config in force (the workflow's rules, technicians of
 	// staff.toml included); at least one technician is required.
 	Rules tickets.Rules
+	// Clerk and Supervisor are the staff ids the desk's work and the
+	// supervisor's decisions are done as; "" means the default staff.toml's
+	// "clerk" and "boss".
+	Clerk, Supervisor string
 	// Now is the real now; the month ends here.
 	Now time.Time
 	// Logger receives the services' messages; nil discards them.

@@ -42,7 +42,6 @@ type month struct {
 // step is one thing done at the desk at a time of the month.
 type step struct {
 	at   time.Time
-	seq  int
 	what string
 	do   func(m *month) error
 }
@@ -56,6 +55,9 @@ func (c charger) Charge(ctx context.Context, actor appliance.Actor, key, card st
 	if err != nil {
 		return "", err
 	}
+	if len(res.Entries) == 0 {
+		return card, nil
+	}
 	return fmt.Sprintf("%s#%d", card, res.Entries[0].Seq), nil
 }
 
@@ -66,8 +68,8 @@ func runMonth(ctx context.Context, db *store.DB, o Options, clk *clock, now time
 	defer cs.Close()
 	m := &month{ctx: ctx, clock: clk, cards: cs, now: now,
 		today: startOfDay(now),
-		clerk: appliance.Actor{ID: "clerk", Role: appliance.RoleClerk},
-		boss:  appliance.Actor{ID: "boss", Role: appliance.RoleSupervisor}}
+		clerk: appliance.Actor{ID: or(o.Clerk, "clerk"), Role: appliance.RoleClerk},
+		boss:  appliance.Actor{ID: or(o.Supervisor, "boss"), Role: appliance.RoleSupervisor}}
 	for _, t := range o.Rules.Technicians {
 		m.techs = append(m.techs, appliance.Actor{ID: t.ID, Role: appliance.RoleTechnician})
 	}
@@ -114,7 +116,7 @@ func (m *month) day(daysAgo int, hh, mm int) time.Time {
 
 // at schedules do at t.
 func (m *month) at(t time.Time, what string, do func(m *month) error) {
-	m.steps = append(m.steps, step{at: t, seq: len(m.steps), what: what, do: do})
+	m.steps = append(m.steps, step{at: t, what: what, do: do})
 }
 
 // tech returns the technician who takes the story's repair.
@@ -122,3 +124,11 @@ func (m *month) tech(n int) appliance.Actor { return m.techs[n%len(m.techs)] }
 
 // date is a date YYYY-MM-DD daysAgo days before the day of t.
 func date(t time.Time, daysAgo int) string { return t.AddDate(0, 0, -daysAgo).Format("2006-01-02") }
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
