@@ -109,6 +109,7 @@ func (m *month) returnsAndExchanges() {
 
 	a = by(12, exch, "手表屏幕有坏点，要求换新")
 	a.Problem, a.Defect, a.Condition = "quality", "屏幕", used
-	m.story().intake(6, 10, 0, a, watch, 40). // past the 15-day exchange window: a supervisor decides
-							reject(5, 11, 0, "已过15天换货期，按保修免费维修 / past the 15-day exchange window: repaired free under warranty")
+	// past the 15-day exchange window: a supervisor decides
+	m.story().intake(6, 10, 0, a, watch, 40).
+		reject(5, 11, 0, "已过15天换货期，按保修免费维修 / past the 15-day exchange window: repaired free under warranty")
 }

@@ -13,20 +13,25 @@ func (m *month) onSite() {
 		return a
 	}
 	ok := appliance.ResultRepaired
-	m.story().intake(20, 10, 0, visit(6, "洗衣机脱水时异响", "zone1"), washer, 200).
-		assign(20, 10, 30).move(19, 15, 0, m.tech(0), appliance.StatusClosed, "").survey(19, 16, 0, 4, 4, 4, 3)
+	s := m.story()
+	s.intake(20, 10, 0, visit(6, "洗衣机脱水时异响", "zone1"), washer, 200).
+		assign(20, 10, 30).move(19, 15, 0, s.tech(), appliance.StatusClosed, "").survey(19, 16, 0, 4, 4, 4, 3)
 
-	m.story().intake(13, 9, 30, visit(10, "空调制冷效果差", "zone2"), aircon, 800). // out of warranty: paid
-											assign(13, 10, 0).diagnose(12, 14, 0, labour("repair_board")).quote(12, 14, 20, true).
-											conclude(12, 16, 0, ok, "清洗冷凝器，补充冷媒 / condenser cleaned, refrigerant topped up").
-											charge(12, 16, 30, tickets.PayCash).move(12, 16, 40, m.tech(0), appliance.StatusClosed, "")
+	s = m.story()
+	// out of warranty: paid
+	s.intake(13, 9, 30, visit(10, "空调制冷效果差", "zone2"), aircon, 800).
+		assign(13, 10, 0).diagnose(12, 14, 0, labour("repair_board")).quote(12, 14, 20, true).
+		conclude(12, 16, 0, ok, "清洗冷凝器，补充冷媒 / condenser cleaned, refrigerant topped up").
+		charge(12, 16, 30, tickets.PayCash).move(12, 16, 40, s.tech(), appliance.StatusClosed, "")
 
 	m.story().intake(1, 15, 0, visit(12, "洗衣机进水阀漏水", "zone1"), washer, 300).assign(1, 15, 30)
 
-	m.story().intake(8, 10, 0, visit(14, "空调安装后外机噪音大", "other"), aircon, 20).
-		assign(8, 10, 30).quote(8, 11, 0, true). // the call-out fee of a zone outside the city
+	s = m.story()
+	s.intake(8, 10, 0, visit(14, "空调安装后外机噪音大", "other"), aircon, 20).
+		// the call-out fee of a zone outside the city
+		assign(8, 10, 30).quote(8, 11, 0, true).
 		conclude(7, 15, 0, ok, "外机减震垫重新安装，噪音消除 / outdoor unit's dampers refitted").
-		charge(7, 15, 30, tickets.PayCash).move(7, 16, 0, m.tech(0), appliance.StatusClosed, "")
+		charge(7, 15, 30, tickets.PayCash).move(7, 16, 0, s.tech(), appliance.StatusClosed, "")
 }
 
 // desk are the cases the desk answers itself: complaints, consultations,

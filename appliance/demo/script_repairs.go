@@ -28,10 +28,11 @@ func (m *month) repairs() {
 		conclude(26, 15, 0, ok, done).call(26, 15, 30, tickets.CallPickup, reached, "").
 		pickup(25, 11, 0, 4, 4, 4, 4)
 
-	m.story().intake(26, 11, 0, repair(15, "手表续航不足半天", "电池"), watch, 420). // out of warranty: paid
-										assign(26, 11, 30).diagnose(25, 10, 0, parts("E-BAT-01", "repair_small")).quote(25, 10, 30, true).
-										conclude(23, 14, 0, ok, "更换电池，续航恢复 / battery replaced").call(23, 14, 30, tickets.CallPickup, reached, "").
-										charge(22, 10, 0, tickets.PayCard).pickup(22, 10, 5, 4, 3, 4, 4)
+	// out of warranty: paid
+	m.story().intake(26, 11, 0, repair(15, "手表续航不足半天", "电池"), watch, 420).
+		assign(26, 11, 30).diagnose(25, 10, 0, parts("E-BAT-01", "repair_small")).quote(25, 10, 30, true).
+		conclude(23, 14, 0, ok, "更换电池，续航恢复 / battery replaced").call(23, 14, 30, tickets.CallPickup, reached, "").
+		charge(22, 10, 0, tickets.PayCard).pickup(22, 10, 5, 4, 3, 4, 4)
 
 	m.story().intake(22, 9, 40, repair(16, "耳机左耳无声音", "左耳单元"), earphones, 100).
 		assign(22, 10, 0).toVendor(21, 10, 0, "声学电子售后中心", "左耳单元需原厂更换 / the left driver goes to the maker").
