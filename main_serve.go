@@ -111,11 +111,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 		Bus: m.bus, Now: m.storeNow, Logger: m.Logger})
 	m.purchases = newPurchases(m.db, m.Config, m.bus, m.storeNow)
 	if m.Demo {
-		loaded, err := demo.Load(m.db, m.storeNow())
+		loaded, err := demo.Load(ctx, m.db, demo.Options{Rules: ui.TicketRules(m.Config()), Now: m.storeNow(), Logger: m.Logger,
+			Clerk: m.staffWith(conf.RoleClerk), Supervisor: m.staffWith(conf.RoleSupervisor)})
 		if err != nil {
-			return err
-		}
-		if err := demo.FundCards(ctx, m.cards); err != nil {
 			return err
 		}
 		if err := m.loadDemoReceipt(ctx); err != nil {
@@ -195,6 +193,16 @@ func (m *Main) Config() *conf.Snapshot {
 		return m.config.Current()
 	}
 	return m.fixed
+}
+
+// staffWith returns the id of the first member of staff.toml with role, or "".
+func (m *Main) staffWith(role string) string {
+	for _, s := range m.Config().Staff {
+		if s.Role == role {
+			return s.ID
+		}
+	}
+	return ""
 }
 
 // storeNow is the clock in the store's time zone from the config in force,

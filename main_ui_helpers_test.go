@@ -172,14 +172,14 @@ func clickAll(sels ...string) []chromedp.Action[chromedp.Void] {
 	return out
 }
 
-// testIntakeReturn takes in a quality return of 王芳's earphones (bought
+// testIntakeReturn takes in a quality return of 王秀英's earphones (bought
 // two days ago) at the kiosk: kind, purchase, condition and fault, the
 // decision, confirm; the ticket number is shown and the return form's
 // slip reaches the printer's directory sink with the number on it.
 func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 	card := swipe(t, "04DE3001")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
 	kiosk.closeDialog()
 	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="return"]`)))
 	kiosk.run("kind: return", chromedp.Click(chromedp.CSS(`[data-kind="return"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-purchase="demo-p01"]`)))
@@ -218,7 +218,7 @@ func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 func testIntakeComplaint(t *testing.T, kiosk *tab, addr string) {
 	card := swipe(t, "04DE3001")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王芳'`)
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
 	kiosk.closeDialog()
 	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="complaint"]`)))
 	kiosk.run("kind: complaint, no product", chromedp.Click(chromedp.CSS(`[data-kind="complaint"]`)), chromedp.WaitVisible(chromedp.CSS("#nopurchase")),

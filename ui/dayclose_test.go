@@ -87,6 +87,10 @@ func TestDayCloseFreezesAndPrints(t *testing.T) {
 	rig := MustRig(t, func(o *Options) { q = MustDirPrinter(t, o, prints) })
 	defer q.Close()
 	boss := rig.asRole(t, appliance.RoleSupervisor)
+	// The demo month's top-ups are dated in the days before; today's is this one.
+	if r := boss.call("card.topup", map[string]any{"key": "dayclose-today", "card": "SC-000002", "amount_fen": 5000}); !r.OK {
+		t.Fatalf("card.topup: %+v", r.Error)
+	}
 
 	first := mustDayClose(t, boss, map[string]string{})
 	var c reports.Closing
@@ -98,8 +102,8 @@ func TestDayCloseFreezesAndPrints(t *testing.T) {
 		t.Errorf("day.close {} = day %s frozen %v by %q already %v, want today %s frozen by boss, not already closed",
 			c.Day, c.Frozen, c.ClosedBy, first.AlreadyClosed, today)
 	}
-	if c.CardInFen == 0 {
-		t.Errorf("closing card_in_fen = 0, want the demo data's top-ups of today")
+	if c.CardInFen != 5000 {
+		t.Errorf("closing card_in_fen = %d, want today's top-up of 50.00", c.CardInFen)
 	}
 	if first.PrintJob == "" || first.Printer != "receipt1" || first.PrintError != "" {
 		t.Errorf("day.close printed = job %q on %q (error %q), want a job on receipt1", first.PrintJob, first.Printer, first.PrintError)

@@ -50,11 +50,8 @@ func MustRig(tb testing.TB, change func(*Options)) *testRig {
 	}
 	bus := appliance.NewBus(now)
 	cs := cards.New(db, cards.Options{Policy: func() *policy.Tables { return cfg.Policy }, Bus: bus, Now: now})
-	if _, err := demo.Load(db, now()); err != nil {
+	if _, err := demo.Load(context.Background(), db, demo.Options{Rules: TicketRules(cfg), Now: now()}); err != nil {
 		tb.Fatalf("demo.Load: %v", err)
-	}
-	if err := demo.FundCards(context.Background(), cs); err != nil {
-		tb.Fatalf("demo.FundCards: %v", err)
 	}
 	o := Options{Store: db, Cards: cs, Bus: bus, Config: func() *conf.Snapshot { return cfg },
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Version: "test", RatePerSecond: 1000, RateBurst: 1000}

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -39,7 +40,7 @@ type DB struct {
 	bdb    *badger.DB
 	dir    string
 	log    *slog.Logger
-	now    func() time.Time
+	clock  atomic.Pointer[func() time.Time] // what records and audit entries are stamped with
 	stopGC context.CancelFunc
 	// writeMu serialises read-write transactions (see Update).
 	writeMu sync.Mutex
@@ -91,7 +92,8 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, dir: dir, log: o.Logger, now: o.Now}
+	db := &DB{bdb: bdb, dir: dir, log: o.Logger}
+	db.clock.Store(&o.Now)
 	if err := db.checkSchema(o.ReadOnly); err != nil {
 		bdb.Close()
 		return nil, err
@@ -107,6 +109,17 @@ func Open(dir string, o Options) (*DB, error) {
 		go db.gcLoop(ctx, interval)
 	}
 	return db, nil
+}
+
+// SetClock replaces the store's clock, which stamps audit entries and
+// what the store dates itself, and returns the clock it replaced.
+// Transactions begun after it returns use the new clock. The demo month
+// (package demo) runs on a fake clock this way, before the appliance serves.
+func (db *DB) SetClock(now func() time.Time) (previous func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	return *db.clock.Swap(&now)
 }
 
 // Dir returns the directory the store was opened on.
@@ -195,14 +208,14 @@ func (db *DB) Update(fn func(*Txn) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	return db.bdb.Update(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: db.now, format: db.format})
+		return fn(&Txn{t: bt, now: *db.clock.Load(), format: db.format})
 	})
 }
 
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (db *DB) View(fn func(*Txn) error) error {
 	return db.bdb.View(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: db.now, readOnly: true, format: db.format})
+		return fn(&Txn{t: bt, now: *db.clock.Load(), readOnly: true, format: db.format})
 	})
 }
 
