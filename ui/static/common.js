@@ -3,6 +3,8 @@
 // indicators, print job notes, the barcode scanner. The ticket detail and
 // its actions are in ticket.js.
 
+import { catalog } from './catalog.js';
+
 // Desk is one websocket per tab: requests get promises, events go to handlers.
 export class Conn {
   constructor(desk) {
@@ -118,7 +120,8 @@ export function yuan(fen) {
 
 export function errText(e) {
   if (!e) return '';
-  return esc(e.message || e.code || String(e));
+  if (e.message) return esc(e.message);
+  return e.code ? name(catalog.error, e.code) : esc(String(e));
 }
 
 export function banner(html) {
@@ -168,8 +171,20 @@ export function jobNote(r, zh = '正在打印', en = 'Slip printing') {
       <span class="sub">${t('记录已保存，可稍后重打', 'the record is saved; reprint it later')}</span></div>`;
   }
   const done = jobsDone.has(r.print_job);
-  return `<div class="printnote ${done ? 'printed' : ''}" id="printnote" data-job="${esc(r.print_job)}" data-printer="${esc(r.printer || '')}">${done ? '' : '<span class="spinner"></span>'}${t(zh, en)}
-    <span class="mono">${esc(r.printer || '')} #${esc(r.print_job)}</span> <span class="pstate">${done ? '✓ ' + t('已打印', 'printed') : ''}</span></div>`;
+  return `<div class="printnote ${done ? 'printed' : ''}" id="printnote" data-job="${esc(r.print_job)}" data-printer="${esc(r.printer || '')}">${done ? '✓ ' : '<span class="spinner"></span>'}<span class="plabel">${done ? t(printed(zh), printed(en)) : t(zh, en)}</span>
+    <span class="pstate"></span></div>`;
+}
+
+// printed turns a print note's "…正在打印" / "… printing" into
+// "…已打印" / "… printed", so a note never says both.
+function printed(s) { return s.replace('正在打印', '已打印').replace(/printing$/i, 'printed'); }
+
+// markPrinted rewrites a drawn print note as printed.
+function markPrinted(n) {
+  n.classList.remove('warn'); n.classList.add('printed');
+  n.querySelector('.spinner')?.replaceWith('✓ ');
+  n.querySelectorAll('.plabel .zh, .plabel .en').forEach((s) => { s.textContent = printed(s.textContent); });
+  n.querySelector('.pstate').textContent = '';
 }
 
 // watchPrintJobs keeps the print notes on screen current: printed, or
@@ -181,7 +196,7 @@ export function watchPrintJobs(conn) {
     if (!job) return;
     if (job.status === 'done') { jobsDone.add(job.id); if (jobsDone.size > 200) jobsDone.delete(jobsDone.values().next().value); }
     document.querySelectorAll(`.printnote[data-job="${CSS.escape(job.id)}"]`).forEach((n) => {
-      if (job.status === 'done') { n.classList.remove('warn'); n.classList.add('printed'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = '✓ ' + t('已打印', 'printed'); }
+      if (job.status === 'done') markPrinted(n);
       else if (job.status === 'cancelled') { n.classList.add('warn'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = t('已取消', 'cancelled'); }
       else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(job.last_error)}`; }
     });
@@ -209,38 +224,28 @@ export function modal(html) {
   return document.getElementById('modalbox');
 }
 
-export const statusNames = {
-  open: ['受理', 'Open'], approval: ['待审批', 'Approval'], in_repair: ['维修中', 'In repair'], at_vendor: ['送厂', 'At maker'],
-  ready: ['待取件', 'Ready'], mail_back: ['待寄回', 'Mail back'], closed: ['已结案', 'Closed'], cancelled: ['已取消', 'Cancelled'],
-};
-export const kindNames = {
-  return: ['退货', 'Return'], exchange: ['换货', 'Exchange'], repair: ['维修', 'Repair'], onsite: ['上门', 'On-site'],
-  complaint: ['投诉', 'Complaint'], consultation: ['咨询', 'Consultation'], storage: ['暂存', 'Storage'], delivery: ['送货', 'Delivery'],
-  out_of_stock: ['缺货登记', 'Out of stock'], maintenance: ['保养合同', 'Maintenance'],
-};
-export const cardStatusNames = { active: ['正常', 'Active'], lost: ['已挂失', 'Lost'], replaced: ['已补换', 'Replaced'], cancelled: ['已注销', 'Cancelled'] };
-export const ledgerNames = {
-  issue: ['开卡', 'Issue'], topup: ['充值', 'Top-up'], charge: ['扣款', 'Charge'], refund: ['退款', 'Refund'], reversal: ['冲正', 'Reversal'],
-  transfer_out: ['转出', 'Transfer out'], transfer_in: ['转入', 'Transfer in'], cashout: ['退现', 'Cash-out'],
-};
-export const problemNames = {
-  quality: ['质量问题', 'Quality problem'], not_quality: ['非质量问题', 'Not a quality problem'],
-  customer_damage: ['人为损坏', 'Damaged by the customer'], transport_damage: ['运输损坏', 'Damaged in transport'],
-};
-export const outcomeNames = {
-  return: ['退货', 'Return'], exchange: ['换货', 'Exchange'], free_repair: ['免费维修', 'Free repair'], paid_repair: ['收费维修', 'Paid repair'],
-  none: ['不予受理', 'Nothing owed'], repair: ['维修', 'Repair'], other: ['其他', 'Other'],
-};
-export const payerNames = { store: ['门店承担', 'store pays'], customer: ['顾客承担', 'customer pays'], split: ['双方分摊', 'split'] };
-export const feeNames = { restocking: ['折旧手续费', 'Restocking fee'], depreciation: ['折旧费', 'Depreciation'], shipping: ['运费', 'Shipping'] };
-export const resultNames = { repaired: ['已修复', 'Repaired'], exchanged: ['已换新', 'Exchanged'], unrepairable: ['无法修复', 'Unrepairable'], declined: ['顾客拒绝报价', 'Quote declined'] };
-export const callNames = {
-  pickup: ['取件通知', 'Pickup notice'], late_repair: ['延期告知', 'Late repair notice'], stock_callback: ['缺货回访', 'Stock callback'],
-  complaint_reply: ['投诉答复', 'Complaint reply'], contract_expiry: ['合同到期', 'Contract expiry'],
-};
+// The names of the server's codes come from its message catalogue
+// (ui/catalog, served as catalog.js): one place for every word.
+export const statusNames = catalog.status;
+export const kindNames = catalog.kind;
+export const cardStatusNames = catalog.cardStatus;
+export const ledgerNames = catalog.ledger;
+export const problemNames = catalog.problem;
+export const outcomeNames = catalog.outcome;
+export const payerNames = catalog.payer;
+export const feeNames = catalog.fee;
+export const resultNames = catalog.result;
+export const callNames = catalog.call;
+export const roleNames = catalog.role;
+export const ruleNames = catalog.rule;
+export const printerStateNames = catalog.printer;
+export const readerStateNames = catalog.reader;
 export const surveyItems = [['attitude', '服务态度', 'Attitude'], ['skill', '技术水平', 'Skill'], ['timeliness', '及时性', 'Timeliness'], ['follow_up', '承诺办理', 'Follow-through']];
 export const surveyLevels = [null, ['不满意', 'Poor'], ['基本满意', 'Fair'], ['满意', 'Satisfied'], ['非常满意', 'Very satisfied']];
 export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : esc(k); }
+
+// orDash is the value s escaped, or "—" when it is blank.
+export function orDash(s) { return String(s ?? '').trim() ? esc(s) : '—'; }
 
 export function date(s) { return s ? esc(String(s).slice(0, 10)) : ''; }
 export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16)) : ''; }

@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 
@@ -55,7 +55,7 @@ function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); 
 function header() {
   document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}</a>`).join('') : '';
   const who = document.getElementById('who');
-  who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${esc(state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
+  who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${name(roleNames, state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
   if (loggedIn()) who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); setMe({ id: '', role: '' }, ''); render(); };
 }
 

@@ -4,7 +4,7 @@
 // checks every op; a refusal shows its message.
 import { t, esc, yuan, errText, modal, wireClose, busy, can, jobNote, printerState, name, date, time, loading,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
-  surveyItems, surveyLevels } from './common.js';
+  surveyItems, surveyLevels, orDash } from './common.js';
 
 // decisionOf returns a ticket's stored policy decision, or null.
 export function decisionOf(tk) {
@@ -93,15 +93,16 @@ export async function openTicket(conn, number, opts = {}) {
   const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
     ${opts.msg || ''}
     <div class="cols"><dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
-    <dt>${t('顾客', 'Customer')}</dt><dd>${esc(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
-    <dt>${t('商品', 'Product')}</dt><dd>${esc(d.purchase ? d.purchase.name : '')}</dd>
-    <dt>${t('故障描述', 'Fault')}</dt><dd>${esc(tk.fault)}</dd>
-    <dt>${t('问题', 'Problem')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : ''} ${tk.request ? '· ' + name(outcomeNames, tk.request) : ''}</dd>
+    <dt>${t('顾客', 'Customer')}</dt><dd>${orDash(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
+    <dt>${t('商品', 'Product')}</dt><dd>${orDash(d.purchase ? d.purchase.name : '')}</dd>
+    <dt>${t('故障描述', 'Fault')}</dt><dd>${orDash(tk.fault)}</dd>
+    <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
+    <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
     ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
-    <dt>${t('维修员', 'Technician')}</dt><dd>${esc(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due)}</dd>
+    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${tk.due ? time(tk.due) : '—'}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
-    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result ? name(resultNames, tk.result) + ' ' : ''}${esc(tk.conclusion)}</dd></dl>
+    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + esc(tk.conclusion) : '—'}</dd></dl>
     <div>${parts ? `<h3>${t('更换配件', 'Parts')}</h3><ul class="fees">${parts}</ul>` : ''}
     ${fees ? `<h3>${t('费用', 'Fees')}</h3><ul class="fees" id="tkfees">${fees}</ul>` : ''}
     ${q ? `<p id="tkquote">${t('报价', 'Quote')} ${yuan(q.fen)} · ${q.accepted === true ? t('顾客已同意', 'accepted') : q.accepted === false ? t('顾客拒绝', 'declined') : t('待顾客答复', 'awaiting the answer')}</p>` : ''}
