@@ -158,6 +158,19 @@ export async function busy(btn, fn) {
 // loading is the progress text shown while a view loads.
 export function loading() { return `<p class="hint loading"><span class="spinner"></span>${t('加载中…', 'Loading…')}</p>`; }
 
+// stateName is a device's state by its name (catalog printer or reader
+// table), never its code; an unknown code reads "状态未知".
+export function stateName(table, code) { return table[code] ? name(table, code) : t('状态未知', 'Unknown state'); }
+
+// adminDetails is a "详情 / details" toggle with the device's internals
+// (ids, paths, the driver's own words), for an admin only: "" for anyone
+// else or when there is nothing to show. lines are [label zh, label en, value].
+export function adminDetails(lines) {
+  const shown = lines.filter(([, , v]) => v);
+  if (session.role !== 'admin' || !shown.length) return '';
+  return `<details class="devdetail"><summary>${t('详情', 'Details')}</summary><dl class="kv">${shown.map(([zh, en, v]) => `<dt>${t(zh, en)}</dt><dd class="mono">${esc(v)}</dd>`).join('')}</dl></details>`;
+}
+
 // printTrouble reports whether a printer state stops printing.
 export function printTrouble(state) { return ['paper_out', 'cover_open', 'offline', 'absent', 'error'].includes(state); }
 

@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 
@@ -199,8 +199,8 @@ async function loadPrint() {
     wirePrint(el);
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
-    `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('说明', 'Detail')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${esc(r.reader || 'pcscd')}</td><td>${esc(r.desk || '')}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${esc(r.status || r.kind)}</span></td><td>${esc(r.detail || '')}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
+    `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
+    ${rd.readers.map((r) => `<tr><td>${r.reader ? esc(r.reader) : t('读卡服务', 'Card service')}</td><td>${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
 }
 
 function printerCard(p, jobs, printers) {
@@ -211,9 +211,10 @@ function printerCard(p, jobs, printers) {
     <td class="error">${esc(j.last_error || '')}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
       ${others.length ? `<select data-moveto="${esc(j.id)}">${others.map((o) => `<option value="${esc(o.printer)}">${esc(o.name || o.printer)}</option>`).join('')}</select>
       <button class="btn small" data-move="${esc(j.id)}">${t('改到此打印机', 'Move')}</button>` : ''}` : ''}<span class="error"></span></td></tr>`).join('');
-  return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)} <span class="sub mono">${esc(p.printer)}</span>
-    <span class="pill ps-${esc(p.state)}">${esc(p.state)}</span> ${p.paper_near_end ? `<span class="warn">${t('纸将用完', 'paper near end')}</span>` : ''}</h2>
-    <p>${esc(p.detail || '')} · ${t('排队', 'queued')} <b class="queued">${esc(p.queued)}</b>
+  return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)}
+    <span class="pill ps-${esc(p.state)}">${stateName(printerStateNames, p.state)}</span> ${p.paper_near_end ? `<span class="warn">${t('纸将用完', 'paper near end')}</span>` : ''}</h2>
+    ${adminDetails([['打印机编号', 'Printer id', p.printer], ['说明', 'Detail', p.detail]])}
+    <p>${t('排队', 'Queued')} <b class="queued">${esc(p.queued)}</b>
     ${desk ? `<button class="btn small" data-retry="${esc(p.printer)}">${t('立即重试', 'Retry now')}</button>` : ''}</p>
     ${jobs.length ? `<table class="board jobs"><thead><tr><th>#</th><th>${t('单据', 'Form')}</th><th>${t('时间', 'Queued')}</th><th>${t('尝试', 'Tries')}</th><th>${t('错误', 'Error')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
     : `<p class="empty">${t('队列为空', 'Nothing queued')}</p>`}
