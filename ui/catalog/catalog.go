@@ -46,6 +46,7 @@ func New() *Catalog {
 		"fee":        fees(),
 		"result":     repairResults(),
 		"call":       calls(),
+		"configFile": configFiles(),
 	}}
 }
 

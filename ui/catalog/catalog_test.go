@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"unicode"
@@ -17,6 +18,13 @@ import (
 // device state or policy rule must come with its words.
 func TestEveryCodeNamed(t *testing.T) {
 	c := New()
+	files, err := filepath.Glob("../../conf/defaults/*.toml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no conf/defaults/*.toml (%v)", err)
+	}
+	for i, f := range files {
+		files[i] = filepath.Base(f)
+	}
 	var statuses, kinds, rules []string
 	for _, s := range appliance.TicketStatuses {
 		statuses = append(statuses, string(s))
@@ -39,6 +47,7 @@ func TestEveryCodeNamed(t *testing.T) {
 		{"printer states", "printer", []string{printer.StateOK, printer.StatePaperOut, printer.StateCoverOpen, printer.StateOffline, printer.StateAbsent, printer.StateError, printer.StateUnknown}},
 		{"reader states", "reader", []string{string(reader.StatusOK), string(reader.StatusNoReader), string(reader.StatusNoService), string(reader.StatusError)}},
 		{"policy rules", "rule", rules},
+		{"config files", "configFile", files},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -127,3 +127,13 @@ func calls() Table {
 		"contract_expiry": {"合同到期", "Contract expiry"},
 	}
 }
+
+// configFiles says what each config file of conf/defaults holds.
+func configFiles() Table {
+	return Table{
+		"store.toml": {"门店信息", "The store"}, "policy.toml": {"退换货与保修规则", "Return and warranty rules"},
+		"fees.toml": {"收费标准", "Fees"}, "sla.toml": {"服务时限", "Service times"}, "calendar.toml": {"节假日安排", "Holidays"},
+		"staff.toml": {"员工与权限", "Staff and roles"}, "devices.toml": {"服务台与设备", "Desks and devices"},
+		"till.toml": {"收银系统对接", "The till link"},
+	}
+}

@@ -118,9 +118,27 @@ export function yuan(fen) {
   return (neg ? '-' : '') + '¥' + Math.floor(fen / 100) + '.' + String(fen % 100).padStart(2, '0');
 }
 
+// said shows a bilingual text from the server ("中文 / English") as t()
+// does, so the Chinese screen shows only the Chinese half; a text with no
+// " / " is shown whole.
+export function said(s) {
+  const str = String(s ?? '');
+  const i = str.indexOf(' / ');
+  return i < 0 ? esc(str) : t(str.slice(0, i), str.slice(i + 3));
+}
+
+// period says a policy period ("1m", "90d", "1y") in words: 1个月 / 1 month.
+export function period(s) {
+  const m = String(s ?? '').match(/^(\d+)([dwmy])$/);
+  if (!m) return esc(s);
+  const n = Number(m[1]);
+  const zh = { d: '天', w: '周', m: '个月', y: '年' }[m[2]], en = { d: 'day', w: 'week', m: 'month', y: 'year' }[m[2]];
+  return t(n + zh, n + ' ' + en + (n === 1 ? '' : 's'));
+}
+
 export function errText(e) {
   if (!e) return '';
-  if (e.message) return esc(e.message);
+  if (e.message) return said(e.message);
   return e.code ? name(catalog.error, e.code) : esc(String(e));
 }
 
@@ -253,6 +271,7 @@ export const roleNames = catalog.role;
 export const ruleNames = catalog.rule;
 export const printerStateNames = catalog.printer;
 export const readerStateNames = catalog.reader;
+export const configFileNames = catalog.configFile;
 export const surveyItems = [['attitude', '服务态度', 'Attitude'], ['skill', '技术水平', 'Skill'], ['timeliness', '及时性', 'Timeliness'], ['follow_up', '承诺办理', 'Follow-through']];
 export const surveyLevels = [null, ['不满意', 'Poor'], ['基本满意', 'Fair'], ['满意', 'Satisfied'], ['非常满意', 'Very satisfied']];
 export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : esc(k); }

@@ -201,7 +201,7 @@ async function drawKPI(conn, body, current) {
     [t('已解决', 'Resolved'), esc(k.resolved), '', '', ''],
     [t('平均解决时长（小时）', 'Mean hours to resolve'), esc((k.avg_resolve_seconds / 3600).toFixed(1)), '', '', ''],
   ]);
-  let html = `<p class="sub">${esc(k.from)} – ${esc(k.to)} · ${t('绿色达标，红色未达标，虚线为目标（sla.toml）', 'green meets the target, red misses it; the dashed mark is the target (sla.toml)')}</p>
+  let html = `<p class="sub">${esc(k.from)} – ${esc(k.to)} · ${t('绿色达标，红色未达标，蓝色无目标，虚线为目标（服务时限设置）', 'green meets the target, red misses it, blue has no target; the dashed mark is the target (service-time settings)')}</p>
     <div class="chartbox">${rateChart('kpichart', rows)}</div>` +
     table('kpitable', ['服务指标', 'Service KPIs'], [['指标', 'KPI'], ['数', 'Count'], ['总数', 'Total'], ['比率', 'Rate'], ['目标', 'Target']], tableRows, csvLink('kpi', k.from, k.to, 'kpi'));
   if (daysBetween(k.from, k.to) > 62) {

@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 
@@ -115,7 +115,7 @@ function renderBoard() {
 }
 
 function renderMine() {
-  main.innerHTML = `<section><h1>${t('我的维修', 'My repair queue')} <span class="sub">${esc(session.id)}</span></h1><div id="boardbody">${loading()}</div></section>`;
+  main.innerHTML = `<section><h1>${t('我的维修', 'My repair queue')} <span class="sub">${esc((state.me && state.me.name) || session.id)}</span></h1><div id="boardbody">${loading()}</div></section>`;
   loadBoard();
 }
 
@@ -171,11 +171,12 @@ async function loadConfig() {
   if (!el) return;
   try {
     const c = await conn.call('config.status');
-    el.innerHTML = `<dl class="kv"><dt>${t('版本', 'Version')}</dt><dd class="mono" id="cfgversion">${esc(c.version)}</dd><dt>${t('加载时间', 'Loaded')}</dt><dd>${time(c.loaded_at)}</dd>
-      <dt>${t('目录', 'Directory')}</dt><dd>${esc(c.dir || t('内置默认', 'embedded defaults'))}</dd></dl>
-      ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置错误（旧配置仍在使用）', 'Last refused config (the previous one stays)')}: ${esc(JSON.stringify(c.last_error.error))}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
-      ${(c.warnings || []).map((w) => `<div class="warn">${esc(w)}</div>`).join('')}
-      <h2>${t('文件', 'Files')}</h2><ul>${c.files.map((f) => `<li><span class="mono">${esc(f.name)}</span> — ${esc(f.path)}</li>`).join('')}</ul>
+    el.innerHTML = `<dl class="kv"><dt>${t('规则生效时间', 'Rules in force since')}</dt><dd id="cfgsince">${time(c.loaded_at)}</dd>
+      <dt>${t('来源', 'Source')}</dt><dd>${c.dir ? t('本店配置目录', "the store's config directory") : t('内置默认', 'embedded defaults')}</dd></dl>
+      ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置修改未生效（仍使用原配置）', 'The last config edit was refused (the previous one stays)')}${adminDetails([['错误', 'Error', JSON.stringify(c.last_error.error)]])}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
+      ${(c.warnings || []).map((w) => `<div class="warn">${said(w)}</div>`).join('')}
+      <h2>${t('配置内容', 'What is configured')}</h2><ul id="cfgfiles">${c.files.map((f) => `<li>${name(configFileNames, f.name)}</li>`).join('')}</ul>
+      ${adminDetails([['版本', 'Version', c.version], ['目录', 'Directory', c.dir], ...c.files.map((f) => [f.name, f.name, f.path])])}
       <h2>HTTPS</h2>${caNote(state.me) || `<p class="sub">${t('本机未启用 HTTPS', 'This box serves no HTTPS')}</p>`}
       ${session.role === 'admin' ? `<h2>${t('已登录终端', 'Logged-in terminals')}</h2><div id="terminalsbody"></div>` : ''}`;
     renderTerminals(conn, el.querySelector('#terminalsbody'));
@@ -200,7 +201,7 @@ async function loadPrint() {
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
     `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${r.reader ? esc(r.reader) : t('读卡服务', 'Card service')}</td><td>${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
+    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
 }
 
 function printerCard(p, jobs, printers) {

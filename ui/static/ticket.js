@@ -4,7 +4,7 @@
 // checks every op; a refusal shows its message.
 import { t, esc, yuan, errText, modal, wireClose, busy, can, jobNote, printerState, name, date, time, loading,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
-  surveyItems, surveyLevels, orDash } from './common.js';
+  surveyItems, surveyLevels, orDash, period, said, ruleNames } from './common.js';
 
 // decisionOf returns a ticket's stored policy decision, or null.
 export function decisionOf(tk) {
@@ -25,19 +25,27 @@ export function decisionHTML(d) {
     ${o.refund_fen ? `<div>${t('退款', 'Refund')} <b>${yuan(o.refund_fen)}</b></div>` : ''}
     ${(o.fees || []).length ? `<ul class="fees">${o.fees.map(fee).join('')}</ul>` : `<div class="sub">${t('无费用', 'No fees')}</div>`}
     ${o.cap_fen ? `<div class="sub">${t('维修费上限', 'Repair cap')} ${yuan(o.cap_fen)}</div>` : ''}
-    ${o.shipping ? `<div>${t('运费', 'Shipping')}: ${name(payerNames, o.shipping)}</div>` : ''}
+    ${o.shipping && !(o.fees || []).some((f) => f.name === 'shipping') ? `<div>${t('运费', 'Shipping')}: ${name(payerNames, o.shipping)}</div>` : ''}
     ${o.until ? `<div class="sub">${t('期限至 ' + o.until, 'until ' + o.until)}</div>` : ''}
-    ${o.repair_warranty ? `<div class="sub">${t('维修保修', 'Repair warranty')} ${esc(o.repair_warranty)}</div>` : ''}
+    ${o.repair_warranty ? `<div class="sub">${t('维修保修', 'Repair warranty')} ${period(o.repair_warranty)}${o.board_repair_warranty ? ` · ${t('维修过的板卡', 'a repaired board')} ${period(o.board_repair_warranty)}` : ''}</div>` : ''}
     ${o.approval && o.approval.needed ? `<div class="warn">${t('需主管审批', 'Needs a supervisor')}</div>` : ''}</div>`).join('');
   const ap = d.approval || {};
   const approval = ap.needed
     ? `<div class="alert" id="approval">${t('需主管审批', 'A supervisor must approve')}: ${esc(ap.reason || '')}</div>`
     : `<div class="ok" id="approval">${t('无需审批', 'No approval needed')}</div>`;
-  const rules = (d.rules || []).map((r) => `<li><span class="mono">${esc(r.id)}</span> ${esc(r.text)} <span class="sub">${esc([r.seed, r.article].filter(Boolean).join(' '))}</span></li>`).join('');
+  const rules = (d.rules || []).map((r) => `<li data-rule="${esc(r.id)}">${ruleNames[r.id] ? name(ruleNames, r.id) : said(r.text)}
+    <details class="why"><summary>${t('依据', 'why')}</summary>${said(r.text)} <span class="sub">${citation(r)}</span></details></li>`).join('');
   return `<div class="decision" id="decision">
-    <div class="sub">${t('类别', 'Category')} ${esc(d.category || '')} · ${t('购买后第 ' + (d.day ?? '') + ' 天', 'day ' + (d.day ?? '') + ' after purchase')} · ${t('配置', 'config')} <span class="mono">${esc(d.config_version || '')}</span></div>
+    <div class="sub" data-config="${esc(d.config_version || '')}">${t('类别', 'Category')} ${esc(d.category_name || d.category || '')} · ${t('购买后第 ' + (d.day ?? '') + ' 天', 'day ' + (d.day ?? '') + ' after purchase')}</div>
     <div class="outcomes">${outs || `<p class="empty">${t('没有可选处理', 'No outcome')}</p>`}</div>
     ${approval}${rules ? `<ul class="rules" id="rules">${rules}</ul>` : ''}</div>`;
+}
+
+// citation names a rule's source: the store manual (seed) and article, or
+// the store's own setting.
+function citation(r) {
+  if (r.seed === 'store') return t('本店设置', 'a store setting');
+  return t(`店规手册 ${r.seed || ''} ${r.article || ''}`, `store manual ${r.seed || ''}, ${r.article || ''}`);
 }
 
 // customerFees sums the fee lines the customer pays.
@@ -83,7 +91,7 @@ export async function openTicket(conn, number, opts = {}) {
   let d;
   try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error" id="ticketerr">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
   const tk = d.ticket;
-  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · ${esc(h.operator)} ${esc(h.reason || '')}</li>`).join('');
+  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · <span class="mono">${esc(h.operator)}</span> <span class="typed">${esc(h.reason || '')}</span></li>`).join('');
   const moves = (d.next || []).filter((s) => !covered[tk.status + '>' + s])
     .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
   const acts = actions(tk).map(([id, zh, en, cls]) => `<button class="btn ${cls || ''}" data-act="${id}">${t(zh, en)}</button>`).join(' ');
