@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"shouhou/appliance"
+	"shouhou/ui/catalog"
 )
 
 // fieldPath is an internal name in a message: a record's index or field
@@ -55,5 +56,21 @@ func TestReplyMessagesSayNoInternals(t *testing.T) {
 				t.Errorf("%s: Chinese half %q, want it to say %q", tt.op, zh, tt.want)
 			}
 		})
+	}
+}
+
+// TestEveryWireCodeNamed fails when an error code a reply may carry has
+// no name in the message catalogue (ui/catalog), in both languages.
+func TestEveryWireCodeNamed(t *testing.T) {
+	cat := catalog.New()
+	codes := []string{CodeBadRequest, CodeUnknownOp, CodeForbidden, CodeRateLimited}
+	for _, row := range errorTable {
+		codes = append(codes, row.wire)
+	}
+	for _, code := range codes {
+		n, ok := cat.Lookup("error", code)
+		if !ok || n.ZH == "" || n.EN == "" {
+			t.Errorf("catalog error %q = %+v, %v; want a name in both languages", code, n, ok)
+		}
 	}
 }

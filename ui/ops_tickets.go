@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"sort"
 
 	"shouhou/appliance"
@@ -29,6 +30,33 @@ type listArgs struct {
 }
 
 // opTicketsList is the ticket board, filtered, soonest due first.
+// withPeople names the customer (name, first phone) and the technician of
+// each board line.
+func (c *call) withPeople(tx *store.Txn, out []TicketSummary) error {
+	techs := map[string]string{}
+	for _, m := range c.srv.config().Staff {
+		techs[m.ID] = m.Name
+	}
+	for i := range out {
+		out[i].TechnicianName = techs[out[i].Technician]
+		if out[i].CustomerID == "" {
+			continue
+		}
+		cu, err := tx.Customer(out[i].CustomerID)
+		if appliance.ErrorCode(err) == appliance.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("tickets.list: customer of %s: %w", out[i].Number, err)
+		}
+		out[i].CustomerName = cu.Name
+		if len(cu.Phones) > 0 {
+			out[i].Phone = cu.Phones[0]
+		}
+	}
+	return nil
+}
+
 func opTicketsList(c *call, a *listArgs) (any, error) {
 	if a.Limit <= 0 || a.Limit > 500 {
 		a.Limit = 200
@@ -52,12 +80,12 @@ func opTicketsList(c *call, a *listArgs) (any, error) {
 				}
 			}
 		}
-		return nil
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+		if len(out) > a.Limit {
+			out = out[:a.Limit]
+		}
+		return c.withPeople(tx, out)
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	if len(out) > a.Limit {
-		out = out[:a.Limit]
-	}
 	return out, err
 }
 

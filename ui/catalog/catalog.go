@@ -71,7 +71,8 @@ func (c *Catalog) JS() []byte {
 		"export const catalog = " + string(b) + ";\n")
 }
 
-// errorCodes names the appliance.Error codes.
+// errorCodes names the error codes of a reply: appliance.Error's and the
+// ui's own.
 func errorCodes() Table {
 	return Table{
 		appliance.EINVALID:      {"输入有误", "Invalid input"},
@@ -80,6 +81,11 @@ func errorCodes() Table {
 		appliance.EUNAUTHORIZED: {"无权操作", "Not allowed"},
 		appliance.EUNAVAILABLE:  {"暂时无法处理", "Unavailable now"},
 		appliance.EINTERNAL:     {"内部错误", "Internal error"},
+		// The ui's own wire codes (ui/protocol.go).
+		"bad_request":  {"请求格式有误", "Bad request"},
+		"unknown_op":   {"没有这项操作", "No such operation"},
+		"forbidden":    {"此岗位不能执行该操作", "Not allowed for this role"},
+		"rate_limited": {"操作过于频繁，请稍候", "Too many tries: wait a moment"},
 	}
 }
 

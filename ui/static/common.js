@@ -285,11 +285,15 @@ export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16
 // ticketRows renders ticket summaries as table rows (data-ticket opens one).
 export function ticketTable(list) {
   if (!list || !list.length) return `<p class="empty">${t('没有服务单', 'No tickets')}</p>`;
-  return `<table class="board"><thead><tr><th>${t('单号', 'Number')}</th><th>${t('类型', 'Kind')}</th><th>${t('状态', 'Status')}</th>
+  const people = list.some((x) => x.customer_name || x.phone);
+  return `<p class="sub count">${t(`共 ${list.length} 张服务单`, `${list.length} ticket${list.length === 1 ? '' : 's'}`)}</p>
+  <table class="board"><thead><tr><th>${t('单号', 'Number')}</th><th>${t('类型', 'Kind')}</th><th>${t('状态', 'Status')}</th>
+  ${people ? `<th>${t('顾客', 'Customer')}</th><th>${t('电话', 'Phone')}</th>` : ''}
   <th>${t('故障', 'Fault')}</th><th>${t('维修员', 'Technician')}</th><th>${t('期限', 'Due')}</th></tr></thead><tbody>` +
     list.map((x) => `<tr data-ticket="${esc(x.number)}" class="${x.overdue ? 'overdue' : ''}"><td class="mono">${esc(x.number)}</td>
     <td>${name(kindNames, x.kind)}</td><td><span class="pill st-${esc(x.status)}">${name(statusNames, x.status)}</span></td>
-    <td>${esc(x.fault)}</td><td>${esc(x.technician)}</td><td>${date(x.due)}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
+    ${people ? `<td class="typed">${orDash(x.customer_name)}</td><td class="mono">${orDash(x.phone)}</td>` : ''}
+    <td class="typed">${orDash(x.fault)}</td><td>${orDash(x.technician_name || x.technician)}</td><td>${x.due ? date(x.due) : '—'}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
     '</tbody></table>';
 }
 
