@@ -14,7 +14,9 @@ import (
 // visible only: our own markup shown as text (a tag, an entity escaped
 // twice), an English word in the Chinese half outside wordsAllowed (in
 // "zh"), an element cut off by a container that does not scroll, a date
-// not written the zh-CN way (12/01/2026, Dec 1, 1:05 PM).
+// not written the zh-CN way (12/01/2026, Dec 1, 1:05 PM) or a date field
+// the browser draws in its own locale (input type=date shows mm/dd/yyyy
+// in en-US).
 const wordsCheck = `((lang, allowed) => {
   const bad = [];
   const shown = (el) => el && el.checkVisibility && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
@@ -37,6 +39,9 @@ const wordsCheck = `((lang, allowed) => {
     for (const w of s.match(/[A-Za-z][A-Za-z_.-]*[A-Za-z]/g) || []) {
       if (!allowed.some((a) => a === w || (a.endsWith('*') && w.startsWith(a.slice(0, -1))))) bad.push('English in the Chinese half in ' + where + ': ' + JSON.stringify(w) + ' in ' + JSON.stringify(s.trim().slice(0, 60)));
     }
+  }
+  for (const el of document.querySelectorAll('input[type="date"], input[type="datetime-local"], input[type="month"], input[type="week"]')) {
+    if (shown(el)) bad.push('a date field drawn in the browser\'s locale: ' + (el.name || el.id));
   }
   for (const el of document.querySelectorAll('button, .btn, input, select, summary, a[href]')) {
     if (!shown(el)) continue;

@@ -21,8 +21,8 @@ export function mountAudit(el, conn) {
       <label>${t('操作', 'Action')} <select name="preset">${actionPresets.map(([v, zh, en]) => `<option value="${esc(v)}" ${filters.action === v ? 'selected' : ''}>${esc(zh)} ${esc(en)}</option>`).join('')}</select></label>
       <label>${t('或操作名', 'or action')} <input name="action" value="${esc(filters.action)}" placeholder="ticket.transition"></label>
       <label>${t('记录', 'Record')} <input name="record" value="${esc(filters.record)}" placeholder="ticket/T20261123-0042"></label>
-      <label>${t('从', 'From')} <input type="date" name="from" value="${esc(filters.from)}"></label>
-      <label>${t('到', 'To')} <input type="date" name="to" value="${esc(filters.to)}"></label>
+      <label>${t('从', 'From')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="from" value="${esc(filters.from)}"></label>
+      <label>${t('到', 'To')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="to" value="${esc(filters.to)}"></label>
       <button class="btn" id="auditgo">${t('查询', 'Search')}</button></form>
     <div id="auditbody">${loading()}</div></section>`;
   const form = el.querySelector('#auditfilter');

@@ -37,10 +37,10 @@ function show(el, conn) {
   const form = el.querySelector('#rperiod');
   const perDay = view.tab === 'closing' || view.tab === 'daily';
   form.innerHTML = perDay
-    ? `<label>${t('日期', 'Day')} <input type="date" name="day" id="rday" value="${esc(view.day)}" max="${esc(ymd(new Date()))}"></label>`
+    ? `<label>${t('日期', 'Day')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="day" id="rday" value="${esc(view.day)}" max="${esc(ymd(new Date()))}"></label>`
     : `<span class="presets">${presets.map(([id, zh, en]) => `<button type="button" class="btn small ${view.preset === id ? 'chosen' : ''}" data-preset="${id}">${t(zh, en)}</button>`).join('')}</span>
-      <label>${t('从', 'From')} <input type="date" name="from" id="rfrom" value="${esc(view.from)}"></label>
-      <label>${t('到', 'To')} <input type="date" name="to" id="rto" value="${esc(view.to)}"></label>`;
+      <label>${t('从', 'From')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="from" id="rfrom" value="${esc(view.from)}"></label>
+      <label>${t('到', 'To')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="to" id="rto" value="${esc(view.to)}"></label>`;
   form.onsubmit = (e) => e.preventDefault();
   form.onchange = () => {
     if (perDay) view.day = form.day.value || view.day;
