@@ -119,4 +119,35 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 			}
 		})
 	}
+	t.Run("kiosk", func(t *testing.T) {
+		kiosk := newTab(t, ctx, "kiosk", base+"/kiosk?desk=desk1", chromedp.WithNewBrowserContext())
+		kiosk.run("PIN pad", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		kiosk.safe("PIN pad")
+		kiosk.words("PIN pad", "zh")
+		kiosk.run("log in", clickAll(`[data-k="1"]`, `[data-k="1"]`, `[data-k="1"]`, `[data-k="1"]`, `[data-k="OK"]`)...)
+		kiosk.run("staff view", chromedp.WaitVisible(chromedp.CSS("#lookup")))
+		for _, lang := range []string{"zh", "en"} {
+			kiosk.eval("language "+lang, fmt.Sprintf(`(document.body.classList.contains('lang-en') !== %v && document.getElementById('lang').click(), '')`, lang == "en"))
+			kiosk.words("waiting for a customer", lang)
+		}
+		kiosk.eval("language zh", `(document.body.classList.contains('lang-en') && document.getElementById('lang').click(), '')`)
+		// A phone the store does not know: the error says so in words, and
+		// the clerk may take the caller in as a new customer.
+		kiosk.run("unknown phone", chromedp.SendKeys(chromedp.CSS("#phone"), "13900000000"), chromedp.Click(chromedp.CSS("#lookup button")),
+			chromedp.WaitVisible(chromedp.CSS("#newcust")))
+		if e := kiosk.text("#lookuperr .zh"); !strings.Contains(e, "没有找到电话为 13900000000 的顾客") {
+			t.Errorf("unknown phone says %q, want 没有找到电话为 13900000000 的顾客", e)
+		}
+		kiosk.words("unknown phone", "zh")
+		kiosk.run("new customer", chromedp.SendKeys(chromedp.CSS("#newname"), "赵新"), chromedp.Click(chromedp.CSS("#newcust button")),
+			chromedp.WaitVisible(chromedp.CSS("#intakebtn")))
+		if n := kiosk.text("#custname"); n != "赵新" {
+			t.Errorf("new customer's panel names %q, want 赵新", n)
+		}
+		kiosk.safe("new customer's panel")
+		kiosk.words("new customer's panel", "zh")
+		kiosk.run("intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS("#intake")))
+		kiosk.safe("intake")
+		kiosk.words("intake", "zh")
+	})
 }

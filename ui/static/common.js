@@ -142,6 +142,20 @@ export function errText(e) {
   return e.code ? name(catalog.error, e.code) : esc(String(e));
 }
 
+// offerNewCustomer shows a phone lookup's error in el and, when the phone
+// is not found, a form to take the caller in as a new customer: onNew gets
+// {name, phones: [phone], new: true}, which an intake sends as customer.
+export function offerNewCustomer(el, phone, err, onNew) {
+  el.innerHTML = errText(err);
+  if (!err || err.code !== 'not_found' || !phone) return;
+  el.insertAdjacentHTML('beforeend', `<form id="newcust" class="lookup"><input id="newname" placeholder="顾客姓名 / customer's name" required>
+    <button class="btn primary">${t('新建顾客', 'New customer')}</button></form>`);
+  el.querySelector('#newcust').onsubmit = (e) => {
+    e.preventDefault();
+    onNew({ name: el.querySelector('#newname').value.trim(), phones: [phone], new: true });
+  };
+}
+
 export function banner(html) {
   const b = document.getElementById('banner');
   if (!b) return;

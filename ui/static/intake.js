@@ -34,7 +34,8 @@ export class Intake {
   // purchase picked or registered, and what the clerk recorded.
   args() {
     const p = this.panel, a = this.a, out = { kind: a.kind, condition: { ...a.condition }, fault: a.fault.trim() };
-    if (p.card && p.card.status === 'active') out.card = p.card.number;
+    if (p.customer.new) out.customer = { name: p.customer.name, phone: p.customer.phones[0] };
+    else if (p.card && p.card.status === 'active') out.card = p.card.number;
     else out.phone = (p.customer.phones || [])[0] || '';
     if (a.purchase_id) out.purchase_id = a.purchase_id;
     if (a.purchase) out.purchase = a.purchase;

@@ -141,7 +141,8 @@ function loadCalls() { const el = main.querySelector('#callsbody'); if (el) rend
 function renderCards() {
   main.innerHTML = `<section><h1>${t('卡与流水', 'Cards and ledger')}</h1>
     <form id="cardform" class="filters"><label>${t('卡号', 'Card number')} <input id="cardno" value="${esc(state.card)}" placeholder="SC-000001"></label>
-    <label>${t('或电话', 'or phone')} <input id="cardphone"></label><button class="btn">${t('查询', 'Look up')}</button></form><div id="ledgerbody"></div></section>`;
+    <label>${t('或电话', 'or phone')} <input id="cardphone"></label><button class="btn">${t('查询', 'Look up')}</button></form><div id="ledgerbody">
+    <p class="hint" id="cardhint">${t('输入卡号或顾客电话，查看卡的余额和每一笔流水', "Type a card number or the customer's phone to see the card's balance and every entry of its ledger")}</p></div></section>`;
   main.querySelector('#cardform').onsubmit = async (e) => {
     e.preventDefault();
     const phone = main.querySelector('#cardphone').value.trim();
