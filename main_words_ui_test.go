@@ -58,6 +58,18 @@ const wordsCheck = `((lang, allowed) => {
     }
     if (r.right > window.innerWidth + 1) bad.push('off the screen to the right: ' + (el.id || el.textContent.trim().slice(0, 30)));
   }
+  const top = document.querySelector('.top');
+  if (top && shown(top)) {
+    const rs = [...top.children].filter(shown).map((e) => e.getBoundingClientRect()).filter((r) => r.height > 0);
+    if (rs.some((a) => rs.some((b) => a.top >= b.bottom - 1))) bad.push('the header wraps: ' + top.textContent.replace(/\s+/g, ' ').trim().slice(0, 80));
+  }
+  const box = document.getElementById('modalbox');
+  if (box && shown(box) && box.scrollHeight > box.clientHeight + 1) {
+    for (const b of box.querySelectorAll('.actions .btn')) {
+      const r = b.getBoundingClientRect(), q = box.getBoundingClientRect();
+      if (shown(b) && (r.bottom > q.bottom + 1 || r.top < q.top - 1) && !b.closest('details:not([open])')) { bad.push('a dialog button out of sight until scrolled: ' + b.textContent.trim().slice(0, 30)); break; }
+    }
+  }
   return [...new Set(bad)].slice(0, 12).join('; ');
 })`
 

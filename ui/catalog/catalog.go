@@ -96,7 +96,7 @@ func roles() Table {
 		string(appliance.RoleClerk):      {"受理员", "Clerk"},
 		string(appliance.RoleTechnician): {"维修员", "Technician"},
 		string(appliance.RoleSupervisor): {"主管", "Supervisor"},
-		string(appliance.RoleAdmin):      {"管理员", "Administrator"},
+		string(appliance.RoleAdmin):      {"管理员", "Admin"},
 	}
 }
 

@@ -300,8 +300,7 @@ export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16
 export function ticketTable(list) {
   if (!list || !list.length) return `<p class="empty">${t('没有服务单', 'No tickets')}</p>`;
   const people = list.some((x) => x.customer_name || x.phone);
-  return `<p class="sub count">${t(`共 ${list.length} 张服务单`, `${list.length} ticket${list.length === 1 ? '' : 's'}`)}</p>
-  <table class="board"><thead><tr><th>${t('单号', 'Number')}</th><th>${t('类型', 'Kind')}</th><th>${t('状态', 'Status')}</th>
+  return `<table class="board"><thead><tr><th>${t('单号', 'Number')}</th><th>${t('类型', 'Kind')}</th><th>${t('状态', 'Status')}</th>
   ${people ? `<th>${t('顾客', 'Customer')}</th><th>${t('电话', 'Phone')}</th>` : ''}
   <th>${t('故障', 'Fault')}</th><th>${t('维修员', 'Technician')}</th><th>${t('期限', 'Due')}</th></tr></thead><tbody>` +
     list.map((x) => `<tr data-ticket="${esc(x.number)}" class="${x.overdue ? 'overdue' : ''}"><td class="mono">${esc(x.number)}</td>

@@ -14,7 +14,7 @@ const state = { me: null, tab: location.hash.slice(1) || 'board', filter: {}, ca
 window.staff = { conn, state };
 // tabs: [id, zh, en, role set or '' for every member of staff]
 const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'My queue', 'tech'], ['approvals', '待审批', 'Approvals', 'approvers'],
-  ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Printing & devices', ''],
+  ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Devices', ''],
   ['reports', '报表', 'Reports', 'approvers'], ['audit', '审计', 'Audit', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
@@ -130,7 +130,7 @@ async function loadBoard() {
   if (!el) return;
   try {
     const list = await conn.call('tickets.list', boardArgs());
-    el.innerHTML = `<p class="sub" id="count">${list.length}</p>` + ticketTable(list);
+    el.innerHTML = `<p class="sub" id="count">${t(`共 ${list.length} 张服务单`, `${list.length} ticket${list.length === 1 ? '' : 's'}`)}</p>` + ticketTable(list);
     el.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket));
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
