@@ -16,7 +16,8 @@ import (
 // "zh"), an element cut off by a container that does not scroll, a date
 // not written the zh-CN way (12/01/2026, Dec 1, 1:05 PM) or a date field
 // the browser draws in its own locale (input type=date shows mm/dd/yyyy
-// in en-US).
+// in en-US), a header that wraps, a dialog button out of sight, a rate
+// drawn in the colour of "met" when its bar ends short of the target.
 const wordsCheck = `((lang, allowed) => {
   const bad = [];
   const shown = (el) => el && el.checkVisibility && el.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true });
@@ -57,6 +58,13 @@ const wordsCheck = `((lang, allowed) => {
       break;
     }
     if (r.right > window.innerWidth + 1) bad.push('off the screen to the right: ' + (el.id || el.textContent.trim().slice(0, 30)));
+  }
+  for (const bar of document.querySelectorAll('svg.chart rect.bar.good, svg.chart rect.bar.bad')) {
+    const b = bar.getBoundingClientRect();
+    const line = [...bar.ownerSVGElement.querySelectorAll('line.target')].find((l) => { const r = l.getBoundingClientRect(); return r.top <= b.top + b.height / 2 && r.bottom >= b.top + b.height / 2; });
+    if (!line) continue;
+    const met = b.right >= line.getBoundingClientRect().left - 0.5;
+    if (met !== bar.classList.contains('good')) bar.classList.contains('good') ? bad.push('a rate short of its target drawn as met') : bad.push('a rate that meets its target drawn as missed');
   }
   const top = document.querySelector('.top');
   if (top && shown(top)) {
