@@ -130,6 +130,9 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 					staff.waitJS(tb+" loaded", `document.getElementById('main').children.length > 0 && !document.querySelector('main .loading, main .spinner')`)
 					staff.safe(tb)
 					staff.words(tb, lang)
+					if tb == "reports" {
+						staff.subviews(lang)
+					}
 				}
 				staff.run("board", chromedp.Click(chromedp.CSS(`#tabs a[href="#board"]`)), chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
 				staff.run("a ticket", chromedp.Click(chromedp.CSS("tr[data-ticket]")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
@@ -170,4 +173,16 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 		kiosk.safe("intake")
 		kiosk.words("intake", "zh")
 	})
+}
+
+// subviews walks each view of the reports tab (KPIs, closing, complaints,
+// daily reports) with the checks of safe and words.
+func (tb *tab) subviews(lang string) {
+	tb.t.Helper()
+	for _, id := range strings.Fields(tb.eval("report views", `[...document.querySelectorAll('[data-rview]')].map((b) => b.id).join(' ')`)) {
+		tb.run(id, chromedp.Click(chromedp.CSS("#"+id)))
+		tb.waitJS(id+" loaded", `document.querySelector('#`+id+`.chosen') && !document.querySelector('main .loading, main .spinner')`)
+		tb.safe(id)
+		tb.words(id, lang)
+	}
 }
