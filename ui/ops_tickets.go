@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"shouhou/appliance"
@@ -99,6 +100,20 @@ type ticketDetail struct {
 	Customer *appliance.Customer      `json:"customer,omitempty"`
 	Purchase *appliance.Purchase      `json:"purchase,omitempty"`
 	Next     []appliance.TicketStatus `json:"next"`
+	// Names are the staff names of the ids on the ticket (its technician,
+	// the operators of its history), for the screen to show people by name.
+	Names map[string]string `json:"names"`
+}
+
+// staffNames maps the staff ids among ids to their names (staff.toml).
+func (c *call) staffNames(ids ...string) map[string]string {
+	out := map[string]string{}
+	for _, m := range c.srv.config().Staff {
+		if slices.Contains(ids, m.ID) && m.Name != "" {
+			out[m.ID] = m.Name
+		}
+	}
+	return out
 }
 
 // opTicketGet is one ticket with its history; a customer sees only their own.
@@ -133,6 +148,11 @@ func opTicketGet(c *call, a *numberArgs) (any, error) {
 	if d.Next == nil {
 		d.Next = []appliance.TicketStatus{}
 	}
+	ids := []string{d.Ticket.Technician}
+	for _, h := range d.Ticket.History {
+		ids = append(ids, h.Operator)
+	}
+	d.Names = c.staffNames(ids...)
 	return d, nil
 }
 

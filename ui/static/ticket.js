@@ -91,7 +91,7 @@ export async function openTicket(conn, number, opts = {}) {
   let d;
   try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error" id="ticketerr">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
   const tk = d.ticket;
-  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · <span class="mono">${esc(h.operator)}</span> <span class="typed">${esc(h.reason || '')}</span></li>`).join('');
+  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · ${(d.names || {})[h.operator] ? esc(d.names[h.operator]) : `<span class="mono">${esc(h.operator)}</span>`} <span class="typed">${esc(h.reason || '')}</span></li>`).join('');
   const moves = (d.next || []).filter((s) => !covered[tk.status + '>' + s])
     .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
   const acts = actions(tk).map(([id, zh, en, cls]) => `<button class="btn ${cls || ''}" data-act="${id}">${t(zh, en)}</button>`).join(' ');
@@ -107,7 +107,7 @@ export async function openTicket(conn, number, opts = {}) {
     <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
     <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
     ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
-    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${tk.due ? time(tk.due) : '—'}</dd>
+    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${tk.due ? time(tk.due) : '—'}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
     <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + esc(tk.conclusion) : '—'}</dd></dl>
