@@ -23,7 +23,7 @@ export function decisionHTML(d) {
   const outs = (d.outcomes || []).map((o) => `<div class="outcome ${o.requested ? 'requested' : ''}" data-outcome="${esc(o.kind)}">
     <h3>${name(outcomeNames, o.kind)}${o.requested ? ` <span class="pill ok">${t('顾客要求', 'requested')}</span>` : ''}</h3>
     ${o.refund_fen ? `<div>${t('退款', 'Refund')} <b>${yuan(o.refund_fen)}</b></div>` : ''}
-    ${(o.fees || []).length ? `<ul class="fees">${o.fees.map(fee).join('')}</ul>` : `<div class="sub">${t('无费用', 'No fees')}</div>`}
+    ${(o.fees || []).length ? `<ul class="fees">${oneShipping(o.fees).map(fee).join('')}</ul>` : `<div class="sub">${t('无费用', 'No fees')}</div>`}
     ${o.cap_fen ? `<div class="sub">${t('维修费上限', 'Repair cap')} ${yuan(o.cap_fen)}</div>` : ''}
     ${o.shipping && !(o.fees || []).some((f) => f.name === 'shipping') ? `<div>${t('运费', 'Shipping')}: ${name(payerNames, o.shipping)}</div>` : ''}
     ${o.until ? `<div class="sub">${t('期限至 ' + o.until, 'until ' + o.until)}</div>` : ''}
@@ -39,6 +39,15 @@ export function decisionHTML(d) {
     <div class="sub" data-config="${esc(d.config_version || '')}">${t('类别', 'Category')} ${esc(d.category_name || d.category || '')} · ${t('购买后第 ' + (d.day ?? '') + ' 天', 'day ' + (d.day ?? '') + ' after purchase')}</div>
     <div class="outcomes">${outs || `<p class="empty">${t('没有可选处理', 'No outcome')}</p>`}</div>
     ${approval}${rules ? `<ul class="rules" id="rules">${rules}</ul>` : ''}</div>`;
+}
+
+// oneShipping folds a shared shipping fee (the store's half and the
+// customer's half) into one line paid by both, so shipping shows once.
+function oneShipping(fees) {
+  const ship = fees.filter((f) => f.name === 'shipping');
+  if (ship.length < 2) return fees;
+  const folded = { name: 'shipping', fen: ship.reduce((s, f) => s + f.fen, 0), payer: 'split' };
+  return [...fees.filter((f) => f.name !== 'shipping'), folded];
 }
 
 // citation names a rule's source: the store manual (seed) and article, or
