@@ -243,7 +243,7 @@ export function watchPrintJobs(conn) {
     document.querySelectorAll(`.printnote[data-job="${CSS.escape(job.id)}"]`).forEach((n) => {
       if (job.status === 'done') markPrinted(n);
       else if (job.status === 'cancelled') { n.classList.add('warn'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = t('已取消', 'cancelled'); }
-      else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(job.last_error)}`; }
+      else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('等待打印机，稍后自动重试', 'waiting for the printer; it retries by itself')}${adminDetails([['打印机报错', 'Printer error', job.last_error]])}`; }
     });
   });
 }
@@ -257,7 +257,7 @@ export async function printerState(conn, root) {
     const p = (await conn.call('printer.status') || []).find((x) => x.printer === n.dataset.printer);
     if (p && printTrouble(p.state)) {
       n.classList.add('warn');
-      n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(p.detail || p.state)}`;
+      n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${stateName(printerStateNames, p.state)}${adminDetails([['说明', 'Detail', p.detail]])}`;
     }
   } catch { /* the note stays as it is */ }
 }

@@ -210,7 +210,7 @@ function printerCard(p, jobs, printers) {
   const desk = can('desk');
   const rows = jobs.map((j) => `<tr data-job="${esc(j.id)}">
     <td class="mono">${esc(j.id)}</td><td>${esc(j.form)}</td><td>${time(j.created)}</td><td>${esc(j.attempts)}${j.may_have_printed ? ` <span class="warn">${t('可能已打印', 'may have printed')}</span>` : ''}</td>
-    <td class="error">${esc(j.last_error || '')}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
+    <td class="error">${j.last_error ? t('未能打印，自动重试中', 'not printed yet; retrying') + adminDetails([['打印机报错', 'Printer error', j.last_error]]) : ''}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
       ${others.length ? `<select data-moveto="${esc(j.id)}">${others.map((o) => `<option value="${esc(o.printer)}">${esc(o.name || o.printer)}</option>`).join('')}</select>
       <button class="btn small" data-move="${esc(j.id)}">${t('改到此打印机', 'Move')}</button>` : ''}` : ''}<span class="error"></span></td></tr>`).join('');
   return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)}
