@@ -56,13 +56,13 @@ func TestStaffOverHTTPSInChromium(t *testing.T) {
 
 	clerk := dialStaff(t, m.Addr(), "clerk", "1111")
 	admin.run("the terminals", chromedp.Click(chromedp.CSS(`a[href="#config"]`)), chromedp.WaitVisible(chromedp.CSS("#terminals")))
-	admin.waitJS("the clerk's terminal listed", `[...document.querySelectorAll('#terminals tr[data-session]')].some((r) => r.textContent.includes('(clerk)'))`)
-	admin.waitJS("log out that terminal", `(() => { const r = [...document.querySelectorAll('#terminals tr[data-session]')].find((r) => r.textContent.includes('(clerk)'));
+	admin.waitJS("the clerk's terminal listed", `[...document.querySelectorAll('#terminals tr[data-session]')].some((r) => r.textContent.includes('(受理员'))`)
+	admin.waitJS("log out that terminal", `(() => { const r = [...document.querySelectorAll('#terminals tr[data-session]')].find((r) => r.textContent.includes('(受理员'));
 		r.querySelector('[data-revoke]').click(); return true; })()`)
 	if err := readUntilClosed(clerk.ws); err == nil || !websocket.IsCloseError(err, 4001) {
 		t.Errorf("the clerk's connection after the revoke: %v, want closed with 4001", err)
 	}
-	admin.waitJS("the clerk's terminal gone from the list", `![...document.querySelectorAll('#terminals tr[data-session]')].some((r) => r.textContent.includes('(clerk)'))`)
+	admin.waitJS("the clerk's terminal gone from the list", `![...document.querySelectorAll('#terminals tr[data-session]')].some((r) => r.textContent.includes('(受理员'))`)
 
 	other := dialStaff(t, m.Addr(), "admin", "4444")
 	var list struct {

@@ -194,12 +194,16 @@ func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 	if ap := kiosk.text("#approval"); !strings.Contains(ap, "无需审批") {
 		t.Errorf("approval = %q, want none needed for a quality return on day 2", ap)
 	}
+	if b := kiosk.eval("confirm in sight", `(() => { const r = document.querySelector('#confirm').getBoundingClientRect(); return r.bottom > innerHeight ? r.bottom + 'px of ' + innerHeight + 'px' : ''; })()`); b != "" {
+		t.Errorf("the confirm button ends at %s: below the fold of a 1280×800 screen", b)
+	}
+	kiosk.words("the intake's decision", "zh")
 	kiosk.run("confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#ticketno")))
 	number := kiosk.text("#ticketno")
 	if !ticketNumber.MatchString(number) {
 		t.Fatalf("ticket number shown = %q, want T########-####", number)
 	}
-	if note := kiosk.text("#printnote"); !strings.Contains(note, "受理单正在打印") {
+	if note := kiosk.text("#printnote"); !strings.Contains(note, "受理单正在打印") && !strings.Contains(note, "受理单已打印") {
 		t.Errorf("print note = %q, want the intake slip printing", note)
 	}
 	slip := slipText(t, prints, number)
@@ -231,6 +235,10 @@ func testIntakeComplaint(t *testing.T, kiosk *tab, addr string) {
 	kiosk.run("pick service, then the decision", chromedp.Click(chromedp.CSS(`[data-reason="service"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-reason="service"].chosen`)), chromedp.Click(chromedp.CSS("#preview")),
 		chromedp.WaitVisible(chromedp.CSS("#confirm")))
+	if b := kiosk.eval("confirm in sight", `(() => { const r = document.querySelector('#confirm').getBoundingClientRect(); return r.bottom > innerHeight ? r.bottom + 'px of ' + innerHeight + 'px' : ''; })()`); b != "" {
+		t.Errorf("the confirm button ends at %s: below the fold of a 1280×800 screen", b)
+	}
+	kiosk.words("the intake's decision", "zh")
 	kiosk.run("confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#ticketno")))
 	number := kiosk.text("#ticketno")
 	if tk := dialStaff(t, addr, "clerk", "1111").ticket(number); tk.ComplaintReason != "service" {

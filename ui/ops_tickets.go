@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"fmt"
+	"slices"
 	"sort"
 
 	"shouhou/appliance"
@@ -29,6 +31,33 @@ type listArgs struct {
 }
 
 // opTicketsList is the ticket board, filtered, soonest due first.
+// withPeople names the customer (name, first phone) and the technician of
+// each board line.
+func (c *call) withPeople(tx *store.Txn, out []TicketSummary) error {
+	techs := map[string]string{}
+	for _, m := range c.srv.config().Staff {
+		techs[m.ID] = m.Name
+	}
+	for i := range out {
+		out[i].TechnicianName = techs[out[i].Technician]
+		if out[i].CustomerID == "" {
+			continue
+		}
+		cu, err := tx.Customer(out[i].CustomerID)
+		if appliance.ErrorCode(err) == appliance.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("tickets.list: customer of %s: %w", out[i].Number, err)
+		}
+		out[i].CustomerName = cu.Name
+		if len(cu.Phones) > 0 {
+			out[i].Phone = cu.Phones[0]
+		}
+	}
+	return nil
+}
+
 func opTicketsList(c *call, a *listArgs) (any, error) {
 	if a.Limit <= 0 || a.Limit > 500 {
 		a.Limit = 200
@@ -52,12 +81,12 @@ func opTicketsList(c *call, a *listArgs) (any, error) {
 				}
 			}
 		}
-		return nil
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+		if len(out) > a.Limit {
+			out = out[:a.Limit]
+		}
+		return c.withPeople(tx, out)
 	})
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
-	if len(out) > a.Limit {
-		out = out[:a.Limit]
-	}
 	return out, err
 }
 
@@ -71,6 +100,20 @@ type ticketDetail struct {
 	Customer *appliance.Customer      `json:"customer,omitempty"`
 	Purchase *appliance.Purchase      `json:"purchase,omitempty"`
 	Next     []appliance.TicketStatus `json:"next"`
+	// Names are the staff names of the ids on the ticket (its technician,
+	// the operators of its history), for the screen to show people by name.
+	Names map[string]string `json:"names"`
+}
+
+// staffNames maps the staff ids among ids to their names (staff.toml).
+func (c *call) staffNames(ids ...string) map[string]string {
+	out := map[string]string{}
+	for _, m := range c.srv.config().Staff {
+		if slices.Contains(ids, m.ID) && m.Name != "" {
+			out[m.ID] = m.Name
+		}
+	}
+	return out
 }
 
 // opTicketGet is one ticket with its history; a customer sees only their own.
@@ -105,6 +148,11 @@ func opTicketGet(c *call, a *numberArgs) (any, error) {
 	if d.Next == nil {
 		d.Next = []appliance.TicketStatus{}
 	}
+	ids := []string{d.Ticket.Technician}
+	for _, h := range d.Ticket.History {
+		ids = append(ids, h.Operator)
+	}
+	d.Names = c.staffNames(ids...)
 	return d, nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +193,19 @@ func TestRepairOverTheWire(t *testing.T) {
 	n := tk.Number
 	var res ticketReply
 	mustOK(t, clerk, "ticket.assign", map[string]string{"number": n, "technician": "tech"}, nil)
+	var board []TicketSummary
+	mustOK(t, clerk, "tickets.list", map[string]any{"technician": "tech"}, &board)
+	if i := slices.IndexFunc(board, func(s TicketSummary) bool { return s.Number == n }); i < 0 ||
+		board[i].TechnicianName != "李强" || board[i].CustomerName == "" || board[i].Phone == "" {
+		t.Errorf("tickets.list after assign = %+v, want %s with technician 李强 and the customer's name and phone", board, n)
+	}
+	var detail struct {
+		Names map[string]string `json:"names"`
+	}
+	mustOK(t, clerk, "ticket.get", map[string]string{"number": n}, &detail)
+	if detail.Names["tech"] != "李强" {
+		t.Errorf("ticket.get names = %v, want tech: 李强 (the technician by name)", detail.Names)
+	}
 	mustOK(t, tech, "ticket.diagnose", map[string]any{"number": n, "parts": []map[string]any{{"id": "E-BAT-01", "qty": 1}},
 		"labour": []string{"inspect"}, "note": "电池鼓包"}, &res)
 	if len(res.Ticket.Parts) != 1 || tickets.Owed(&res.Ticket) != 8900+2000 {

@@ -51,9 +51,14 @@ type TicketSummary struct {
 	Card       string                 `json:"card,omitempty"`
 	Fault      string                 `json:"fault,omitempty"`
 	Technician string                 `json:"technician,omitempty"`
-	Due        time.Time              `json:"due"`
-	Overdue    bool                   `json:"overdue,omitempty"`
-	Survey     bool                   `json:"surveyed,omitempty"`
+	// TechnicianName, CustomerName and Phone are filled on a staff board
+	// (tickets.list): the people by the names the desk knows them by.
+	TechnicianName string    `json:"technician_name,omitempty"`
+	CustomerName   string    `json:"customer_name,omitempty"`
+	Phone          string    `json:"phone,omitempty"`
+	Due            time.Time `json:"due"`
+	Overdue        bool      `json:"overdue,omitempty"`
+	Survey         bool      `json:"surveyed,omitempty"`
 	// Pickup is set when the desk can hand the item over (ticket.pickup):
 	// the ticket is ready and its kind closes from ready at the desk.
 	Pickup bool `json:"pickup,omitempty"`

@@ -15,6 +15,7 @@ import (
 	"shouhou/appliance/tickets"
 	"shouhou/conf"
 	"shouhou/forms"
+	"shouhou/ui/catalog"
 )
 
 // DemoReader is the in-process demo card reader of `serve -demo`: the UI
@@ -127,7 +128,7 @@ func NewServer(o Options) *Server {
 	if o.Bus == nil {
 		o.Bus = appliance.NewBus(o.Now)
 	}
-	s := &Server{opts: o, mux: http.NewServeMux(), static: loadStatic(),
+	s := &Server{opts: o, mux: http.NewServeMux(), static: loadStatic(catalog.New().JS()),
 		sessions: newSessions(o.IdleTimeout, o.Now),
 		deskPIN:  newLimiter(5, 5*time.Minute, 5*time.Minute, o.Now),
 		userPIN:  newLimiter(5, 15*time.Minute, 15*time.Minute, o.Now),

@@ -15,7 +15,8 @@ import (
 //go:embed static
 var embedded embed.FS
 
-// staticFiles are the embedded screens. Pages name their assets under
+// staticFiles are the embedded screens, and catalog.js, the message
+// catalogue made by the server. Pages name their assets under
 // /s/VERSION/, where VERSION is a hash of every file, so a new build is
 // never mixed with a cached old one (cache busting); assets are cached
 // for good, pages never.
@@ -24,7 +25,7 @@ type staticFiles struct {
 	version string
 }
 
-func loadStatic() *staticFiles {
+func loadStatic(catalogJS []byte) *staticFiles {
 	sub, err := fs.Sub(embedded, "static")
 	if err != nil {
 		panic(err) // the embedded tree is fixed at build time
@@ -41,6 +42,8 @@ func loadStatic() *staticFiles {
 		}
 		return nil
 	})
+	st.files["catalog.js"] = catalogJS // made from ui/catalog, part of the version
+	names = append(names, "catalog.js")
 	sort.Strings(names)
 	h := sha256.New()
 	for _, n := range names {

@@ -14,6 +14,9 @@ import (
 // get the error itself).
 func Decide(t *Tables, f Facts) Decision {
 	d := Decision{Category: f.Category, ConfigVersion: t.Version, Outcomes: []Outcome{}, Rules: []Rule{}}
+	if c, ok := t.Categories[f.Category]; ok {
+		d.CategoryName = c.Name
+	}
 	in, err := check(t, f)
 	if err != nil {
 		var ae *appliance.Error

@@ -68,6 +68,9 @@ type Outcome struct {
 type Decision struct {
 	// Category is the facts' category.
 	Category string `json:"category"`
+	// CategoryName is the category's name for people (policy.toml name),
+	// "" for a category the tables do not know.
+	CategoryName string `json:"category_name,omitempty"`
 	// Day is the claim's day counted from the purchase (purchase day 0).
 	Day int `json:"day"`
 	// Outcomes the customer may choose among; never empty on valid facts

@@ -85,7 +85,7 @@ func (k kind[T]) mustGet(tx *Txn, id string) (*T, error) {
 		return nil, err
 	}
 	if !ok {
-		return nil, appliance.Errorf(appliance.ENOTFOUND, "没有找到 %s %s / no %s %q", k.name, id, k.name, id)
+		return nil, notFound(k.name, id)
 	}
 	return rec, nil
 }
@@ -206,7 +206,7 @@ func (k kind[T]) byUnique(tx *Txn, index, value string) (*T, error) {
 		return nil, err
 	}
 	if id == "" {
-		return nil, appliance.Errorf(appliance.ENOTFOUND, "没有找到 %s / no %s %q", value, index, value)
+		return nil, notFoundBy(index, value)
 	}
 	return k.mustGet(tx, id)
 }

@@ -2,7 +2,7 @@
 // who did what, when, from which desk and address, over the store's audit
 // log (audit.list, docs/protocol.md), filtered by operator, action, record
 // and days, a page at a time; failed logins and lockouts are there too.
-import { t, esc, errText, loading, time } from './common.js';
+import { t, esc, errText, loading, time, said } from './common.js';
 
 // filters outlive a re-mount (tab switches); pages are the cursors of the
 // pages shown before, for 上一页 / Newer.
@@ -21,8 +21,8 @@ export function mountAudit(el, conn) {
       <label>${t('操作', 'Action')} <select name="preset">${actionPresets.map(([v, zh, en]) => `<option value="${esc(v)}" ${filters.action === v ? 'selected' : ''}>${esc(zh)} ${esc(en)}</option>`).join('')}</select></label>
       <label>${t('或操作名', 'or action')} <input name="action" value="${esc(filters.action)}" placeholder="ticket.transition"></label>
       <label>${t('记录', 'Record')} <input name="record" value="${esc(filters.record)}" placeholder="ticket/T20261123-0042"></label>
-      <label>${t('从', 'From')} <input type="date" name="from" value="${esc(filters.from)}"></label>
-      <label>${t('到', 'To')} <input type="date" name="to" value="${esc(filters.to)}"></label>
+      <label>${t('从', 'From')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="from" value="${esc(filters.from)}"></label>
+      <label>${t('到', 'To')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="to" value="${esc(filters.to)}"></label>
       <button class="btn" id="auditgo">${t('查询', 'Search')}</button></form>
     <div id="auditbody">${loading()}</div></section>`;
   const form = el.querySelector('#auditfilter');
@@ -62,9 +62,9 @@ function entriesTable(list) {
   if (!list.length) return `<p class="empty" id="auditempty">${t('没有符合条件的记录', 'No entries match')}</p>`;
   return `<table class="board audit" id="audittable"><thead><tr><th>${t('时间', 'Time')}</th><th>${t('操作员', 'Operator')}</th><th>${t('服务台', 'Desk')}</th>
     <th>${t('地址', 'Address')}</th><th>${t('操作', 'Action')}</th><th>${t('记录', 'Record')}</th><th>${t('原因', 'Reason')}</th></tr></thead><tbody>
-    ${list.map((e) => `<tr data-action="${esc(e.action)}"><td class="mono">${time(e.time)}</td><td>${esc(e.operator)}</td><td>${esc(e.desk || '')}</td>
+    ${list.map((e) => `<tr data-action="${esc(e.action)}"><td class="mono">${time(e.time)}</td><td class="mono">${esc(e.operator)}</td><td class="mono">${esc(e.desk || '')}</td>
       <td class="mono">${esc(e.addr || '')}</td><td class="mono">${esc(e.action)}</td><td class="mono">${esc(e.record)}</td>
-      <td>${esc(e.reason || '')}${e.detail ? `<details data-entry="${esc(e.id)}"><summary>${t('前后', 'Before / after')}</summary>
+      <td>${String(e.reason || '').includes(' / ') ? said(e.reason) : `<span class="typed">${esc(e.reason || '')}</span>`}${e.detail ? `<details data-entry="${esc(e.id)}"><summary>${t('前后', 'Before / after')}</summary>
         <pre class="auditjson"></pre></details>` : ''}</td></tr>`).join('')}</tbody></table>`;
 }
 

@@ -3,6 +3,8 @@
 // indicators, print job notes, the barcode scanner. The ticket detail and
 // its actions are in ticket.js.
 
+import { catalog } from './catalog.js';
+
 // Desk is one websocket per tab: requests get promises, events go to handlers.
 export class Conn {
   constructor(desk) {
@@ -116,9 +118,42 @@ export function yuan(fen) {
   return (neg ? '-' : '') + '¥' + Math.floor(fen / 100) + '.' + String(fen % 100).padStart(2, '0');
 }
 
+// said shows a bilingual text from the server ("中文 / English") as t()
+// does, so the Chinese screen shows only the Chinese half; a text with no
+// " / " is shown whole.
+export function said(s) {
+  const str = String(s ?? '');
+  const i = str.indexOf(' / ');
+  return i < 0 ? esc(str) : t(str.slice(0, i), str.slice(i + 3));
+}
+
+// period says a policy period ("1m", "90d", "1y") in words: 1个月 / 1 month.
+export function period(s) {
+  const m = String(s ?? '').match(/^(\d+)([dwmy])$/);
+  if (!m) return esc(s);
+  const n = Number(m[1]);
+  const zh = { d: '天', w: '周', m: '个月', y: '年' }[m[2]], en = { d: 'day', w: 'week', m: 'month', y: 'year' }[m[2]];
+  return t(n + zh, n + ' ' + en + (n === 1 ? '' : 's'));
+}
+
 export function errText(e) {
   if (!e) return '';
-  return esc(e.message || e.code || String(e));
+  if (e.message) return said(e.message);
+  return e.code ? name(catalog.error, e.code) : esc(String(e));
+}
+
+// offerNewCustomer shows a phone lookup's error in el and, when the phone
+// is not found, a form to take the caller in as a new customer: onNew gets
+// {name, phones: [phone], new: true}, which an intake sends as customer.
+export function offerNewCustomer(el, phone, err, onNew) {
+  el.innerHTML = errText(err);
+  if (!err || err.code !== 'not_found' || !phone) return;
+  el.insertAdjacentHTML('beforeend', `<form id="newcust" class="lookup"><input id="newname" placeholder="顾客姓名 / customer's name" required>
+    <button class="btn primary">${t('新建顾客', 'New customer')}</button></form>`);
+  el.querySelector('#newcust').onsubmit = (e) => {
+    e.preventDefault();
+    onNew({ name: el.querySelector('#newname').value.trim(), phones: [phone], new: true });
+  };
 }
 
 export function banner(html) {
@@ -155,6 +190,19 @@ export async function busy(btn, fn) {
 // loading is the progress text shown while a view loads.
 export function loading() { return `<p class="hint loading"><span class="spinner"></span>${t('加载中…', 'Loading…')}</p>`; }
 
+// stateName is a device's state by its name (catalog printer or reader
+// table), never its code; an unknown code reads "状态未知".
+export function stateName(table, code) { return table[code] ? name(table, code) : t('状态未知', 'Unknown state'); }
+
+// adminDetails is a "详情 / details" toggle with the device's internals
+// (ids, paths, the driver's own words), for an admin only: "" for anyone
+// else or when there is nothing to show. lines are [label zh, label en, value].
+export function adminDetails(lines) {
+  const shown = lines.filter(([, , v]) => v);
+  if (session.role !== 'admin' || !shown.length) return '';
+  return `<details class="devdetail"><summary>${t('详情', 'Details')}</summary><dl class="kv">${shown.map(([zh, en, v]) => `<dt>${t(zh, en)}</dt><dd class="mono">${esc(v)}</dd>`).join('')}</dl></details>`;
+}
+
 // printTrouble reports whether a printer state stops printing.
 export function printTrouble(state) { return ['paper_out', 'cover_open', 'offline', 'absent', 'error'].includes(state); }
 
@@ -168,8 +216,20 @@ export function jobNote(r, zh = '正在打印', en = 'Slip printing') {
       <span class="sub">${t('记录已保存，可稍后重打', 'the record is saved; reprint it later')}</span></div>`;
   }
   const done = jobsDone.has(r.print_job);
-  return `<div class="printnote ${done ? 'printed' : ''}" id="printnote" data-job="${esc(r.print_job)}" data-printer="${esc(r.printer || '')}">${done ? '' : '<span class="spinner"></span>'}${t(zh, en)}
-    <span class="mono">${esc(r.printer || '')} #${esc(r.print_job)}</span> <span class="pstate">${done ? '✓ ' + t('已打印', 'printed') : ''}</span></div>`;
+  return `<div class="printnote ${done ? 'printed' : ''}" id="printnote" data-job="${esc(r.print_job)}" data-printer="${esc(r.printer || '')}">${done ? '✓ ' : '<span class="spinner"></span>'}<span class="plabel">${done ? t(printed(zh), printed(en)) : t(zh, en)}</span>
+    <span class="pstate"></span></div>`;
+}
+
+// printed turns a print note's "…正在打印" / "… printing" into
+// "…已打印" / "… printed", so a note never says both.
+function printed(s) { return s.replace('正在打印', '已打印').replace(/printing$/i, 'printed'); }
+
+// markPrinted rewrites a drawn print note as printed.
+function markPrinted(n) {
+  n.classList.remove('warn'); n.classList.add('printed');
+  n.querySelector('.spinner')?.replaceWith('✓ ');
+  n.querySelectorAll('.plabel .zh, .plabel .en').forEach((s) => { s.textContent = printed(s.textContent); });
+  n.querySelector('.pstate').textContent = '';
 }
 
 // watchPrintJobs keeps the print notes on screen current: printed, or
@@ -181,9 +241,9 @@ export function watchPrintJobs(conn) {
     if (!job) return;
     if (job.status === 'done') { jobsDone.add(job.id); if (jobsDone.size > 200) jobsDone.delete(jobsDone.values().next().value); }
     document.querySelectorAll(`.printnote[data-job="${CSS.escape(job.id)}"]`).forEach((n) => {
-      if (job.status === 'done') { n.classList.remove('warn'); n.classList.add('printed'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = '✓ ' + t('已打印', 'printed'); }
+      if (job.status === 'done') markPrinted(n);
       else if (job.status === 'cancelled') { n.classList.add('warn'); n.querySelector('.spinner')?.remove(); n.querySelector('.pstate').innerHTML = t('已取消', 'cancelled'); }
-      else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(job.last_error)}`; }
+      else if (job.last_error) { n.classList.add('warn'); n.querySelector('.pstate').innerHTML = `${t('等待打印机，稍后自动重试', 'waiting for the printer; it retries by itself')}${adminDetails([['打印机报错', 'Printer error', job.last_error]])}`; }
     });
   });
 }
@@ -197,7 +257,7 @@ export async function printerState(conn, root) {
     const p = (await conn.call('printer.status') || []).find((x) => x.printer === n.dataset.printer);
     if (p && printTrouble(p.state)) {
       n.classList.add('warn');
-      n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${esc(p.detail || p.state)}`;
+      n.querySelector('.pstate').innerHTML = `${t('打印机状态', 'Printer status')}: ${stateName(printerStateNames, p.state)}${adminDetails([['说明', 'Detail', p.detail]])}`;
     }
   } catch { /* the note stays as it is */ }
 }
@@ -209,38 +269,29 @@ export function modal(html) {
   return document.getElementById('modalbox');
 }
 
-export const statusNames = {
-  open: ['受理', 'Open'], approval: ['待审批', 'Approval'], in_repair: ['维修中', 'In repair'], at_vendor: ['送厂', 'At maker'],
-  ready: ['待取件', 'Ready'], mail_back: ['待寄回', 'Mail back'], closed: ['已结案', 'Closed'], cancelled: ['已取消', 'Cancelled'],
-};
-export const kindNames = {
-  return: ['退货', 'Return'], exchange: ['换货', 'Exchange'], repair: ['维修', 'Repair'], onsite: ['上门', 'On-site'],
-  complaint: ['投诉', 'Complaint'], consultation: ['咨询', 'Consultation'], storage: ['暂存', 'Storage'], delivery: ['送货', 'Delivery'],
-  out_of_stock: ['缺货登记', 'Out of stock'], maintenance: ['保养合同', 'Maintenance'],
-};
-export const cardStatusNames = { active: ['正常', 'Active'], lost: ['已挂失', 'Lost'], replaced: ['已补换', 'Replaced'], cancelled: ['已注销', 'Cancelled'] };
-export const ledgerNames = {
-  issue: ['开卡', 'Issue'], topup: ['充值', 'Top-up'], charge: ['扣款', 'Charge'], refund: ['退款', 'Refund'], reversal: ['冲正', 'Reversal'],
-  transfer_out: ['转出', 'Transfer out'], transfer_in: ['转入', 'Transfer in'], cashout: ['退现', 'Cash-out'],
-};
-export const problemNames = {
-  quality: ['质量问题', 'Quality problem'], not_quality: ['非质量问题', 'Not a quality problem'],
-  customer_damage: ['人为损坏', 'Damaged by the customer'], transport_damage: ['运输损坏', 'Damaged in transport'],
-};
-export const outcomeNames = {
-  return: ['退货', 'Return'], exchange: ['换货', 'Exchange'], free_repair: ['免费维修', 'Free repair'], paid_repair: ['收费维修', 'Paid repair'],
-  none: ['不予受理', 'Nothing owed'], repair: ['维修', 'Repair'], other: ['其他', 'Other'],
-};
-export const payerNames = { store: ['门店承担', 'store pays'], customer: ['顾客承担', 'customer pays'], split: ['双方分摊', 'split'] };
-export const feeNames = { restocking: ['折旧手续费', 'Restocking fee'], depreciation: ['折旧费', 'Depreciation'], shipping: ['运费', 'Shipping'] };
-export const resultNames = { repaired: ['已修复', 'Repaired'], exchanged: ['已换新', 'Exchanged'], unrepairable: ['无法修复', 'Unrepairable'], declined: ['顾客拒绝报价', 'Quote declined'] };
-export const callNames = {
-  pickup: ['取件通知', 'Pickup notice'], late_repair: ['延期告知', 'Late repair notice'], stock_callback: ['缺货回访', 'Stock callback'],
-  complaint_reply: ['投诉答复', 'Complaint reply'], contract_expiry: ['合同到期', 'Contract expiry'],
-};
+// The names of the server's codes come from its message catalogue
+// (ui/catalog, served as catalog.js): one place for every word.
+export const statusNames = catalog.status;
+export const kindNames = catalog.kind;
+export const cardStatusNames = catalog.cardStatus;
+export const ledgerNames = catalog.ledger;
+export const problemNames = catalog.problem;
+export const outcomeNames = catalog.outcome;
+export const payerNames = catalog.payer;
+export const feeNames = catalog.fee;
+export const resultNames = catalog.result;
+export const callNames = catalog.call;
+export const roleNames = catalog.role;
+export const ruleNames = catalog.rule;
+export const printerStateNames = catalog.printer;
+export const readerStateNames = catalog.reader;
+export const configFileNames = catalog.configFile;
 export const surveyItems = [['attitude', '服务态度', 'Attitude'], ['skill', '技术水平', 'Skill'], ['timeliness', '及时性', 'Timeliness'], ['follow_up', '承诺办理', 'Follow-through']];
 export const surveyLevels = [null, ['不满意', 'Poor'], ['基本满意', 'Fair'], ['满意', 'Satisfied'], ['非常满意', 'Very satisfied']];
 export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : esc(k); }
+
+// orDash is the value s escaped, or "—" when it is blank.
+export function orDash(s) { return String(s ?? '').trim() ? esc(s) : '—'; }
 
 export function date(s) { return s ? esc(String(s).slice(0, 10)) : ''; }
 export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16)) : ''; }
@@ -248,11 +299,14 @@ export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16
 // ticketRows renders ticket summaries as table rows (data-ticket opens one).
 export function ticketTable(list) {
   if (!list || !list.length) return `<p class="empty">${t('没有服务单', 'No tickets')}</p>`;
+  const people = list.some((x) => x.customer_name || x.phone);
   return `<table class="board"><thead><tr><th>${t('单号', 'Number')}</th><th>${t('类型', 'Kind')}</th><th>${t('状态', 'Status')}</th>
+  ${people ? `<th>${t('顾客', 'Customer')}</th><th>${t('电话', 'Phone')}</th>` : ''}
   <th>${t('故障', 'Fault')}</th><th>${t('维修员', 'Technician')}</th><th>${t('期限', 'Due')}</th></tr></thead><tbody>` +
     list.map((x) => `<tr data-ticket="${esc(x.number)}" class="${x.overdue ? 'overdue' : ''}"><td class="mono">${esc(x.number)}</td>
     <td>${name(kindNames, x.kind)}</td><td><span class="pill st-${esc(x.status)}">${name(statusNames, x.status)}</span></td>
-    <td>${esc(x.fault)}</td><td>${esc(x.technician)}</td><td>${date(x.due)}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
+    ${people ? `<td class="typed">${orDash(x.customer_name)}</td><td class="mono">${orDash(x.phone)}</td>` : ''}
+    <td class="typed">${orDash(x.fault)}</td><td>${orDash(x.technician_name || x.technician)}</td><td>${x.due ? date(x.due) : '—'}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
     '</tbody></table>';
 }
 

@@ -37,9 +37,9 @@ function input(f, v, locked) {
     case 'money':
       return `<span class="money">¥<input type="text" inputmode="decimal" ${common} value="${esc(String(v || '').replace(/^(-?)[¥￥]/, '$1'))}"></span>`;
     case 'date':
-      return `<input type="date" ${common} value="${esc(v)}">`;
+      return `<input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" ${common} value="${esc(v)}">`;
     case 'datetime':
-      return `<input type="datetime-local" ${common} value="${esc(String(v || '').replace(' ', 'T'))}">`;
+      return `<input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}" placeholder="YYYY-MM-DD HH:MM" maxlength="16" class="dateinput" ${common} value="${esc(String(v || '').replace('T', ' ').slice(0, 16))}">`;
     case 'phone':
       return `<input type="tel" inputmode="tel" ${common} ${max} value="${esc(v)}">`;
     case 'bool':

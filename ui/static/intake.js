@@ -34,7 +34,8 @@ export class Intake {
   // purchase picked or registered, and what the clerk recorded.
   args() {
     const p = this.panel, a = this.a, out = { kind: a.kind, condition: { ...a.condition }, fault: a.fault.trim() };
-    if (p.card && p.card.status === 'active') out.card = p.card.number;
+    if (p.customer.new) out.customer = { name: p.customer.name, phone: p.customer.phones[0] };
+    else if (p.card && p.card.status === 'active') out.card = p.card.number;
     else out.phone = (p.customer.phones || [])[0] || '';
     if (a.purchase_id) out.purchase_id = a.purchase_id;
     if (a.purchase) out.purchase = a.purchase;
@@ -95,7 +96,7 @@ export class Intake {
     this.frame(t('按小票登记购买记录', 'Register the purchase from the receipt'), `<form id="receipt" class="grid2">
       ${f('name', '商品名称规格', 'Product and spec', 'required')}${f('product_code', '商品编码', 'Product code')}
       <label>${t('类别', 'Category')} <select name="category">${categories.map(([k, zh, en]) => `<option value="${k}" ${p.category === k ? 'selected' : ''}>${zh} ${en}</option>`).join('')}</select></label>
-      ${f('serial', '序列号', 'Serial number')}${f('purchased', '购买日期', 'Purchase date', 'type="date" required')}
+      ${f('serial', '序列号', 'Serial number')}${f('purchased', '购买日期', 'Purchase date', 'type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" required')}
       <label>${t('实付金额（元）', 'Price paid (yuan)')} <input name="price" inputmode="decimal" required value="${p.price_fen ? (p.price_fen / 100).toFixed(2) : ''}"></label>
       ${f('receipt', '小票号', 'Receipt number')}${f('warranty_card', '保修卡号', 'Warranty card')}
       <label>${t('渠道', 'Channel')} <select name="channel"><option value="store">门店 Store</option><option value="online" ${p.channel === 'online' ? 'selected' : ''}>网店 Online</option></select></label>
@@ -135,7 +136,7 @@ export class Intake {
       ${a.kind === 'complaint' ? `<div class="irow"><span class="ilabel">${t('投诉原因', 'Reason')}</span><div class="toggles" id="reasons">
         ${this.reasons.map((r) => `<button type="button" class="btn toggle ${a.complaint_reason === r.id ? 'chosen' : ''}" data-reason="${esc(r.id)}">${esc(r.name)} <span class="sub">${esc(r.id)}</span></button>`).join('')}</div></div>` : ''}
       ${a.kind === 'onsite' ? `<div class="irow"><span class="ilabel">${t('上门区域', 'Zone')}</span><input id="zone" value="${esc(a.zone || 'zone1')}"></div>` : ''}
-      ${a.kind === 'maintenance' ? `<div class="irow"><span class="ilabel">${t('合同到期日', 'Contract ends')}</span><input id="contract_end" type="date" value="${esc(a.contract_end || '')}"></div>` : ''}
+      ${a.kind === 'maintenance' ? `<div class="irow"><span class="ilabel">${t('合同到期日', 'Contract ends')}</span><input id="contract_end" type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" value="${esc(a.contract_end || '')}"></div>` : ''}
       <label class="fault">${faultLabel}<textarea id="fault" rows="2">${esc(a.fault)}</textarea></label>`,
     `<button class="btn" data-back="${this.a.purchase ? 'receipt' : 'purchase'}">← ${t('上一步', 'Back')}</button>
      <button class="btn primary" id="preview">${t('查看处理决定', 'See the decision')} →</button>`);

@@ -2,7 +2,7 @@
 // opens the customer panel; with no staff logged in, the kiosk is the
 // customer's own (masked) view and survey.
 import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang, busy, jobNote, printerState, setSession, watchPrintJobs,
-  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time } from './common.js';
+  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames } from './common.js';
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
 import { receiptBox, wireReceipt } from './receipt.js';
@@ -85,7 +85,7 @@ function header() {
   mountSearch(conn, document.getElementById('search'), isStaff());
   const who = document.getElementById('who');
   if (isStaff()) {
-    who.innerHTML = `${esc(state.me.name)} <span class="sub">(${esc(state.me.actor.role)})</span>
+    who.innerHTML = `${esc(state.me.name)} <span class="sub">(${name(roleNames, state.me.actor.role)})</span>
       <button class="btn small" id="tabcust">${t('顾客', 'Customer')}</button>
       <button class="btn small" id="tabboard">${t('服务单', 'Tickets')}</button>
       <button class="btn small" id="tabcalls">${t('回访', 'Calls')}</button>
@@ -239,7 +239,10 @@ function wireLookup() {
   const f = main.querySelector('#lookup');
   f.onsubmit = async (e) => {
     e.preventDefault();
-    try { state.panel = await conn.call('customer.lookup', { phone: f.querySelector('#phone').value.trim() }); state.refused = null; render(); } catch (err) { main.querySelector('#lookuperr').innerHTML = errText(err); }
+    const phone = f.querySelector('#phone').value.trim();
+    try { state.panel = await conn.call('customer.lookup', { phone }); state.refused = null; render(); } catch (err) {
+      offerNewCustomer(main.querySelector('#lookuperr'), phone, err, (customer) => { state.panel = { customer, purchases: [], tickets: [] }; state.refused = null; render(); });
+    }
   };
 }
 function wireTickets() { main.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket, { onPickup: (c, n) => pickupFlow(c, n) })); }

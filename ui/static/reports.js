@@ -37,10 +37,10 @@ function show(el, conn) {
   const form = el.querySelector('#rperiod');
   const perDay = view.tab === 'closing' || view.tab === 'daily';
   form.innerHTML = perDay
-    ? `<label>${t('日期', 'Day')} <input type="date" name="day" id="rday" value="${esc(view.day)}" max="${esc(ymd(new Date()))}"></label>`
+    ? `<label>${t('日期', 'Day')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="day" id="rday" value="${esc(view.day)}" max="${esc(ymd(new Date()))}"></label>`
     : `<span class="presets">${presets.map(([id, zh, en]) => `<button type="button" class="btn small ${view.preset === id ? 'chosen' : ''}" data-preset="${id}">${t(zh, en)}</button>`).join('')}</span>
-      <label>${t('从', 'From')} <input type="date" name="from" id="rfrom" value="${esc(view.from)}"></label>
-      <label>${t('到', 'To')} <input type="date" name="to" id="rto" value="${esc(view.to)}"></label>`;
+      <label>${t('从', 'From')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="from" id="rfrom" value="${esc(view.from)}"></label>
+      <label>${t('到', 'To')} <input type="text" inputmode="numeric" pattern="[0-9]{4}-[0-9]{2}-[0-9]{2}" placeholder="YYYY-MM-DD" maxlength="10" class="dateinput" name="to" id="rto" value="${esc(view.to)}"></label>`;
   form.onsubmit = (e) => e.preventDefault();
   form.onchange = () => {
     if (perDay) view.day = form.day.value || view.day;
@@ -201,7 +201,7 @@ async function drawKPI(conn, body, current) {
     [t('已解决', 'Resolved'), esc(k.resolved), '', '', ''],
     [t('平均解决时长（小时）', 'Mean hours to resolve'), esc((k.avg_resolve_seconds / 3600).toFixed(1)), '', '', ''],
   ]);
-  let html = `<p class="sub">${esc(k.from)} – ${esc(k.to)} · ${t('绿色达标，红色未达标，虚线为目标（sla.toml）', 'green meets the target, red misses it; the dashed mark is the target (sla.toml)')}</p>
+  let html = `<p class="sub">${esc(k.from)} – ${esc(k.to)} · ${t('绿色达标，红色未达标，蓝色无目标，虚线为目标（服务时限设置）', 'green meets the target, red misses it, blue has no target; the dashed mark is the target (service-time settings)')}</p>
     <div class="chartbox">${rateChart('kpichart', rows)}</div>` +
     table('kpitable', ['服务指标', 'Service KPIs'], [['指标', 'KPI'], ['数', 'Count'], ['总数', 'Total'], ['比率', 'Rate'], ['目标', 'Target']], tableRows, csvLink('kpi', k.from, k.to, 'kpi'));
   if (daysBetween(k.from, k.to) > 62) {
@@ -228,7 +228,7 @@ async function drawClosing(conn, body, current) {
 // showClosing draws a closing and, after day.close, what happened (r).
 function showClosing(conn, body, c, r) {
   const state = c.frozen
-    ? `<span class="pill ok">${t('已日结', 'Closed')}</span> ${esc(c.closed_by || '')} ${esc(String(c.closed_at || '').replace('T', ' ').slice(0, 16))} <span class="sub">${t('数字已冻结', 'the figures are frozen')}</span>`
+    ? `<span class="pill ok">${t('已日结', 'Closed')}</span> <span class="mono">${esc(c.closed_by || '')}</span> ${esc(String(c.closed_at || '').replace('T', ' ').slice(0, 16))} <span class="sub">${t('数字已冻结', 'the figures are frozen')}</span>`
     : `<span class="pill">${t('未日结', 'Not closed')}</span> <span class="sub">${t('当前实时数字', 'live figures')}</span>`;
   const btn = !can('approvers') ? '' : c.frozen
     ? `<button class="btn" id="closeday">${t('重打日结单', 'Print the slip again')}</button>`
@@ -257,14 +257,14 @@ function showClosing(conn, body, c, r) {
   body.innerHTML = `<div class="closing" id="closing"><h2>${t('日结', 'Daily closing')} ${esc(c.day)}</h2>
     <p id="closingstate">${state}</p><div class="actions">${btn}</div><div id="closenote">${note}</div>
     ${disc.length ? `<div class="alert" id="discrepancies">${t('不平项', 'Does not reconcile')}: ${disc.map(esc).join('<br>')}</div>` : `<p class="ok">${t('账目相符', 'Everything reconciles')}</p>`}
-    ${over.length ? `<div class="alert" id="overlimit">${t('超过当日金额权限', 'Over the daily money limit')}: ${over.map((o) => `${esc(o.operator)} ${yuan(o.total_fen)} &gt; ${yuan(o.limit_fen)}`).join('<br>')}</div>` : ''}
+    ${over.length ? `<div class="alert" id="overlimit">${t('超过当日金额权限', 'Over the daily money limit')}: ${over.map((o) => `<span class="mono">${esc(o.operator)}</span> ${yuan(o.total_fen)} &gt; ${yuan(o.limit_fen)}`).join('<br>')}</div>` : ''}
     ${table('closingtotals', ['日结汇总', 'Totals'], [['项目', 'Figure'], ['值', 'Value']], money.map(([zh, en, v]) => [t(zh, en), v]), csvLink('closing', c.day, c.day, 'closing-totals'))}
     ${table('closingtickets', ['服务单（按类别与结果）', 'Tickets by kind and outcome'], [['类别', 'Kind'], ['新受理', 'Opened'], ['结果', 'Outcome'], ['已结案', 'Closed']], ticketRows,
       csvLink('closing', c.day, c.day, 'closing-tickets'), kinds.length ? `<div class="chartbox">${columnChart('kindchart', kinds, [{ zh: '新受理', en: 'Opened', cls: 's1' }, { zh: '已结案', en: 'Closed', cls: 's2' }])}</div>` : '')}
     ${table('closingcards', ['储值卡流水', 'Card ledger'], [['类型', 'Kind'], ['笔数', 'Count'], ['金额', 'Amount']],
       (c.card || []).map((x) => [name(ledgerNames, x.kind), esc(x.count), yuan(x.sum_fen)]), csvLink('closing', c.day, c.day, 'closing-cards'))}
     ${table('closingoperators', ['经手金额（按员工）', 'Card money by staff'], [['员工', 'Staff'], ['笔数', 'Count'], ['金额', 'Amount'], ['当日权限', 'Daily limit'], ['超限', 'Over']],
-      (c.operators || []).map((o) => [esc(o.operator), esc(o.count), yuan(o.total_fen), o.limit_fen ? yuan(o.limit_fen) : '', o.over ? `<span class="warn">${t('超限', 'over the limit')}</span>` : '']),
+      (c.operators || []).map((o) => [`<span class="mono">${esc(o.operator)}</span>`, esc(o.count), yuan(o.total_fen), o.limit_fen ? yuan(o.limit_fen) : '', o.over ? `<span class="warn">${t('超限', 'over the limit')}</span>` : '']),
       csvLink('closing', c.day, c.day, 'closing-operators'))}
     ${table('closingdisc', ['不平项', 'Not reconciled'], [['说明', 'Problem']], disc.map((d) => [esc(d)]), csvLink('closing', c.day, c.day, 'closing-discrepancies'))}
     ${table('closingadj', ['已日结日期的调整', 'Adjustments to closed days'], [['日期', 'Day'], ['项目', 'Figure'], ['原值', 'Was'], ['现值', 'Now']],

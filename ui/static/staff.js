@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 import { mountSearch } from './search.js';
@@ -16,7 +16,7 @@ const state = { me: null, tab: location.hash.slice(1) || 'board', filter: {}, ca
 window.staff = { conn, state };
 // tabs: [id, zh, en, role set or '' for every member of staff]
 const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'My queue', 'tech'], ['approvals', '待审批', 'Approvals', 'approvers'],
-  ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Printing & devices', ''],
+  ['calls', '回访', 'Calls', 'desk'], ['cards', '卡与流水', 'Cards', 'desk'], ['print', '打印与设备', 'Devices', ''],
   ['reports', '报表', 'Reports', 'approvers'], ['audit', '审计', 'Audit', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
@@ -60,7 +60,7 @@ function header() {
   document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}${badge(id)}</a>`).join('') : '';
   if (loggedIn()) later('counts', () => refreshCounts(conn));
   const who = document.getElementById('who');
-  who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${esc(state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
+  who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${name(roleNames, state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';
   if (loggedIn()) who.querySelector('#logout').onclick = async () => { await conn.call('logout').catch(() => {}); await dropSession(); setMe({ id: '', role: '' }, ''); render(); };
 }
 
@@ -120,7 +120,7 @@ function renderBoard() {
 }
 
 function renderMine() {
-  main.innerHTML = `<section><h1>${t('我的维修', 'My repair queue')} <span class="sub">${esc(session.id)}</span></h1><div id="boardbody">${loading()}</div></section>`;
+  main.innerHTML = `<section><h1>${t('我的维修', 'My repair queue')} <span class="sub">${esc((state.me && state.me.name) || session.id)}</span></h1><div id="boardbody">${loading()}</div></section>`;
   loadBoard();
 }
 
@@ -135,7 +135,7 @@ async function loadBoard() {
   if (!el) return;
   try {
     const list = await conn.call('tickets.list', boardArgs());
-    el.innerHTML = `<p class="sub" id="count">${list.length}</p>` + ticketTable(list);
+    el.innerHTML = `<p class="sub" id="count">${t(`共 ${list.length} 张服务单`, `${list.length} ticket${list.length === 1 ? '' : 's'}`)}</p>` + ticketTable(list);
     el.querySelectorAll('[data-ticket]').forEach((r) => r.onclick = () => openTicket(conn, r.dataset.ticket));
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
 }
@@ -146,7 +146,8 @@ function loadCalls() { const el = main.querySelector('#callsbody'); if (el) rend
 function renderCards() {
   main.innerHTML = `<section><h1>${t('卡与流水', 'Cards and ledger')}</h1>
     <form id="cardform" class="filters"><label>${t('卡号', 'Card number')} <input id="cardno" value="${esc(state.card)}" placeholder="SC-000001"></label>
-    <label>${t('或电话', 'or phone')} <input id="cardphone"></label><button class="btn">${t('查询', 'Look up')}</button></form><div id="ledgerbody"></div></section>`;
+    <label>${t('或电话', 'or phone')} <input id="cardphone"></label><button class="btn">${t('查询', 'Look up')}</button></form><div id="ledgerbody">
+    <p class="hint" id="cardhint">${t('输入卡号或顾客电话，查看卡的余额和每一笔流水', "Type a card number or the customer's phone to see the card's balance and every entry of its ledger")}</p></div></section>`;
   main.querySelector('#cardform').onsubmit = async (e) => {
     e.preventDefault();
     const phone = main.querySelector('#cardphone').value.trim();
@@ -176,11 +177,12 @@ async function loadConfig() {
   if (!el) return;
   try {
     const c = await conn.call('config.status');
-    el.innerHTML = `<dl class="kv"><dt>${t('版本', 'Version')}</dt><dd class="mono" id="cfgversion">${esc(c.version)}</dd><dt>${t('加载时间', 'Loaded')}</dt><dd>${time(c.loaded_at)}</dd>
-      <dt>${t('目录', 'Directory')}</dt><dd>${esc(c.dir || t('内置默认', 'embedded defaults'))}</dd></dl>
-      ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置错误（旧配置仍在使用）', 'Last refused config (the previous one stays)')}: ${esc(JSON.stringify(c.last_error.error))}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
-      ${(c.warnings || []).map((w) => `<div class="warn">${esc(w)}</div>`).join('')}
-      <h2>${t('文件', 'Files')}</h2><ul>${c.files.map((f) => `<li><span class="mono">${esc(f.name)}</span> — ${esc(f.path)}</li>`).join('')}</ul>
+    el.innerHTML = `<dl class="kv"><dt>${t('规则生效时间', 'Rules in force since')}</dt><dd id="cfgsince">${time(c.loaded_at)}</dd>
+      <dt>${t('来源', 'Source')}</dt><dd>${c.dir ? t('本店配置目录', "the store's config directory") : t('内置默认', 'embedded defaults')}</dd></dl>
+      ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置修改未生效（仍使用原配置）', 'The last config edit was refused (the previous one stays)')}${adminDetails([['错误', 'Error', JSON.stringify(c.last_error.error)]])}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
+      ${(c.warnings || []).map((w) => `<div class="warn">${said(w)}</div>`).join('')}
+      <h2>${t('配置内容', 'What is configured')}</h2><ul id="cfgfiles">${c.files.map((f) => `<li>${name(configFileNames, f.name)}</li>`).join('')}</ul>
+      ${adminDetails([['版本', 'Version', c.version], ['目录', 'Directory', c.dir], ...c.files.map((f) => [f.name, f.name, f.path])])}
       <h2>HTTPS</h2>${caNote(state.me) || `<p class="sub">${t('本机未启用 HTTPS', 'This box serves no HTTPS')}</p>`}
       ${session.role === 'admin' ? `<h2>${t('已登录终端', 'Logged-in terminals')}</h2><div id="terminalsbody"></div>` : ''}`;
     renderTerminals(conn, el.querySelector('#terminalsbody'));
@@ -204,8 +206,8 @@ async function loadPrint() {
     wirePrint(el);
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
-    `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('说明', 'Detail')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${esc(r.reader || 'pcscd')}</td><td>${esc(r.desk || '')}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${esc(r.status || r.kind)}</span></td><td>${esc(r.detail || '')}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
+    `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
+    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
 }
 
 function printerCard(p, jobs, printers) {
@@ -213,12 +215,13 @@ function printerCard(p, jobs, printers) {
   const desk = can('desk');
   const rows = jobs.map((j) => `<tr data-job="${esc(j.id)}">
     <td class="mono">${esc(j.id)}</td><td>${esc(j.form)}</td><td>${time(j.created)}</td><td>${esc(j.attempts)}${j.may_have_printed ? ` <span class="warn">${t('可能已打印', 'may have printed')}</span>` : ''}</td>
-    <td class="error">${esc(j.last_error || '')}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
+    <td class="error">${j.last_error ? t('未能打印，自动重试中', 'not printed yet; retrying') + adminDetails([['打印机报错', 'Printer error', j.last_error]]) : ''}</td><td>${desk ? `<button class="btn small danger" data-cancel="${esc(j.id)}">${t('取消', 'Cancel')}</button>
       ${others.length ? `<select data-moveto="${esc(j.id)}">${others.map((o) => `<option value="${esc(o.printer)}">${esc(o.name || o.printer)}</option>`).join('')}</select>
       <button class="btn small" data-move="${esc(j.id)}">${t('改到此打印机', 'Move')}</button>` : ''}` : ''}<span class="error"></span></td></tr>`).join('');
-  return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)} <span class="sub mono">${esc(p.printer)}</span>
-    <span class="pill ps-${esc(p.state)}">${esc(p.state)}</span> ${p.paper_near_end ? `<span class="warn">${t('纸将用完', 'paper near end')}</span>` : ''}</h2>
-    <p>${esc(p.detail || '')} · ${t('排队', 'queued')} <b class="queued">${esc(p.queued)}</b>
+  return `<div class="printer" data-printer="${esc(p.printer)}"><h2>${esc(p.name || p.printer)}
+    <span class="pill ps-${esc(p.state)}">${stateName(printerStateNames, p.state)}</span> ${p.paper_near_end ? `<span class="warn">${t('纸将用完', 'paper near end')}</span>` : ''}</h2>
+    ${adminDetails([['打印机编号', 'Printer id', p.printer], ['说明', 'Detail', p.detail]])}
+    <p>${t('排队', 'Queued')} <b class="queued">${esc(p.queued)}</b>
     ${desk ? `<button class="btn small" data-retry="${esc(p.printer)}">${t('立即重试', 'Retry now')}</button>` : ''}</p>
     ${jobs.length ? `<table class="board jobs"><thead><tr><th>#</th><th>${t('单据', 'Form')}</th><th>${t('时间', 'Queued')}</th><th>${t('尝试', 'Tries')}</th><th>${t('错误', 'Error')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`
     : `<p class="empty">${t('队列为空', 'Nothing queued')}</p>`}

@@ -4,7 +4,7 @@
 // checks every op; a refusal shows its message.
 import { t, esc, yuan, errText, modal, wireClose, busy, can, newKey, jobNote, printerState, name, date, time, loading,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
-  surveyItems, surveyLevels } from './common.js';
+  surveyItems, surveyLevels, orDash, period, said, ruleNames } from './common.js';
 
 // decisionOf returns a ticket's stored policy decision, or null.
 export function decisionOf(tk) {
@@ -23,21 +23,38 @@ export function decisionHTML(d) {
   const outs = (d.outcomes || []).map((o) => `<div class="outcome ${o.requested ? 'requested' : ''}" data-outcome="${esc(o.kind)}">
     <h3>${name(outcomeNames, o.kind)}${o.requested ? ` <span class="pill ok">${t('顾客要求', 'requested')}</span>` : ''}</h3>
     ${o.refund_fen ? `<div>${t('退款', 'Refund')} <b>${yuan(o.refund_fen)}</b></div>` : ''}
-    ${(o.fees || []).length ? `<ul class="fees">${o.fees.map(fee).join('')}</ul>` : `<div class="sub">${t('无费用', 'No fees')}</div>`}
+    ${(o.fees || []).length ? `<ul class="fees">${oneShipping(o.fees).map(fee).join('')}</ul>` : `<div class="sub">${t('无费用', 'No fees')}</div>`}
     ${o.cap_fen ? `<div class="sub">${t('维修费上限', 'Repair cap')} ${yuan(o.cap_fen)}</div>` : ''}
-    ${o.shipping ? `<div>${t('运费', 'Shipping')}: ${name(payerNames, o.shipping)}</div>` : ''}
+    ${o.shipping && !(o.fees || []).some((f) => f.name === 'shipping') ? `<div>${t('运费', 'Shipping')}: ${name(payerNames, o.shipping)}</div>` : ''}
     ${o.until ? `<div class="sub">${t('期限至 ' + o.until, 'until ' + o.until)}</div>` : ''}
-    ${o.repair_warranty ? `<div class="sub">${t('维修保修', 'Repair warranty')} ${esc(o.repair_warranty)}</div>` : ''}
+    ${o.repair_warranty ? `<div class="sub">${t('维修保修', 'Repair warranty')} ${period(o.repair_warranty)}${o.board_repair_warranty ? ` · ${t('维修过的板卡', 'a repaired board')} ${period(o.board_repair_warranty)}` : ''}</div>` : ''}
     ${o.approval && o.approval.needed ? `<div class="warn">${t('需主管审批', 'Needs a supervisor')}</div>` : ''}</div>`).join('');
   const ap = d.approval || {};
   const approval = ap.needed
     ? `<div class="alert" id="approval">${t('需主管审批', 'A supervisor must approve')}: ${esc(ap.reason || '')}</div>`
     : `<div class="ok" id="approval">${t('无需审批', 'No approval needed')}</div>`;
-  const rules = (d.rules || []).map((r) => `<li><span class="mono">${esc(r.id)}</span> ${esc(r.text)} <span class="sub">${esc([r.seed, r.article].filter(Boolean).join(' '))}</span></li>`).join('');
+  const rules = (d.rules || []).map((r) => `<li data-rule="${esc(r.id)}">${ruleNames[r.id] ? name(ruleNames, r.id) : said(r.text)}
+    <details class="why"><summary>${t('依据', 'why')}</summary>${said(r.text)} <span class="sub">${citation(r)}</span></details></li>`).join('');
   return `<div class="decision" id="decision">
-    <div class="sub">${t('类别', 'Category')} ${esc(d.category || '')} · ${t('购买后第 ' + (d.day ?? '') + ' 天', 'day ' + (d.day ?? '') + ' after purchase')} · ${t('配置', 'config')} <span class="mono">${esc(d.config_version || '')}</span></div>
+    <div class="sub" data-config="${esc(d.config_version || '')}">${t('类别', 'Category')} ${esc(d.category_name || d.category || '')} · ${t('购买后第 ' + (d.day ?? '') + ' 天', 'day ' + (d.day ?? '') + ' after purchase')}</div>
     <div class="outcomes">${outs || `<p class="empty">${t('没有可选处理', 'No outcome')}</p>`}</div>
     ${approval}${rules ? `<ul class="rules" id="rules">${rules}</ul>` : ''}</div>`;
+}
+
+// oneShipping folds a shared shipping fee (the store's half and the
+// customer's half) into one line paid by both, so shipping shows once.
+function oneShipping(fees) {
+  const ship = fees.filter((f) => f.name === 'shipping');
+  if (ship.length < 2) return fees;
+  const folded = { name: 'shipping', fen: ship.reduce((s, f) => s + f.fen, 0), payer: 'split' };
+  return [...fees.filter((f) => f.name !== 'shipping'), folded];
+}
+
+// citation names a rule's source: the store manual (seed) and article, or
+// the store's own setting.
+function citation(r) {
+  if (r.seed === 'store') return t('本店设置', 'a store setting');
+  return t(`店规手册 ${r.seed || ''} ${r.article || ''}`, `store manual ${r.seed || ''}, ${r.article || ''}`);
 }
 
 // customerFees sums the fee lines the customer pays.
@@ -83,7 +100,7 @@ export async function openTicket(conn, number, opts = {}) {
   let d;
   try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error" id="ticketerr">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
   const tk = d.ticket;
-  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · ${esc(h.operator)} ${esc(h.reason || '')}</li>`).join('');
+  const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · ${(d.names || {})[h.operator] ? esc(d.names[h.operator]) : `<span class="mono">${esc(h.operator)}</span>`} <span class="typed">${esc(h.reason || '')}</span></li>`).join('');
   const moves = (d.next || []).filter((s) => !covered[tk.status + '>' + s])
     .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
   const acts = actions(tk).map(([id, zh, en, cls]) => `<button class="btn ${cls || ''}" data-act="${id}">${t(zh, en)}</button>`).join(' ');
@@ -93,15 +110,16 @@ export async function openTicket(conn, number, opts = {}) {
   const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
     ${opts.msg || ''}
     <div class="cols"><dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
-    <dt>${t('顾客', 'Customer')}</dt><dd>${esc(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
-    <dt>${t('商品', 'Product')}</dt><dd>${esc(d.purchase ? d.purchase.name : '')}</dd>
-    <dt>${t('故障描述', 'Fault')}</dt><dd>${esc(tk.fault)}</dd>
-    <dt>${t('问题', 'Problem')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : ''} ${tk.request ? '· ' + name(outcomeNames, tk.request) : ''}</dd>
+    <dt>${t('顾客', 'Customer')}</dt><dd>${orDash(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
+    <dt>${t('商品', 'Product')}</dt><dd>${orDash(d.purchase ? d.purchase.name : '')}</dd>
+    <dt>${t('故障描述', 'Fault')}</dt><dd>${orDash(tk.fault)}</dd>
+    <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
+    <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
     ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
-    <dt>${t('维修员', 'Technician')}</dt><dd>${esc(tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due)}</dd>
+    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${tk.due ? time(tk.due) : '—'}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
-    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result ? name(resultNames, tk.result) + ' ' : ''}${esc(tk.conclusion)}</dd></dl>
+    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + esc(tk.conclusion) : '—'}</dd></dl>
     <div>${parts ? `<h3>${t('更换配件', 'Parts')}</h3><ul class="fees">${parts}</ul>` : ''}
     ${fees ? `<h3>${t('费用', 'Fees')}</h3><ul class="fees" id="tkfees">${fees}</ul>` : ''}
     ${q ? `<p id="tkquote">${t('报价', 'Quote')} ${yuan(q.fen)} · ${q.accepted === true ? t('顾客已同意', 'accepted') : q.accepted === false ? t('顾客拒绝', 'declined') : t('待顾客答复', 'awaiting the answer')}</p>` : ''}
@@ -110,7 +128,7 @@ export async function openTicket(conn, number, opts = {}) {
     ${tk.survey ? `<p id="tksurvey">${t('满意度', 'Survey')}: ${surveyItems.map(([k]) => esc(tk.survey[k])).join(' / ')}</p>` : ''}</div></div>
     ${decisionOf(tk) ? `<details><summary>${t('处理决定', 'Policy decision')}</summary>${decisionHTML(decisionOf(tk))}</details>` : ''}
     <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
-    <div class="actions" id="tkactions">${acts}</div>
+    <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div>
     <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p></div>`);
