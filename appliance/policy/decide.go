@@ -296,7 +296,8 @@ func (b *builder) decideApproval() {
 		}
 	}
 	if in.Request != "" && !slices.ContainsFunc(b.d.Outcomes, func(o Outcome) bool { return o.Requested }) {
-		b.approval = append(b.approval, "所请求的处理（"+in.Request+"）超出决定范围 / the requested "+in.Request+" is outside the decision")
+		zh, en := outcomeWords(in.Request)
+		b.approval = append(b.approval, "所请求的处理（"+zh+"）超出决定范围 / the requested "+en+" is outside the decision")
 		b.none = append(b.none, RuleApprovalOutside)
 		if i := b.index(KindNone); i >= 0 {
 			b.d.Outcomes[i].Rules = dedupe(append(b.d.Outcomes[i].Rules, RuleApprovalOutside))

@@ -9,6 +9,24 @@ const (
 	KindNone       = "none" // nothing is owed; the outcome's rules say why
 )
 
+// outcomeWords names an outcome kind in both languages for the texts a
+// decision carries (an unknown kind is named as it is).
+func outcomeWords(kind string) (zh, en string) {
+	switch kind {
+	case KindReturn:
+		return "退货", "return"
+	case KindExchange:
+		return "换货", "exchange"
+	case KindFreeRepair:
+		return "免费维修", "free repair"
+	case KindPaidRepair:
+		return "收费维修", "paid repair"
+	case KindNone:
+		return "不予处理", "nothing"
+	}
+	return kind, kind
+}
+
 // Fee names.
 const (
 	FeeRestocking   = "restocking"   // no-reason return fee, share of the price
