@@ -82,11 +82,11 @@ const wordsCheck = `((lang, allowed) => {
 })`
 
 // wordsAllowed are the Latin words the Chinese half may hold: product
-// names and units, protocol names (HTTPS, a CA, SHA-256), the login's
+// names, sizes (XL) and units (L for litres), protocol names (HTTPS, a CA, SHA-256), the login's
 // PIN, the demo data's brand names, and the
 // numbers' letters (ticket numbers start with T, SKUs have letters).
 var wordsAllowed = []string{"PIN", "SKU", "CSV", "USB", "kg", "cm", "mm", "ml", "English",
-	"X3", "T*", "SN*", "Wi-Fi", "Pro", "Max", "Mini", "OK", "LED", "TV", "App", "iPhone", "vpcd",
+	"X3", "T*", "SN*", "Wi-Fi", "Pro", "Max", "Mini", "OK", "LED", "TV", "App", "iPhone", "vpcd", "XL", "L",
 	"shouhou", "HTTPS", "CA", "SHA"}
 
 // words fails the test when the screen shown fails wordsCheck in lang.

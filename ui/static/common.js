@@ -293,8 +293,11 @@ export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : 
 // orDash is the value s escaped, or "—" when it is blank.
 export function orDash(s) { return String(s ?? '').trim() ? esc(s) : '—'; }
 
-export function date(s) { return s ? esc(String(s).slice(0, 10)) : ''; }
-export function time(s) { return s ? esc(String(s).replace('T', ' ').slice(0, 16)) : ''; }
+// unset is a time the server left empty: nothing, or Go's zero time
+// (0001-01-01), which a ticket without a due date carries.
+export function unset(s) { return !s || String(s).startsWith('0001-01-01'); }
+export function date(s) { return unset(s) ? '' : esc(String(s).slice(0, 10)); }
+export function time(s) { return unset(s) ? '' : esc(String(s).replace('T', ' ').slice(0, 16)); }
 
 // ticketRows renders ticket summaries as table rows (data-ticket opens one).
 export function ticketTable(list) {
@@ -306,7 +309,7 @@ export function ticketTable(list) {
     list.map((x) => `<tr data-ticket="${esc(x.number)}" class="${x.overdue ? 'overdue' : ''}"><td class="mono">${esc(x.number)}</td>
     <td>${name(kindNames, x.kind)}</td><td><span class="pill st-${esc(x.status)}">${name(statusNames, x.status)}</span></td>
     ${people ? `<td class="typed">${orDash(x.customer_name)}</td><td class="mono">${orDash(x.phone)}</td>` : ''}
-    <td class="typed">${orDash(x.fault)}</td><td>${orDash(x.technician_name || x.technician)}</td><td>${x.due ? date(x.due) : '—'}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
+    <td class="typed">${orDash(x.fault)}</td><td>${orDash(x.technician_name || x.technician)}</td><td>${date(x.due) || '—'}${x.overdue ? ' ' + t('逾期', 'overdue') : ''}</td></tr>`).join('') +
     '</tbody></table>';
 }
 

@@ -175,7 +175,7 @@ export class Intake {
     const body = `${d ? decisionHTML(d) : `<p class="hint" id="decision">${t('此类服务单不做政策判定', 'This kind of ticket takes no policy decision')}</p>`}
       ${fees.length ? `<ul class="fees" id="previewfees">${fees.map((f) => `<li>${name(feeNames, f.name)} ${yuan(f.fen)} <span class="sub">${name(payerNames, f.payer)}</span></li>`).join('')}</ul>` : ''}
       ${r.needs_approval ? `<div class="alert" id="needsapproval">${t('受理后转主管审批', 'The ticket will wait for a supervisor')}: ${esc(tk.approval_reason || '')}</div>` : ''}
-      ${tk.due ? `<p class="sub">${t('处理期限', 'Due')} ${esc(String(tk.due).slice(0, 10))}</p>` : ''}
+      ${date(tk.due) ? `<p class="sub">${t('处理期限', 'Due')} ${date(tk.due)}</p>` : ''}
       <div class="irow"><span class="ilabel">${t('顾客坚持', 'Customer insists')}</span><input id="insist" value="${esc(this.a.insist || '')}" placeholder="${esc('（可选）升级主管的原因 / optional: why escalate')}"></div>`;
     this.frame(t('处理决定', 'The decision'), body,
       `<button class="btn" data-back="details">← ${t('上一步', 'Back')}</button><button class="btn primary" id="confirm">${t('确认受理', 'Confirm')}</button>`);

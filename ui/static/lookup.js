@@ -93,7 +93,7 @@ export function showStatus(root, st, onDone) {
     <div class="ticketno mono" id="stnumber">${esc(st.number)}</div>
     <div class="stline">${name(kindNames, st.kind)} · <span class="pill st-${esc(st.status)}" id="ststatus">${name(statusNames, st.status)}</span></div>
     <p class="stnext" id="stnext">${t(step[0], step[1])}${st.quote_open ? ` ${t('报价待您确认，请到柜台答复。', 'A quote waits for your answer at the desk.')}` : ''}</p>
-    <dl class="kv stbig">${st.due ? `<dt>${t('预计完成', 'Due')}</dt><dd id="stdue">${date(st.due)}</dd>` : ''}
+    <dl class="kv stbig">${date(st.due) ? `<dt>${t('预计完成', 'Due')}</dt><dd id="stdue">${date(st.due)}</dd>` : ''}
       <dt>${t('费用', 'Fee')}</dt><dd id="stfee">${st.fee_fen ? yuan(st.fee_fen) : t('无需付费', 'Nothing to pay')}</dd>
       ${st.paid_fen ? `<dt>${t('已付', 'Paid')}</dt><dd id="stpaid">${yuan(st.paid_fen)}</dd>` : ''}
       ${owed ? `<dt>${t('待付', 'To pay')}</dt><dd id="stowed">${yuan(owed)}</dd>` : ''}</dl>

@@ -5,7 +5,7 @@
 // to its CSV download (GET /reports/{kind}.csv, docs/protocol.md). The
 // data comes from report.get and day.close; no library, no CDN.
 import { t, esc, yuan, errText, busy, loading, modal, wireClose, jobNote, printerState, can, name, deviceKey,
-  kindNames, ledgerNames, outcomeNames, resultNames, surveyItems } from './common.js';
+  kindNames, ledgerNames, outcomeNames, resultNames, statusNames, surveyItems } from './common.js';
 import { openTicket } from './ticket.js';
 
 // view is what the screen shows; it outlives a re-mount (tab switches).
@@ -110,7 +110,7 @@ function bp(f) { return f ? '≥' + Math.round(100 * f) + '%' : ''; }
 // label draws a chart label in both languages (the page shows one).
 function label(x, y, l, anchor) {
   const a = anchor ? ` text-anchor="${anchor}"` : '';
-  if (l.zh === l.en) return `<text x="${x}" y="${y}"${a}>${esc(l.zh)}</text>`;
+  if (l.zh === l.en) return `<text class="typed" x="${x}" y="${y}"${a}>${esc(l.zh)}</text>`;
   return `<text class="zh" x="${x}" y="${y}"${a}>${esc(l.zh)}</text><text class="en" x="${x}" y="${y}"${a}>${esc(l.en)}</text>`;
 }
 
@@ -313,12 +313,19 @@ async function drawComplaints(conn) {
 
 // ---- the technicians' and supervisor's daily reports ----
 
+// movesWords names a technician's moves of the day ("in_repair→ready,
+// ready→closed") by the states' names.
+function movesWords(work) {
+  return String(work || '').split(', ').filter(Boolean)
+    .map((m) => m.split('→').map((st) => name(statusNames, st)).join(' → ')).join('，');
+}
+
 async function drawDaily(conn) {
   const day = view.day;
   const [d] = await conn.call('report.get', { kind: 'daily', from: day, to: day });
   const sup = d.supervisor || {}, techs = d.technicians || [], jobs = sup.technicians || [];
   const supRows = [
-    ...jobs.map((j) => [`${t('件数', 'Jobs')} ${esc(j.technician)}`, esc(j.jobs)]),
+    ...jobs.map((j) => [`${t('件数', 'Jobs')} <span class="mono">${esc(j.technician)}</span>`, esc(j.jobs)]),
     ...['A', 'B', 'C', 'D'].map((k) => [`${t('服务类别', 'Class')} ${k}`, esc((sup.by_class || {})[k] || 0)]),
     [t('转主管', 'Escalated'), esc(sup.escalated)], [t('已审批', 'Approved'), esc(sup.approved)],
     [t('处理结算', 'Settlements'), esc(sup.settlements)], [t('结算退款', 'Settled refunds'), yuan(sup.settled_refund_fen)],
@@ -328,6 +335,6 @@ async function drawDaily(conn) {
     (jobs.length ? `<div class="chartbox">${barChart('jobchart', jobs.map((j) => ({ ...plain(j.technician), value: j.jobs })))}</div>` : '') +
     table('supervisordaily', ['服务主任日报表', 'Supervisor daily report'], [['项目', 'Figure'], ['值', 'Value']], supRows, csvLink('daily', day, day, 'supervisor-daily')) +
     table('techdaily', ['技术人员日报表', 'Technician daily report'], [['技术人员', 'Technician'], ['单号', 'Number'], ['类别', 'Kind'], ['服务类别', 'Class'], ['内容', 'Work']],
-      techs.flatMap((td) => (td.items || []).map((i) => [esc(td.technician), `<span class="mono">${esc(i.number)}</span>`, name(kindNames, i.kind), esc(i.class), esc(i.work)])),
+      techs.flatMap((td) => (td.items || []).map((i) => [`<span class="mono">${esc(td.technician)}</span>`, `<span class="mono">${esc(i.number)}</span>`, name(kindNames, i.kind), esc(i.class), movesWords(i.work)])),
       csvLink('daily', day, day, 'tech-daily'));
 }

@@ -116,7 +116,7 @@ export async function openTicket(conn, number, opts = {}) {
     <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
     <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
     ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
-    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${tk.due ? time(tk.due) : '—'}</dd>
+    <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due) || '—'}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
     <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + esc(tk.conclusion) : '—'}</dd></dl>
@@ -127,11 +127,12 @@ export async function openTicket(conn, number, opts = {}) {
     ${tk.settlement ? `<p>${t('善后', 'Settlement')}: ${name(outcomeNames, tk.settlement.outcome)} ${esc(tk.settlement.note || '')}</p>` : ''}
     ${tk.survey ? `<p id="tksurvey">${t('满意度', 'Survey')}: ${surveyItems.map(([k]) => esc(tk.survey[k])).join(' / ')}</p>` : ''}</div></div>
     ${decisionOf(tk) ? `<details><summary>${t('处理决定', 'Policy decision')}</summary>${decisionHTML(decisionOf(tk))}</details>` : ''}
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
     <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div>
-    <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p></div>`);
+    <p class="error" id="moveerr"></p>
+    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
+    <div class="actions closebar"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div></div>`);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
