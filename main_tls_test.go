@@ -52,12 +52,7 @@ func httpsConf(tb testing.TB) string {
 // runTLSMain runs the appliance with the demo data on loopback, plain and HTTPS.
 func runTLSMain(tb testing.TB, confDir, dataDir, listen string) *Main {
 	tb.Helper()
-	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	m.ConfDir, m.DataDir, m.Listen, m.ListenTLS, m.Demo, m.MemLimit = confDir, dataDir, listen, "127.0.0.1:0", true, 0
-	if err := m.Run(context.Background()); err != nil {
-		m.Close()
-		tb.Fatalf("Run: %v", err)
-	}
+	m := runMainAt(tb, confDir, dataDir, listen)
 	tb.Cleanup(func() { m.Close() })
 	return m
 }
