@@ -130,9 +130,8 @@ export async function openTicket(conn, number, opts = {}) {
     <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div>
-    <p class="error" id="moveerr"></p>
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
-    <div class="actions closebar"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div></div>`);
+    <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p>
+    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul></div>`);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
