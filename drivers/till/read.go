@@ -17,37 +17,23 @@ import (
 // no line column numbers each receipt's lines in file order (a rejected
 // line keeps its number, so fixing it and importing again numbers alike).
 func Sales(r io.Reader, m Mapping) (sales []purchases.Sale, rejected []purchases.RowError, err error) {
-	t, err := newTable(r, m)
-	if err != nil {
-		return nil, nil, err
-	}
 	lines := map[string]int{} // receipt -> lines seen, when the file has no line column
-	for {
-		rw, rerr, err := t.next()
-		if err == io.EOF {
-			return sales, rejected, nil
-		}
-		if err != nil {
-			return nil, nil, err
-		}
-		if rerr != nil {
-			rejected = append(rejected, *rerr)
-			continue
-		}
-		if rw.blank() {
-			continue
-		}
-		s, rerr := m.sale(rw, lines)
-		if rerr != nil {
-			rejected = append(rejected, *rerr)
-			continue
-		}
-		sales = append(sales, s)
-	}
+	return readRows(r, m, func(rw row) (purchases.Sale, *purchases.RowError) { return m.sale(rw, lines) })
 }
 
 // Catalogue reads a catalogue export through the mapping, as Sales does.
 func Catalogue(r io.Reader, m Mapping) (lines []purchases.CatalogueLine, rejected []purchases.RowError, err error) {
+	return readRows(r, m, func(rw row) (purchases.CatalogueLine, *purchases.RowError) {
+		return purchases.CatalogueLine{Row: rw.line, SKU: rw.get(FieldSKU), Name: rw.get(FieldName),
+			Spec: rw.get(FieldSpec), Category: m.category(rw.get(FieldCategory))}, nil
+	})
+}
+
+// readRows reads every row of the export through the mapping and turns
+// each non-blank one into a T with conv; a row that cannot be read or
+// converted is a rejection with its line and field, err a file that
+// cannot be read at all.
+func readRows[T any](r io.Reader, m Mapping, conv func(row) (T, *purchases.RowError)) (out []T, rejected []purchases.RowError, err error) {
 	t, err := newTable(r, m)
 	if err != nil {
 		return nil, nil, err
@@ -55,7 +41,7 @@ func Catalogue(r io.Reader, m Mapping) (lines []purchases.CatalogueLine, rejecte
 	for {
 		rw, rerr, err := t.next()
 		if err == io.EOF {
-			return lines, rejected, nil
+			return out, rejected, nil
 		}
 		if err != nil {
 			return nil, nil, err
@@ -67,8 +53,12 @@ func Catalogue(r io.Reader, m Mapping) (lines []purchases.CatalogueLine, rejecte
 		if rw.blank() {
 			continue
 		}
-		lines = append(lines, purchases.CatalogueLine{Row: rw.line, SKU: rw.get(FieldSKU), Name: rw.get(FieldName),
-			Spec: rw.get(FieldSpec), Category: m.category(rw.get(FieldCategory))})
+		v, rerr := conv(rw)
+		if rerr != nil {
+			rejected = append(rejected, *rerr)
+			continue
+		}
+		out = append(out, v)
 	}
 }
 
