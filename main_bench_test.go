@@ -21,20 +21,40 @@ import (
 	"shouhou/appliance/store"
 )
 
-const serveChildEnv = "SHOUHOU_SERVE_CHILD_DATA"
+const (
+	serveChildEnv     = "SHOUHOU_SERVE_CHILD_DATA"
+	serveChildDemoEnv = "SHOUHOU_SERVE_CHILD_DEMO"
+)
 
-// TestServeChild is the child of BenchmarkServeRSS: `shouhou serve` on the
-// given data directory until SIGTERM.
+// TestServeChild is the child of the tests and benchmarks that run the
+// real `shouhou serve` in a process of its own (serveChild): on the given
+// data directory, with -demo when asked, until it is killed or stopped
+// with SIGTERM.
 func TestServeChild(t *testing.T) {
 	data := os.Getenv(serveChildEnv)
 	if data == "" {
-		t.Skip("the child of BenchmarkServeRSS")
+		t.Skip("the child of BenchmarkServeRSS, TestVerifyMemoryBounded and TestKill9KeyedRequestsOnce")
+	}
+	args := []string{"serve", "-data", data, "-listen", "127.0.0.1:0"}
+	if os.Getenv(serveChildDemoEnv) != "" {
+		args = append(args, "-demo")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
-	if code := run(ctx, []string{"serve", "-data", data, "-listen", "127.0.0.1:0"}, os.Stdout, os.Stderr); code != 0 {
+	if code := run(ctx, args, os.Stdout, os.Stderr); code != 0 {
 		t.Fatalf("serve exited %d", code)
 	}
+}
+
+// serveChild is the command that runs TestServeChild on data (with the
+// demo data set when demo is true); the caller starts it.
+func serveChild(data string, demo bool) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], "-test.run=^TestServeChild$")
+	cmd.Env = append(os.Environ(), serveChildEnv+"="+data)
+	if demo {
+		cmd.Env = append(cmd.Env, serveChildDemoEnv+"=1")
+	}
+	return cmd
 }
 
 // BenchmarkServeRSS starts `serve` in its own process on an empty store and
@@ -101,8 +121,7 @@ type serveFigures struct {
 // measureServe runs the serve child until it logs that it serves, lets it
 // idle for two seconds, reads its memory and stops it.
 func measureServe(b *testing.B, data string) serveFigures {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeChild$")
-	cmd.Env = append(os.Environ(), serveChildEnv+"="+data)
+	cmd := serveChild(data, false)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		b.Fatal(err)

@@ -2,14 +2,12 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -21,23 +19,6 @@ import (
 	"shouhou/appliance/store"
 	"shouhou/ui"
 )
-
-const crashServeEnv = "SHOUHOU_CRASH_SERVE_DATA"
-
-// TestCrashServeChild is the child of TestKill9KeyedRequestsOnce: the
-// real `shouhou serve -demo` on the given data directory until it is
-// killed (or stopped with SIGTERM).
-func TestCrashServeChild(t *testing.T) {
-	data := os.Getenv(crashServeEnv)
-	if data == "" {
-		t.Skip("the child of TestKill9KeyedRequestsOnce")
-	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
-	if code := run(ctx, []string{"serve", "-demo", "-data", data, "-listen", "127.0.0.1:0"}, os.Stdout, os.Stderr); code != 0 {
-		t.Fatalf("serve exited %d", code)
-	}
-}
 
 // crashFault marks the tickets the crash test takes in, with their key.
 const crashFault = "crash-key "
@@ -88,7 +69,7 @@ type crashClient struct {
 // its ticket, every top-up key is in the ledger once with its amount, and
 // the store verifies.
 func TestKill9KeyedRequestsOnce(t *testing.T) {
-	if os.Getenv(crashServeEnv) != "" {
+	if os.Getenv(serveChildEnv) != "" {
 		t.Skip("in the child")
 	}
 	const cycles = 50
@@ -113,12 +94,11 @@ func TestKill9KeyedRequestsOnce(t *testing.T) {
 	cc.check(data)
 }
 
-// startCrashServe starts the serve child on data and returns it with the
+// startCrashServe starts the serve child with the demo data on data and returns it with the
 // address it listens on, once it serves.
 func startCrashServe(t *testing.T, data string) (*exec.Cmd, string) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashServeChild$")
-	cmd.Env = append(os.Environ(), crashServeEnv+"="+data)
+	cmd := serveChild(data, true)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

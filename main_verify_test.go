@@ -101,8 +101,7 @@ func verifyOfflinePeak(tb testing.TB, data string) verifyFigures {
 // resident memory, start-up included.
 func verifyOnlinePeak(tb testing.TB, data string) verifyFigures {
 	tb.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeChild$")
-	cmd.Env = append(os.Environ(), serveChildEnv+"="+data)
+	cmd := serveChild(data, false)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
