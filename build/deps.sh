@@ -16,6 +16,8 @@ pkgs=(
 	zbar-tools          # decodes the printed barcodes and QR codes back in the printer tests
 	lintian             # build/deb_test.go: the .deb must pass lintian with no errors
 	dpkg-dev            # deb.sh: dpkg-shlibdeps computes the package's library Depends
+	nats-server         # the chain's event stream (JetStream); the chain tests start their own
+	postgresql          # head office's consolidated store; the chain tests initdb their own
 )
 # On amd64, the arm64 cross toolchain and libraries (Debian multiarch), so
 # that `make deb ARCH=arm64` works and the build tests check that package.
@@ -45,4 +47,6 @@ $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # The packaged pcscd service would hold the reader socket; tests run their own.
 if command -v systemctl >/dev/null 2>&1; then
 	$sudo systemctl disable --now pcscd.socket pcscd.service >/dev/null 2>&1 || true
+	# Nor do the packaged NATS and PostgreSQL services belong to the tests.
+	$sudo systemctl disable --now nats-server.service postgresql.service >/dev/null 2>&1 || true
 fi
