@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"time"
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
@@ -82,22 +81,13 @@ func opTicketsList(c *call, a *listArgs) (any, error) {
 				}
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool { return dueBefore(out[i].Due, out[j].Due) })
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
 		if len(out) > a.Limit {
 			out = out[:a.Limit]
 		}
 		return c.withPeople(tx, out)
 	})
 	return out, err
-}
-
-// dueBefore orders the board soonest due first, tickets without a
-// deadline last.
-func dueBefore(a, b time.Time) bool {
-	if a.IsZero() || b.IsZero() {
-		return !a.IsZero() && b.IsZero()
-	}
-	return a.Before(b)
 }
 
 type numberArgs struct {
@@ -113,21 +103,6 @@ type ticketDetail struct {
 	// Names are the staff names of the ids on the ticket (its technician,
 	// the operators of its history), for the screen to show people by name.
 	Names map[string]string `json:"names"`
-	// ComplaintReason is the name of a complaint's reason (policy.toml
-	// [[complaint_reasons]] name), "" when the ticket has none or its code
-	// is no longer in the list (the screen then shows the code).
-	ComplaintReason string `json:"complaint_reason,omitempty"`
-}
-
-// complaintReasonName is the name policy.toml in force gives a complaint
-// reason code, "" for one it does not list.
-func (c *call) complaintReasonName(code string) string {
-	for _, r := range c.srv.config().Policy.ComplaintReasons {
-		if code != "" && r.Code == code {
-			return r.Name
-		}
-	}
-	return ""
 }
 
 // staffNames maps the staff ids among ids to their names (staff.toml).
@@ -178,7 +153,6 @@ func opTicketGet(c *call, a *numberArgs) (any, error) {
 		ids = append(ids, h.Operator)
 	}
 	d.Names = c.staffNames(ids...)
-	d.ComplaintReason = c.complaintReasonName(d.Ticket.ComplaintReason)
 	return d, nil
 }
 
