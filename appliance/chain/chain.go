@@ -127,7 +127,7 @@ type BlacklistEntry struct {
 	Status string `json:"status"`
 	// Time is when the branch made the change.
 	Time time.Time `json:"time"`
-	// Event is the (branch, seq) of the event head office made it from, so
+	// Seq is the seq of Branch's event head office made the entry from, so
 	// a box can tell a repeat from a new change.
 	Seq uint64 `json:"seq"`
 }

@@ -25,7 +25,6 @@ type NATSOptions struct {
 
 // NATS is a running nats-server with JetStream on, for one test.
 type NATS struct {
-	t    testing.TB
 	bin  string
 	dir  string // config, JetStream store and log live here
 	port int
@@ -45,7 +44,7 @@ func StartNATS(t testing.TB, o NATSOptions) *NATS {
 	if bin == "" {
 		t.Skip("chaintest: nats-server is not installed (Debian package nats-server; build/deps.sh installs it)")
 	}
-	n := &NATS{t: t, bin: bin, dir: t.TempDir(), port: freePort(t)}
+	n := &NATS{bin: bin, dir: t.TempDir(), port: freePort(t)}
 	if err := os.WriteFile(filepath.Join(n.dir, "nats.conf"), []byte(n.config(o)), 0o600); err != nil {
 		t.Fatalf("chaintest: nats config: %v", err)
 	}

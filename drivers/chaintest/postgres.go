@@ -19,7 +19,6 @@ import (
 // Postgres is a PostgreSQL cluster made by initdb for one test, listening
 // on a free loopback port.
 type Postgres struct {
-	t    testing.TB
 	bin  string // the directory holding initdb, pg_ctl and postgres
 	dir  string // the cluster's parent dir: data/, sock/, log
 	port int
@@ -69,7 +68,7 @@ func StartPostgres(t testing.TB) *Postgres {
 	if err != nil {
 		t.Fatalf("chaintest: %v", err)
 	}
-	p := &Postgres{t: t, bin: bin, dir: dir, port: freePort(t)}
+	p := &Postgres{bin: bin, dir: dir, port: freePort(t)}
 	t.Cleanup(func() {
 		_ = p.Kill()
 		_ = os.RemoveAll(dir)
