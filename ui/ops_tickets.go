@@ -103,6 +103,21 @@ type ticketDetail struct {
 	// Names are the staff names of the ids on the ticket (its technician,
 	// the operators of its history), for the screen to show people by name.
 	Names map[string]string `json:"names"`
+	// ComplaintReason is the name of a complaint's reason (policy.toml
+	// [[complaint_reasons]] name), "" when the ticket has none or its code
+	// is no longer in the list (the screen then shows the code).
+	ComplaintReason string `json:"complaint_reason,omitempty"`
+}
+
+// complaintReasonName is the name policy.toml in force gives a complaint
+// reason code, "" for one it does not list.
+func (c *call) complaintReasonName(code string) string {
+	for _, r := range c.srv.config().Policy.ComplaintReasons {
+		if code != "" && r.Code == code {
+			return r.Name
+		}
+	}
+	return ""
 }
 
 // staffNames maps the staff ids among ids to their names (staff.toml).
@@ -153,6 +168,7 @@ func opTicketGet(c *call, a *numberArgs) (any, error) {
 		ids = append(ids, h.Operator)
 	}
 	d.Names = c.staffNames(ids...)
+	d.ComplaintReason = c.complaintReasonName(d.Ticket.ComplaintReason)
 	return d, nil
 }
 

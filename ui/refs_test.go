@@ -75,6 +75,15 @@ func TestTypedReferencesOverTheWire(t *testing.T) {
 	if done.Ticket.ComplaintReason != "service" {
 		t.Errorf("complaint reason = %q, want service", done.Ticket.ComplaintReason)
 	}
+	// The ticket detail names the reason as policy.toml does, not by its code.
+	var cd ticketDetail
+	mustOK(t, clerk, "ticket.get", map[string]string{"number": done.Ticket.Number}, &cd)
+	if cd.ComplaintReason != "服务态度" {
+		t.Errorf("ticket.get complaint_reason = %q, want 服务态度 (policy.toml's name for service)", cd.ComplaintReason)
+	}
+	if d.ComplaintReason != "" {
+		t.Errorf("ticket.get complaint_reason of a repair = %q, want none", d.ComplaintReason)
+	}
 }
 
 // TestUnknownDeskListsDesks: a kiosk on a desk devices.toml does not have

@@ -115,7 +115,7 @@ export async function openTicket(conn, number, opts = {}) {
     <dt>${t('故障描述', 'Fault')}</dt><dd>${orDash(tk.fault)}</dd>
     <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
     <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
-    ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd class="mono" id="tkreason">${esc(tk.complaint_reason)}</dd>` : ''}
+    ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd id="tkreason">${d.complaint_reason ? esc(d.complaint_reason) : `<span class="mono">${esc(tk.complaint_reason)}</span>`}</dd>` : ''}
     <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due) || '—'}</dd>
     ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
     ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
