@@ -180,8 +180,10 @@ type Ticket struct {
 	ConfigVersion string `json:"config_version,omitempty"`
 	// Technician is the staff id of the assigned technician.
 	Technician string `json:"technician,omitempty"`
-	// Due is when the ticket must be settled by the SLA.
-	Due time.Time `json:"due"`
+	// Due is when the ticket must be settled by the SLA; zero (and left
+	// out of the JSON) for a kind with no deadline of its own (storage,
+	// out-of-stock).
+	Due time.Time `json:"due,omitzero"`
 	// Parts are the parts used.
 	Parts []PartUsed `json:"parts,omitempty"`
 	// Fees are the fees charged or quoted.

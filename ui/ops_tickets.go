@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
@@ -81,13 +82,22 @@ func opTicketsList(c *call, a *listArgs) (any, error) {
 				}
 			}
 		}
-		sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+		sort.SliceStable(out, func(i, j int) bool { return dueBefore(out[i].Due, out[j].Due) })
 		if len(out) > a.Limit {
 			out = out[:a.Limit]
 		}
 		return c.withPeople(tx, out)
 	})
 	return out, err
+}
+
+// dueBefore orders the board soonest due first, tickets without a
+// deadline last.
+func dueBefore(a, b time.Time) bool {
+	if a.IsZero() || b.IsZero() {
+		return !a.IsZero() && b.IsZero()
+	}
+	return a.Before(b)
 }
 
 type numberArgs struct {

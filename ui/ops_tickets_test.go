@@ -439,3 +439,73 @@ func TestIntakeKeyConcurrent(t *testing.T) {
 		t.Errorf("two intakes with one key = %v (%d replayed), want one ticket, replayed once", numbers, replayed)
 	}
 }
+
+// TestNoDueOnTheWire: a ticket whose kind has no deadline of its own
+// (storage, out-of-stock) carries no "due" on the wire, in ticket.get,
+// the intake's reply and tickets.list (never the zero time 0001-01-01),
+// and the board lists it after the tickets that have one.
+func TestNoDueOnTheWire(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk := w.deskClerk(t)
+	var dated ticketReply
+	mustOK(t, clerk, "ticket.intake", repairArgs("nodue-repair"), &dated)
+	tests := []struct {
+		name string
+		args map[string]any
+	}{
+		{"storage", map[string]any{"kind": "storage", "phone": "13800130020", "fault": "顾客外出，暂存一周", "condition": map[string]any{}, "key": "nodue-storage"}},
+		{"out of stock", map[string]any{"kind": "out_of_stock", "phone": "13800130020", "fault": "要一台同款电水壶", "condition": map[string]any{}, "key": "nodue-oos"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := clerk.call("ticket.intake", tc.args)
+			if !r.OK {
+				t.Fatalf("ticket.intake %v: %+v", tc.args, r.Error)
+			}
+			var in struct {
+				Ticket map[string]json.RawMessage `json:"ticket"`
+			}
+			if err := json.Unmarshal(r.Result, &in); err != nil {
+				t.Fatal(err)
+			}
+			if due, ok := in.Ticket["due"]; ok {
+				t.Errorf("ticket.intake ticket due = %s, want no due", due)
+			}
+			var number string
+			json.Unmarshal(in.Ticket["number"], &number)
+			g := clerk.call("ticket.get", map[string]string{"number": number})
+			var d struct {
+				Ticket map[string]json.RawMessage `json:"ticket"`
+			}
+			if !g.OK || json.Unmarshal(g.Result, &d) != nil {
+				t.Fatalf("ticket.get %s: %+v", number, g.Error)
+			}
+			if due, ok := d.Ticket["due"]; ok || strings.Contains(string(g.Result), "0001-01-01") {
+				t.Errorf("ticket.get %s due = %s, want no due (reply %s)", number, due, g.Result)
+			}
+		})
+	}
+	l := clerk.call("tickets.list", map[string]any{})
+	var board []map[string]json.RawMessage
+	if !l.OK || json.Unmarshal(l.Result, &board) != nil {
+		t.Fatalf("tickets.list: %+v", l.Error)
+	}
+	undated := 0
+	for i, row := range board {
+		_, has := row["due"]
+		if !has {
+			undated++
+		} else if undated > 0 {
+			t.Errorf("tickets.list row %d %s has a due after %d rows without one, want the undated last", i, row["number"], undated)
+		}
+	}
+	if undated < len(tests) || strings.Contains(string(l.Result), "0001-01-01") {
+		t.Errorf("tickets.list: %d rows without due, want at least %d, none with the zero time (%s)", undated, len(tests), l.Result)
+	}
+	var dd ticketDetail
+	mustOK(t, clerk, "ticket.get", map[string]string{"number": dated.Ticket.Number}, &dd)
+	if dd.Ticket.Due.IsZero() {
+		t.Errorf("a repair's due = zero, want its SLA deadline")
+	}
+}

@@ -53,12 +53,13 @@ type TicketSummary struct {
 	Technician string                 `json:"technician,omitempty"`
 	// TechnicianName, CustomerName and Phone are filled on a staff board
 	// (tickets.list): the people by the names the desk knows them by.
-	TechnicianName string    `json:"technician_name,omitempty"`
-	CustomerName   string    `json:"customer_name,omitempty"`
-	Phone          string    `json:"phone,omitempty"`
-	Due            time.Time `json:"due"`
-	Overdue        bool      `json:"overdue,omitempty"`
-	Survey         bool      `json:"surveyed,omitempty"`
+	TechnicianName string `json:"technician_name,omitempty"`
+	CustomerName   string `json:"customer_name,omitempty"`
+	Phone          string `json:"phone,omitempty"`
+	// Due is the ticket's deadline, left out when it has none.
+	Due     time.Time `json:"due,omitzero"`
+	Overdue bool      `json:"overdue,omitempty"`
+	Survey  bool      `json:"surveyed,omitempty"`
 	// Pickup is set when the desk can hand the item over (ticket.pickup):
 	// the ticket is ready and its kind closes from ready at the desk.
 	Pickup bool `json:"pickup,omitempty"`

@@ -122,10 +122,14 @@ func (tx *Txn) eachTicketTouchedScan(since time.Time, first, last string, fn fun
 }
 
 // touchedSince reports whether a stored ticket's "updated" or "due" time
-// is at or after since; true when either cannot be read.
+// is at or after since; true when either cannot be read. A ticket without
+// a deadline has no "due" (it is omitted when zero), which is no touch.
 func touchedSince(v []byte, since time.Time) bool {
 	for _, key := range [][]byte{[]byte(`"updated":"`), []byte(`"due":"`)} {
 		i := bytes.LastIndex(v, key)
+		if i < 0 && bytes.Equal(key, []byte(`"due":"`)) {
+			continue
+		}
 		if i < 0 {
 			return true
 		}
