@@ -203,6 +203,10 @@ type Ticket struct {
 	Defect string `json:"defect,omitempty"`
 	// Problem is the policy problem: quality, not_quality, customer_damage, transport_damage.
 	Problem string `json:"problem,omitempty"`
+	// MailedIn says the goods came by post, so a return or exchange
+	// prices the parcel's shipping (seed 000 淘宝售后服务卡); false for
+	// goods brought to the desk.
+	MailedIn bool `json:"mailed_in,omitempty"`
 	// Outcome is the agreed outcome kind: return, exchange, free_repair, paid_repair.
 	Outcome string `json:"outcome,omitempty"`
 	// ServiceClass is A paid, B under contract, C free or D internal (seed 001 管理办法 六).

@@ -509,3 +509,74 @@ func TestNoDueOnTheWire(t *testing.T) {
 		t.Errorf("a repair's due = zero, want its SLA deadline")
 	}
 }
+
+// A return brought to the desk prices no parcel; the same return mailed
+// in gets the shipping of seed 000 淘宝售后服务卡 (the store pays within 7
+// days of a quality problem), once.
+func TestMailedInShipping(t *testing.T) {
+	w := mustWorkflowRig(t)
+	defer w.queue.Close()
+	clerk := w.deskClerk(t)
+	shanghai, err := time.LoadLocation("Asia/Shanghai") // the default calendar's zone
+	if err != nil {
+		t.Fatal(err)
+	}
+	bought := time.Now().In(shanghai).AddDate(0, 0, -3).Format(time.DateOnly)
+	tests := []struct {
+		name      string
+		mailed    bool
+		wantFees  int // shipping fees in the requested outcome
+		wantPayer string
+	}{
+		{"at the desk", false, 0, ""},
+		{"by post", true, 1, "store"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := map[string]any{"kind": "return", "phone": "13800130020", "fault": "通电无反应", "problem": "quality", "request": "return",
+				"purchase":  map[string]any{"product_code": "K-100", "name": "电水壶", "category": "home_goods", "purchased": bought, "price_fen": 19900},
+				"condition": map[string]any{"unused": true, "packaging": true, "accessories": true, "warranty_card": true, "tags": true, "receipt": true}}
+			if tc.mailed {
+				args["mailed_in"] = true
+			}
+			var p previewResult
+			mustOK(t, clerk, "ticket.preview", args, &p)
+			var d struct {
+				Outcomes []struct {
+					Kind      string   `json:"kind"`
+					Requested bool     `json:"requested"`
+					Shipping  string   `json:"shipping"`
+					Rules     []string `json:"rules"`
+					Fees      []struct {
+						Name string `json:"name"`
+					} `json:"fees"`
+				} `json:"outcomes"`
+			}
+			if err := json.Unmarshal(p.Ticket.Decision, &d); err != nil {
+				t.Fatalf("decision %s: %v", p.Ticket.Decision, err)
+			}
+			found := false
+			for _, o := range d.Outcomes {
+				if !o.Requested {
+					continue
+				}
+				found = true
+				n := 0
+				for _, f := range o.Fees {
+					if f.Name == "shipping" {
+						n++
+					}
+				}
+				if n != tc.wantFees || o.Shipping != tc.wantPayer {
+					t.Errorf("%s: %d shipping fees paid by %q, want %d by %q (%s)", o.Kind, n, o.Shipping, tc.wantFees, tc.wantPayer, p.Ticket.Decision)
+				}
+				if slices.Contains(o.Rules, "shipping-payer") != tc.mailed {
+					t.Errorf("%s cites the shipping rule = %v, want %v", o.Kind, !tc.mailed, tc.mailed)
+				}
+			}
+			if !found {
+				t.Fatalf("no requested outcome in %s", p.Ticket.Decision)
+			}
+		})
+	}
+}

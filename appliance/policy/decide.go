@@ -60,11 +60,24 @@ func (b *builder) run() {
 }
 
 func (b *builder) add(o Outcome) {
+	if !b.in.MailedIn {
+		o = atTheDesk(o)
+	}
 	if o.Fees == nil {
 		o.Fees = []Fee{}
 	}
 	o.Requested = matches(b.in.Request, o.Kind)
 	b.d.Outcomes = append(b.d.Outcomes, o)
+}
+
+// atTheDesk drops what only a mailed claim has: the shipping fee, its
+// payer and the shipping rule (seed 000 淘宝售后服务卡 prices the parcel of a
+// mailed return; goods brought to the desk travel in the customer's hands).
+func atTheDesk(o Outcome) Outcome {
+	o.Shipping = ""
+	o.Fees = slices.DeleteFunc(slices.Clone(o.Fees), func(f Fee) bool { return f.Name == FeeShipping })
+	o.Rules = slices.DeleteFunc(slices.Clone(o.Rules), func(r string) bool { return r == RuleShipping })
+	return o
 }
 
 func matches(request, kind string) bool {

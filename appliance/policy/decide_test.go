@@ -24,6 +24,7 @@ func fx(cat, problem, claimed string, mods ...func(*Facts)) Facts {
 func flags(fl ...string) func(*Facts)      { return func(f *Facts) { f.Flags = fl } }
 func request(r string) func(*Facts)        { return func(f *Facts) { f.Request = r } }
 func price(fen int64) func(*Facts)         { return func(f *Facts) { f.PriceFen = fen } }
+func mailed(f *Facts)                      { f.MailedIn = true }
 func priorRepairs(n int) func(*Facts)      { return func(f *Facts) { f.PriorRepairs = n } }
 func cond(m func(*Condition)) func(*Facts) { return func(f *Facts) { m(&f.Condition) } }
 func unrepairable() func(*Facts) {
@@ -152,13 +153,13 @@ func TestDecideExclusions(t *testing.T) {
 		{"seed001-第十三条/packaging-missing", fx("electronics", NQ, "2026-03-04", cond(func(c *Condition) { c.Packaging = false })), none, false, []string{RuleIncomplete}},
 		{"seed001-第十三条/accessories-missing", fx("home_goods", NQ, "2026-03-04", cond(func(c *Condition) { c.Accessories = false })), none, false, []string{RuleIncomplete}},
 		{"seed001-第十三条/warranty-card-missing", fx("electronics", NQ, "2026-03-04", cond(func(c *Condition) { c.WarrantyCard = false })), none, false, []string{RuleIncomplete}},
-		{"seed000-淘宝/tags-removed-apparel", fx("apparel", NQ, "2026-03-04", cond(func(c *Condition) { c.Tags = false })), none, false, []string{RuleTags}},
-		{"seed000-淘宝/tags-irrelevant-electronics", fx("electronics", NQ, "2026-03-04", cond(func(c *Condition) { c.Tags = false })), ret, false, nil},
+		{"seed000-淘宝/tags-removed-apparel", fx("apparel", NQ, "2026-03-04", cond(func(c *Condition) { c.Tags = false }), mailed), none, false, []string{RuleTags}},
+		{"seed000-淘宝/tags-irrelevant-electronics", fx("electronics", NQ, "2026-03-04", cond(func(c *Condition) { c.Tags = false }), mailed), ret, false, nil},
 		{"seed001-第十四条/customer-damage-in-warranty", fx("electronics", ProblemCustomerDamage, "2026-03-04"), paid, false, []string{RuleCustomerDamage}},
 		{"seed001-第十四条/customer-damage-unrepairable", fx("electronics", ProblemCustomerDamage, "2026-03-04", unrepairable()), none, true, []string{RuleCustomerDamage, RuleUnrepairable}},
 		{"seed001-第十四条/customer-damage-asks-return", fx("apparel", ProblemCustomerDamage, "2026-03-02", request(RequestReturn)), paid, true, []string{RuleApprovalOutside}},
 		{"seed002/apparel-non-quality-list", fx("apparel", NQ, "2026-03-20"), none, false, []string{RuleNonQuality}},
-		{"seed000-淘宝/transport-damage-day20", fx("home_goods", ProblemTransportDamage, "2026-03-21"), exFree, false, []string{RuleTransportDamage}},
+		{"seed000-淘宝/transport-damage-day20", fx("home_goods", ProblemTransportDamage, "2026-03-21", mailed), exFree, false, []string{RuleTransportDamage}},
 		{"seed001-第二十九条/electronics-unrepairable", fx("electronics", Q, "2026-06-09", unrepairable()), none, true, []string{RuleUnrepairable}},
 		{"seed001-第二十九条/electronics-unrepairable-day3", fx("electronics", Q, "2026-03-04", unrepairable()), []string{KindReturn, KindExchange}, false, nil},
 		{"seed001-第二十九条/out-of-warranty-unrepairable", fx("electronics", Q, "2027-03-02", unrepairable()), none, true, nil},
@@ -253,19 +254,22 @@ func TestDecideFees(t *testing.T) {
 		refund, cap   int64
 		shippingPayer string
 	}{
-		{"seed000-淘宝/shipping-day7-store", tables, fx("home_goods", Q, "2026-03-08"), KindReturn, 1200, 0, 0, 80000, 0, PayerStore},
-		{"seed000-淘宝/shipping-day8-split", tables, fx("home_goods", Q, "2026-03-09"), KindReturn, 600, 600, 0, 80000, 0, PayerSplit},
-		{"seed000-淘宝/shipping-day15-split", tables, fx("home_goods", Q, "2026-03-16"), KindExchange, 600, 600, 0, 0, 0, PayerSplit},
-		{"seed000-淘宝/shipping-day16-customer", tables, fx("home_goods", Q, "2026-03-17"), KindExchange, 0, 1200, 0, 0, 0, PayerCustomer},
-		{"seed000-淘宝/shipping-split-odd-fen", restock, fx("home_goods", Q, "2026-03-09"), KindReturn, 600, 601, 0, 80000, 0, PayerSplit},
-		{"seed000-淘宝/transport-damage-store-pays", tables, fx("home_goods", ProblemTransportDamage, "2026-03-25"), KindExchange, 1200, 0, 0, 0, 0, PayerStore},
-		{"seed000-淘宝/no-reason-customer-pays", tables, fx("electronics", NQ, "2026-03-02"), KindReturn, 0, 1200, 0, 80000, 0, PayerCustomer},
-		{"seed000-淘宝/restocking-default-none", tables, fx("electronics", NQ, "2026-03-02", price(1230)), KindReturn, 0, 1200, 0, 1230, 0, PayerCustomer},
-		{"seed000-淘宝/restocking-5pct-half-up", restock, fx("electronics", NQ, "2026-03-02", price(1230)), KindReturn, 0, 1201, 62, 1168, 0, PayerCustomer},
-		{"seed000-淘宝/restocking-5pct-down", restock, fx("electronics", NQ, "2026-03-02", price(1229)), KindReturn, 0, 1201, 61, 1168, 0, PayerCustomer},
+		{"seed000-淘宝/shipping-day7-store", tables, fx("home_goods", Q, "2026-03-08", mailed), KindReturn, 1200, 0, 0, 80000, 0, PayerStore},
+		{"seed000-淘宝/shipping-day8-split", tables, fx("home_goods", Q, "2026-03-09", mailed), KindReturn, 600, 600, 0, 80000, 0, PayerSplit},
+		{"seed000-淘宝/shipping-day15-split", tables, fx("home_goods", Q, "2026-03-16", mailed), KindExchange, 600, 600, 0, 0, 0, PayerSplit},
+		{"seed000-淘宝/shipping-day16-customer", tables, fx("home_goods", Q, "2026-03-17", mailed), KindExchange, 0, 1200, 0, 0, 0, PayerCustomer},
+		{"seed000-淘宝/shipping-split-odd-fen", restock, fx("home_goods", Q, "2026-03-09", mailed), KindReturn, 600, 601, 0, 80000, 0, PayerSplit},
+		{"seed000-淘宝/transport-damage-store-pays", tables, fx("home_goods", ProblemTransportDamage, "2026-03-25", mailed), KindExchange, 1200, 0, 0, 0, 0, PayerStore},
+		{"seed000-淘宝/no-reason-customer-pays", tables, fx("electronics", NQ, "2026-03-02", mailed), KindReturn, 0, 1200, 0, 80000, 0, PayerCustomer},
+		{"seed000-淘宝/restocking-default-none", tables, fx("electronics", NQ, "2026-03-02", price(1230), mailed), KindReturn, 0, 1200, 0, 1230, 0, PayerCustomer},
+		{"seed000-淘宝/restocking-5pct-half-up", restock, fx("electronics", NQ, "2026-03-02", price(1230), mailed), KindReturn, 0, 1201, 62, 1168, 0, PayerCustomer},
+		{"seed000-淘宝/restocking-5pct-down", restock, fx("electronics", NQ, "2026-03-02", price(1229), mailed), KindReturn, 0, 1201, 61, 1168, 0, PayerCustomer},
+		{"seed000-淘宝/at-the-desk-no-parcel", tables, fx("home_goods", Q, "2026-03-09"), KindReturn, 0, 0, 0, 80000, 0, ""},
+		{"seed000-淘宝/at-the-desk-no-reason-no-parcel", tables, fx("electronics", NQ, "2026-03-02"), KindReturn, 0, 0, 0, 80000, 0, ""},
+		{"seed000-淘宝/at-the-desk-transport-damage", tables, fx("home_goods", ProblemTransportDamage, "2026-03-25"), KindExchange, 0, 0, 0, 0, 0, ""},
 		{"seed001-6.5.3/out-of-warranty-cap-20pct", tables, fx("electronics", Q, "2027-03-02"), KindPaidRepair, 0, 0, 0, 0, 16000, ""},
 		{"seed001-6.5.3/cap-rounds-half-up", tables, fx("electronics", Q, "2027-03-02", price(12345)), KindPaidRepair, 0, 0, 0, 0, 2469, ""},
-		{"seed004/refund-price-paid", tables, fx("electronics", Q, "2026-03-02", price(45678)), KindReturn, 1200, 0, 0, 45678, 0, PayerStore},
+		{"seed004/refund-price-paid", tables, fx("electronics", Q, "2026-03-02", price(45678), mailed), KindReturn, 1200, 0, 0, 45678, 0, PayerStore},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,10 @@ type Facts struct {
 	// Request is what the customer asks for: "return", "exchange",
 	// "repair", or empty when not yet said.
 	Request string `json:"request,omitempty"`
+	// MailedIn says the goods came by post (a mail-order claim). Only
+	// then is there a parcel whose shipping the decision prices and
+	// assigns (seed 000 淘宝售后服务卡); absent means brought to the desk.
+	MailedIn bool `json:"mailed_in,omitempty"`
 }
 
 // facts are validated Facts.

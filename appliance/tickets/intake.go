@@ -76,6 +76,9 @@ type IntakeArgs struct {
 	Problem string `json:"problem,omitempty"`
 	// Request is return, exchange or repair; "" takes it from Kind.
 	Request string `json:"request,omitempty"`
+	// MailedIn says the goods came by post (a mail-order claim): only
+	// then does the decision price a parcel's shipping.
+	MailedIn bool `json:"mailed_in,omitempty"`
 	// Condition is the state of the goods.
 	Condition appliance.Condition `json:"condition"`
 	// Zone is the on-site service zone.
@@ -210,7 +213,7 @@ func (s *Service) intake(tx *store.Txn, actor appliance.Actor, a IntakeArgs, r R
 	}
 	t := &appliance.Ticket{Kind: a.Kind, Status: appliance.StatusOpen, CustomerID: c.ID, Card: card,
 		Fault: strings.TrimSpace(a.Fault), Defect: strings.TrimSpace(a.Defect), Condition: a.Condition,
-		Problem: a.Problem, Request: request(a), Zone: a.Zone, Created: now, Updated: now}
+		Problem: a.Problem, Request: request(a), MailedIn: a.MailedIn, Zone: a.Zone, Created: now, Updated: now}
 	if p != nil {
 		t.PurchaseID = p.ID
 	}
@@ -438,7 +441,7 @@ func registerPurchase(tx *store.Txn, actor appliance.Actor, n *NewPurchase, c *a
 func facts(t *appliance.Ticket, p *appliance.Purchase, prior int, repairable *bool, r Rules, now time.Time) policy.Facts {
 	f := policy.Facts{Category: p.Category, Purchased: calendar.DateOf(p.Purchased.In(r.Calendar.Location())).String(),
 		Claimed: calendar.DateOf(now).String(), PriceFen: p.PriceFen, Problem: t.Problem, PriorRepairs: prior,
-		Repairable: repairable, Request: t.Request,
+		Repairable: repairable, Request: t.Request, MailedIn: t.MailedIn,
 		Condition: policy.Condition{Unused: t.Condition.Unused, Packaging: t.Condition.Packaging,
 			Accessories: t.Condition.Accessories, WarrantyCard: t.Condition.WarrantyCard, Tags: t.Condition.Tags}}
 	for flag, on := range map[string]bool{policy.FlagSpecial: p.Special, policy.FlagGift: p.Gift, policy.FlagCustom: p.Custom} {

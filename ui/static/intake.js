@@ -39,7 +39,7 @@ export class Intake {
     else out.phone = (p.customer.phones || [])[0] || '';
     if (a.purchase_id) out.purchase_id = a.purchase_id;
     if (a.purchase) out.purchase = a.purchase;
-    if (decided.includes(a.kind)) { out.problem = a.problem; if (a.request) out.request = a.request; }
+    if (decided.includes(a.kind)) { out.problem = a.problem; if (a.request) out.request = a.request; if (a.mailed_in) out.mailed_in = true; }
     for (const k of ['zone', 'contract_end', 'insist', 'defect']) if (a[k]) out[k] = a[k];
     if (a.kind === 'complaint' && a.complaint_reason) out.complaint_reason = a.complaint_reason;
     return out;
@@ -132,7 +132,8 @@ export class Intake {
     this.frame(t('商品状况与顾客要求', 'Condition and request'), `${this.till ? lockedHTML(this.till) : ''}<div class="irow"><span class="ilabel">${t('商品状况', 'Condition')}</span><div class="toggles">
       ${conditions.map(([k, zh, en]) => toggle(k, zh, en, a.condition[k])).join('')}</div></div>
       ${isDecided ? `<div class="irow"><span class="ilabel">${t('问题', 'Problem')}</span><div class="toggles">${pick('problem', problemNames, Object.keys(problemNames), a.problem)}</div></div>
-      <div class="irow"><span class="ilabel">${t('顾客要求', 'Request')}</span><div class="toggles">${pick('request', outcomeNames, ['return', 'exchange', 'repair'], a.request || defaultRequest(a.kind))}</div></div>` : ''}
+      <div class="irow"><span class="ilabel">${t('顾客要求', 'Request')}</span><div class="toggles">${pick('request', outcomeNames, ['return', 'exchange', 'repair'], a.request || defaultRequest(a.kind))}</div></div>
+      <div class="irow"><span class="ilabel">${t('送达方式', 'Came in')}</span><div class="toggles"><button type="button" class="btn toggle ${a.mailed_in ? 'chosen' : ''}" data-mailed aria-pressed="${!!a.mailed_in}">${a.mailed_in ? '☑' : '☐'} ${t('邮寄送达（计运费）', 'By post (shipping is charged)')}</button></div></div>` : ''}
       ${a.kind === 'complaint' ? `<div class="irow"><span class="ilabel">${t('投诉原因', 'Reason')}</span><div class="toggles" id="reasons">
         ${this.reasons.map((r) => `<button type="button" class="btn toggle ${a.complaint_reason === r.id ? 'chosen' : ''}" data-reason="${esc(r.id)}">${esc(r.name)} <span class="sub">${esc(r.id)}</span></button>`).join('')}</div></div>` : ''}
       ${a.kind === 'onsite' ? `<div class="irow"><span class="ilabel">${t('上门区域', 'Zone')}</span><input id="zone" value="${esc(a.zone || 'zone1')}"></div>` : ''}
@@ -146,6 +147,7 @@ export class Intake {
     };
     if (this.till) wireCorrect(this.conn, this.el, this.till, (p) => { keep(); this.till = p; this.render(); }, (e) => this.showError(e));
     this.el.querySelectorAll('[data-cond]').forEach((b) => b.onclick = () => { keep(); a.condition[b.dataset.cond] = !a.condition[b.dataset.cond]; this.render(); });
+    this.el.querySelectorAll('[data-mailed]').forEach((b) => b.onclick = () => { keep(); a.mailed_in = !a.mailed_in; this.render(); });
     this.el.querySelectorAll('[data-problem]').forEach((b) => b.onclick = () => { keep(); a.problem = b.dataset.problem; this.render(); });
     this.el.querySelectorAll('[data-request]').forEach((b) => b.onclick = () => { keep(); a.request = b.dataset.request; this.render(); });
     this.el.querySelectorAll('[data-reason]').forEach((b) => b.onclick = () => { keep(); a.complaint_reason = b.dataset.reason; this.render(); });
