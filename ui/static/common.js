@@ -293,6 +293,10 @@ export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : 
 // orDash is the value s escaped, or "—" when it is blank.
 export function orDash(s) { return String(s ?? '').trim() ? esc(s) : '—'; }
 
+// typed is what somebody typed (a fault, a conclusion, a name), escaped
+// and marked as theirs, not the screen's own words; "—" when blank.
+export function typed(s) { return String(s ?? '').trim() ? `<span class="typed">${esc(s)}</span>` : '—'; }
+
 // unset is a time the server left empty: nothing, or Go's zero time
 // (0001-01-01), which a ticket without a due date carries.
 export function unset(s) { return !s || String(s).startsWith('0001-01-01'); }

@@ -4,7 +4,7 @@
 // checks every op; a refusal shows its message.
 import { t, esc, yuan, errText, modal, wireClose, busy, can, newKey, jobNote, printerState, name, date, time, loading,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
-  surveyItems, surveyLevels, orDash, period, said, ruleNames } from './common.js';
+  surveyItems, surveyLevels, orDash, typed, period, said, ruleNames } from './common.js';
 
 // decisionOf returns a ticket's stored policy decision, or null.
 export function decisionOf(tk) {
@@ -110,28 +110,28 @@ export async function openTicket(conn, number, opts = {}) {
   const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
     ${opts.msg || ''}
     <div class="cols"><dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
-    <dt>${t('顾客', 'Customer')}</dt><dd>${orDash(d.customer ? d.customer.name + ' ' + (d.customer.phones || []).join(', ') : '')}</dd>
-    <dt>${t('商品', 'Product')}</dt><dd>${orDash(d.purchase ? d.purchase.name : '')}</dd>
-    <dt>${t('故障描述', 'Fault')}</dt><dd>${orDash(tk.fault)}</dd>
+    <dt>${t('顾客', 'Customer')}</dt><dd>${d.customer ? `${typed(d.customer.name)} <span class="mono">${esc((d.customer.phones || []).join(', '))}</span>` : '—'}</dd>
+    <dt>${t('商品', 'Product')}</dt><dd>${typed(d.purchase ? d.purchase.name : '')}</dd>
+    <dt>${t('故障描述', 'Fault')}</dt><dd>${typed(tk.fault)}</dd>
     <dt>${t('问题类型', 'Problem type')}</dt><dd>${tk.problem ? name(problemNames, tk.problem) : '—'}</dd>
     <dt>${t('顾客要求', 'Request')}</dt><dd id="tkrequest">${tk.request ? name(outcomeNames, tk.request) : '—'}</dd>
     ${tk.complaint_reason ? `<dt>${t('投诉原因', 'Complaint reason')}</dt><dd id="tkreason">${d.complaint_reason ? esc(d.complaint_reason) : `<span class="mono">${esc(tk.complaint_reason)}</span>`}</dd>` : ''}
     <dt>${t('维修员', 'Technician')}</dt><dd>${orDash((d.names || {})[tk.technician] || tk.technician)}</dd><dt>${t('期限', 'Due')}</dt><dd>${time(tk.due) || '—'}</dd>
-    ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${esc(tk.approval_reason)}</dd>` : ''}
-    ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${esc(tk.vendor)}</dd>` : ''}
-    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + esc(tk.conclusion) : '—'}</dd></dl>
+    ${tk.approval_reason ? `<dt>${t('审批原因', 'Approval')}</dt><dd>${said(tk.approval_reason)}</dd>` : ''}
+    ${tk.vendor ? `<dt>${t('送修厂家', 'Maker')}</dt><dd>${typed(tk.vendor)}</dd>` : ''}
+    <dt>${t('结论', 'Conclusion')}</dt><dd>${tk.result || tk.conclusion ? (tk.result ? name(resultNames, tk.result) + ' ' : '') + (tk.conclusion ? typed(tk.conclusion) : '') : '—'}</dd></dl>
     <div>${parts ? `<h3>${t('更换配件', 'Parts')}</h3><ul class="fees">${parts}</ul>` : ''}
     ${fees ? `<h3>${t('费用', 'Fees')}</h3><ul class="fees" id="tkfees">${fees}</ul>` : ''}
     ${q ? `<p id="tkquote">${t('报价', 'Quote')} ${yuan(q.fen)} · ${q.accepted === true ? t('顾客已同意', 'accepted') : q.accepted === false ? t('顾客拒绝', 'declined') : t('待顾客答复', 'awaiting the answer')}</p>` : ''}
     ${tk.paid ? `<p>${t('已收费', 'Paid')} ${yuan(tk.paid_fen)} (${esc(tk.payment)})</p>` : ''}
-    ${tk.settlement ? `<p>${t('善后', 'Settlement')}: ${name(outcomeNames, tk.settlement.outcome)} ${esc(tk.settlement.note || '')}</p>` : ''}
+    ${tk.settlement ? `<p>${t('善后', 'Settlement')}: ${name(outcomeNames, tk.settlement.outcome)} ${tk.settlement.note ? typed(tk.settlement.note) : ''}</p>` : ''}
     ${tk.survey ? `<p id="tksurvey">${t('满意度', 'Survey')}: ${surveyItems.map(([k]) => esc(tk.survey[k])).join(' / ')}</p>` : ''}</div></div>
     ${decisionOf(tk) ? `<details><summary>${t('处理决定', 'Policy decision')}</summary>${decisionHTML(decisionOf(tk))}</details>` : ''}
     <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
-    <div id="actionform"></div>
-    <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div><p class="error" id="moveerr"></p>
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul></div>`);
+    <div id="actionform"></div><p class="error" id="moveerr"></p>
+    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
+    <div class="actions foot"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div></div>`);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
