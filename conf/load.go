@@ -211,6 +211,7 @@ func build(srcs []*source, now time.Time) (*Snapshot, error) {
 	snap := &Snapshot{Version: version(srcs), LoadedAt: now}
 	for _, s := range srcs {
 		snap.Files = append(snap.Files, FileSource{Name: s.name, Path: s.path})
+		snap.settings = append(snap.settings, settingsOf(s)...)
 	}
 	store, es := buildStore(by[FileStore])
 	errs = append(errs, es...)

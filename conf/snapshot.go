@@ -45,6 +45,8 @@ type Snapshot struct {
 	// Warnings are problems that do not stop the load, such as a coming
 	// year missing from the calendar (shown on screen and logged).
 	Warnings []string
+	// settings are every file's values (Settings), for what changed.
+	settings []Setting
 }
 
 // FileSource says where one config file came from.

@@ -18,6 +18,8 @@ type configStatus struct {
 	LastError any               `json:"last_error,omitempty"`
 	Store     string            `json:"store"`
 	Desks     []conf.Desk       `json:"desks"`
+	// History is how the config changed, newest first (configLog).
+	History []configChange `json:"history"`
 }
 
 // opConfigStatus is the live config version, its warnings and the last
@@ -29,8 +31,15 @@ func opConfigStatus(c *call, _ *none) (any, error) {
 	if w == nil {
 		w = []string{}
 	}
+	log, err := readConfigLog(c.srv.opts.Store)
+	if err != nil {
+		return nil, err
+	}
+	if log.History == nil {
+		log.History = []configChange{}
+	}
 	return configStatus{Version: cfg.Version, LoadedAt: cfg.LoadedAt, Dir: cfg.Dir, Files: cfg.Files, Warnings: w,
-		LastError: lastErr, Store: cfg.Store.Name, Desks: cfg.Devices.Desks}, nil
+		LastError: lastErr, Store: cfg.Store.Name, Desks: cfg.Devices.Desks, History: log.History}, nil
 }
 
 // opReaderStatus is the latest state of every reader and of pcscd.

@@ -189,12 +189,21 @@ func (s *Server) background(ctx context.Context) {
 	defer sub.Close()
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
+	record := func() {
+		if err := s.recordConfig(s.config()); err != nil {
+			s.opts.Logger.Warn("config log", "err", err)
+		}
+	}
+	record()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case ev := <-sub.C():
 			s.status.note(ev)
+			if ev.Kind == "config.reloaded" {
+				record()
+			}
 		case <-tick.C:
 			for _, ss := range s.sessions.expired() {
 				s.sessionEnded(ss.token, "idle")
