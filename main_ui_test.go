@@ -238,6 +238,20 @@ func TestDeskScreensInChromium(t *testing.T) {
 		kiosk.t = t
 		testRepairPickupSurvey(t, ctx, kiosk, base, addr)
 	})
+	t.Run("the customer's own view speaks the store's language", func(t *testing.T) {
+		kiosk.t = t
+		kiosk.closeDialog()
+		kiosk.run("log out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		card := swipe(t, "04DE3001")
+		defer card.Remove()
+		kiosk.run("own view", chromedp.WaitVisible(chromedp.CSS("#own")))
+		for _, lang := range []string{"zh", "en"} {
+			kiosk.eval("language "+lang, fmt.Sprintf(`(document.body.classList.contains('lang-en') !== %v && document.getElementById('lang').click(), '')`, lang == "en"))
+			kiosk.safe("own view")
+			kiosk.words("own view", lang)
+		}
+		kiosk.eval("language zh", `(document.body.classList.contains('lang-en') && document.getElementById('lang').click(), '')`)
+	})
 	t.Run("reconnects after a server restart", func(t *testing.T) {
 		kiosk.t = t
 		if err := m.Close(); err != nil {

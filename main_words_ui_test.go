@@ -154,6 +154,14 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 			kiosk.words("waiting for a customer", lang)
 		}
 		kiosk.eval("language zh", `(document.body.classList.contains('lang-en') && document.getElementById('lang').click(), '')`)
+		// The desk's board has the staff board's filters: ready tickets only.
+		kiosk.run("board", chromedp.Click(chromedp.CSS("#tabboard")), chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
+		kiosk.safe("board")
+		kiosk.words("board", "zh")
+		all := kiosk.eval("rows", `String(document.querySelectorAll('tr[data-ticket]').length)`)
+		kiosk.eval("only ready", `(() => { const f = document.querySelector('#filter'); f.status.value = 'ready'; f.dispatchEvent(new Event('change')); return ''; })()`)
+		kiosk.waitJS("ready rows only", `(() => { const rs = [...document.querySelectorAll('tr[data-ticket]')]; return rs.length > 0 && rs.length < `+all+` && rs.every((r) => r.querySelector('.st-ready')); })()`)
+		kiosk.run("customer view", chromedp.Click(chromedp.CSS("#tabcust")), chromedp.WaitVisible(chromedp.CSS("#lookup")))
 		// A phone the store does not know: the error says so in words, and
 		// the clerk may take the caller in as a new customer.
 		kiosk.run("unknown phone", chromedp.SendKeys(chromedp.CSS("#phone"), "13900000000"), chromedp.Click(chromedp.CSS("#lookup button")),

@@ -290,6 +290,32 @@ export const surveyItems = [['attitude', '服务态度', 'Attitude'], ['skill', 
 export const surveyLevels = [null, ['不满意', 'Poor'], ['基本满意', 'Fair'], ['满意', 'Satisfied'], ['非常满意', 'Very satisfied']];
 export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : esc(k); }
 
+// filterForm is the ticket board's filters, the same on the staff
+// screens and the kiosk: kind, status and overdue, and with more the
+// technician and a ticket number to open (the staff board).
+export function filterForm(f, more) {
+  const opts = (table, sel) => `<option value="">${t('全部', 'All')}</option>` + Object.entries(table).map(([k, v]) => `<option value="${esc(k)}" ${sel === k ? 'selected' : ''}>${esc(v[0])} ${esc(v[1])}</option>`).join('');
+  return `<form id="filter" class="filters">
+    <label>${t('类型', 'Kind')} <select name="kind">${opts(kindNames, f.kind)}</select></label>
+    <label>${t('状态', 'Status')} <select name="status">${opts(statusNames, f.status)}</select></label>
+    ${more ? `<label>${t('维修员', 'Technician')} <input name="technician" value="${esc(f.technician || '')}"></label>` : ''}
+    <label><input type="checkbox" name="overdue" ${f.overdue ? 'checked' : ''}> ${t('逾期', 'Overdue')}</label>
+    ${more ? `<label>${t('单号', 'Number')} <input name="number" placeholder="T20260101-0001"></label>` : ''}</form>`;
+}
+
+// readFilter is what a filterForm says now.
+export function readFilter(form) {
+  return { kind: form.kind.value, status: form.status.value, technician: form.technician ? form.technician.value.trim() : '', overdue: form.overdue.checked };
+}
+
+// filterArgs are tickets.list's arguments for the filters f.
+export function filterArgs(f) {
+  const args = {};
+  for (const k of ['kind', 'status', 'technician']) if (f[k]) args[k] = f[k];
+  if (f.overdue) args.overdue = true;
+  return args;
+}
+
 // orDash is the value s escaped, or "—" when it is blank.
 export function orDash(s) { return String(s ?? '').trim() ? esc(s) : '—'; }
 

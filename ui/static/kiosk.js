@@ -2,7 +2,7 @@
 // opens the customer panel; with no staff logged in, the kiosk is the
 // customer's own (masked) view and survey.
 import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang, busy, jobNote, printerState, setSession, watchPrintJobs,
-  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames } from './common.js';
+  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames, filterForm, readFilter, filterArgs } from './common.js';
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
 import { receiptBox, wireReceipt } from './receipt.js';
@@ -12,7 +12,7 @@ import { mountSearch } from './search.js';
 const desk = new URLSearchParams(location.search).get('desk') || 'desk1';
 const conn = new Conn(desk);
 const main = document.getElementById('main');
-const state = { me: null, panel: null, view: 'customer', refused: null, pin: '', slip: null, scanned: '' };
+const state = { me: null, panel: null, view: 'customer', refused: null, pin: '', slip: null, scanned: '', filter: {} };
 window.kiosk = { conn, state }; // for tests and the benchmark
 
 setupLang();
@@ -298,10 +298,19 @@ async function ledger(number) {
   } catch (e) { alert(e.message); }
 }
 
-async function renderBoard() {
-  main.innerHTML = `<section><h1>${t('服务单', 'Tickets')}</h1><div id="boardbody">${t('加载中…', 'Loading…')}</div></section>`;
+// renderBoard is the desk's ticket board with the staff board's filters
+// (kind, status, overdue).
+function renderBoard() {
+  main.innerHTML = `<section><h1>${t('服务单', 'Tickets')}</h1>${filterForm(state.filter, false)}<div id="boardbody">${t('加载中…', 'Loading…')}</div></section>`;
+  const form = main.querySelector('#filter');
+  form.onchange = () => { state.filter = readFilter(form); loadBoard(); };
+  form.onsubmit = (e) => e.preventDefault();
+  loadBoard();
+}
+
+async function loadBoard() {
   try {
-    const list = await conn.call('tickets.list', {});
+    const list = await conn.call('tickets.list', filterArgs(state.filter));
     const el = main.querySelector('#boardbody');
     if (el) { el.innerHTML = ticketTable(list); wireTickets(); }
   } catch (e) { main.querySelector('#boardbody').innerHTML = `<p class="error">${errText(e)}</p>`; }

@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames, filterForm, readFilter, filterArgs } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 import { mountSearch } from './search.js';
@@ -94,27 +94,14 @@ function renderLogin() {
 function boardArgs() {
   if (state.tab === 'mine') return { technician: session.id };
   if (state.tab === 'approvals') return { status: 'approval' };
-  const f = state.filter, args = {};
-  for (const k of ['kind', 'status', 'technician']) if (f[k]) args[k] = f[k];
-  if (f.overdue) args.overdue = true;
-  return args;
+  return filterArgs(state.filter);
 }
 
 function renderBoard() {
-  const opts = (table, sel) => `<option value="">—</option>` + Object.entries(table).map(([k, v]) => `<option value="${k}" ${sel === k ? 'selected' : ''}>${esc(v[0])} ${esc(v[1])}</option>`).join('');
-  const f = state.filter;
-  main.innerHTML = `<section><h1>${t('服务单', 'Tickets')}</h1><form id="filter" class="filters">
-    <label>${t('类型', 'Kind')} <select name="kind">${opts(kindNames, f.kind)}</select></label>
-    <label>${t('状态', 'Status')} <select name="status">${opts(statusNames, f.status)}</select></label>
-    <label>${t('维修员', 'Technician')} <input name="technician" value="${esc(f.technician || '')}"></label>
-    <label><input type="checkbox" name="overdue" ${f.overdue ? 'checked' : ''}> ${t('逾期', 'Overdue')}</label>
-    <label>${t('单号', 'Number')} <input name="number" placeholder="T20260101-0001"></label></form>
+  main.innerHTML = `<section><h1>${t('服务单', 'Tickets')}</h1>${filterForm(state.filter, true)}
     <div id="boardbody">${loading()}</div></section>`;
   const form = main.querySelector('#filter');
-  form.onchange = () => {
-    state.filter = { kind: form.kind.value, status: form.status.value, technician: form.technician.value.trim(), overdue: form.overdue.checked };
-    loadBoard();
-  };
+  form.onchange = () => { state.filter = readFilter(form); loadBoard(); };
   form.onsubmit = (e) => { e.preventDefault(); if (form.number.value.trim()) openTicket(conn, form.number.value.trim().toUpperCase()); };
   loadBoard();
 }
@@ -177,16 +164,31 @@ async function loadConfig() {
   if (!el) return;
   try {
     const c = await conn.call('config.status');
-    el.innerHTML = `<dl class="kv"><dt>${t('规则生效时间', 'Rules in force since')}</dt><dd id="cfgsince">${time(c.loaded_at)}</dd>
+    const since = c.history.length && c.history[0].version === c.version ? c.history[0].since : c.loaded_at;
+    el.innerHTML = `<dl class="kv"><dt>${t('规则生效时间', 'Rules in force since')}</dt><dd id="cfgsince">${time(since)}</dd>
       <dt>${t('来源', 'Source')}</dt><dd>${c.dir ? t('本店配置目录', "the store's config directory") : t('内置默认', 'embedded defaults')}</dd></dl>
       ${c.last_error ? `<div class="alert" id="cfgerror">${t('最近一次配置修改未生效（仍使用原配置）', 'The last config edit was refused (the previous one stays)')}${adminDetails([['错误', 'Error', JSON.stringify(c.last_error.error)]])}</div>` : `<p class="ok">${t('没有配置错误', 'No config error')}</p>`}
       ${(c.warnings || []).map((w) => `<div class="warn">${said(w)}</div>`).join('')}
+      <h2>${t('修改记录', 'What changed')}</h2>${configHistory(c.history)}
       <h2>${t('配置内容', 'What is configured')}</h2><ul id="cfgfiles">${c.files.map((f) => `<li>${name(configFileNames, f.name)}</li>`).join('')}</ul>
       ${adminDetails([['版本', 'Version', c.version], ['目录', 'Directory', c.dir], ...c.files.map((f) => [f.name, f.name, f.path])])}
       <h2>HTTPS</h2>${caNote(state.me) || `<p class="sub">${t('本机未启用 HTTPS', 'This box serves no HTTPS')}</p>`}
       ${session.role === 'admin' ? `<h2>${t('已登录终端', 'Logged-in terminals')}</h2><div id="terminalsbody"></div>` : ''}`;
     renderTerminals(conn, el.querySelector('#terminalsbody'));
   } catch (e) { el.innerHTML = `<p class="error">${errText(e)}</p>`; }
+}
+
+// configHistory lists how the config changed, newest first: when, and
+// each setting by its file and key as the admin wrote it, old → new (a
+// secret only as changed).
+function configHistory(hs) {
+  if (!hs.length) return `<p class="sub" id="cfghistory">${t('尚无记录', 'Nothing recorded yet')}</p>`;
+  const val = (v) => v === '' ? `<span class="sub">${t('（无）', '(none)')}</span>` : `<span class="mono">${esc(v)}</span>`;
+  const change = (x) => `<li>${name(configFileNames, x.file)} <span class="mono">${esc(x.key)}</span>: ${x.secret ? t('已更改', 'changed')
+    : x.old === '' ? t('新增', 'added') + ' ' + val(x.new) : x.new === '' ? t('删除', 'removed') + ' ' + val(x.old) : val(x.old) + ' → ' + val(x.new)}</li>`;
+  return `<ul id="cfghistory" class="history">${hs.map((h) => `<li><b>${time(h.since)}</b> ${h.first ? t('本店首次启用的配置', 'the first config this store recorded')
+    : !h.changes.length ? t('只改了注释或格式，规则不变', 'only comments or layout changed; no rule did')
+    : `${t('修改了', 'changed')} ${h.changes.length} ${t('项', h.changes.length === 1 ? 'setting' : 'settings')}<ul>${h.changes.slice(0, 50).map(change).join('')}</ul>`}</li>`).join('')}</ul>`;
 }
 
 // The print queue: each printer's state and queued jobs, with cancel,
