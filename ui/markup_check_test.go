@@ -28,7 +28,6 @@ var allowed = map[string]allowance{
 	"kiosk.js:u":          {1, "demo card UIDs the code makes from a counter"},
 	"kiosk.js:key":        {1, "surveyForm's row(key): literal survey item ids"},
 	"kiosk.js:n":          {1, "survey levels: the literal 4, 3, 2, 1"},
-	"staff.js:k":          {1, "board filter options: the keys of kindNames/statusNames"},
 	"staff.js:id":         {1, "tab ids from the literal tabs table"},
 	"ticket.js:r":         {1, "conclude's literal results"},
 	"ticket.js:o":         {2, "settle's literal outcomes, call outcomes"},

@@ -294,7 +294,7 @@ export function name(table, k) { const v = table[k]; return v ? t(v[0], v[1]) : 
 // screens and the kiosk: kind, status and overdue, and with more the
 // technician and a ticket number to open (the staff board).
 export function filterForm(f, more) {
-  const opts = (table, sel) => `<option value="">${t('全部', 'All')}</option>` + Object.entries(table).map(([k, v]) => `<option value="${esc(k)}" ${sel === k ? 'selected' : ''}>${esc(v[0])} ${esc(v[1])}</option>`).join('');
+  const opts = (table, sel) => '<option value="">全部 All</option>' + Object.entries(table).map(([k, v]) => `<option value="${esc(k)}" ${sel === k ? 'selected' : ''}>${esc(v[0])} ${esc(v[1])}</option>`).join('');
   return `<form id="filter" class="filters">
     <label>${t('类型', 'Kind')} <select name="kind">${opts(kindNames, f.kind)}</select></label>
     <label>${t('状态', 'Status')} <select name="status">${opts(statusNames, f.status)}</select></label>
@@ -345,6 +345,31 @@ export function ticketTable(list) {
 
 export function wireClose() {
   document.querySelectorAll('[data-close]').forEach((b) => b.onclick = () => modal(null));
+}
+
+// key is a button's keyboard shortcut, Alt and the key k, shown on the
+// button itself: put it in the button's markup with data-key="k" on the
+// button. Alt keeps shortcuts apart from what a barcode scanner types.
+export function key(k) { return `<kbd class="mono key">Alt+${esc(k)}</kbd>`; }
+
+// shortcuts presses the shown button whose data-key is the key typed with
+// Alt (in the open dialog when there is one), and closes the dialog on Esc.
+export function shortcuts() {
+  document.addEventListener('keydown', (e) => {
+    const box = document.getElementById('modal');
+    const open = box && !box.classList.contains('hidden');
+    if (e.key === 'Escape' && open) {
+      const c = box.querySelector('[data-close]');
+      if (c) { e.preventDefault(); c.click(); }
+      return;
+    }
+    if (!e.altKey || e.ctrlKey || e.metaKey) return;
+    const k = (e.code || '').replace(/^(Key|Digit)/, '');
+    if (k.length !== 1) return;
+    const scope = open ? box : document;
+    const b = [...scope.querySelectorAll(`[data-key="${k}"]`)].find((x) => x.checkVisibility && x.checkVisibility() && !x.disabled);
+    if (b) { e.preventDefault(); b.click(); }
+  });
 }
 
 // scanner opens a ticket when a barcode scanner (a keyboard wedge) types

@@ -2,7 +2,7 @@
 // opens the customer panel; with no staff logged in, the kiosk is the
 // customer's own (masked) view and survey.
 import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang, busy, jobNote, printerState, setSession, watchPrintJobs,
-  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames, filterForm, readFilter, filterArgs } from './common.js';
+  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames, filterForm, readFilter, filterArgs, shortcuts } from './common.js';
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
 import { receiptBox, wireReceipt } from './receipt.js';
@@ -16,6 +16,7 @@ const state = { me: null, panel: null, view: 'customer', refused: null, pin: '',
 window.kiosk = { conn, state }; // for tests and the benchmark
 
 setupLang();
+shortcuts();
 watchPrintJobs(conn);
 scanner((n) => { if (isStaff()) openTicket(conn, n); else if (!state.panel) scanSlip(n); });
 

@@ -4,7 +4,7 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames, filterForm, readFilter, filterArgs } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames, filterForm, readFilter, filterArgs, shortcuts } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 import { mountSearch } from './search.js';
@@ -20,6 +20,7 @@ const tabs = [['board', '服务单', 'Tickets', ''], ['mine', '我的维修', 'M
   ['reports', '报表', 'Reports', 'approvers'], ['audit', '审计', 'Audit', 'approvers'], ['config', '配置', 'Config', '']];
 
 setupLang();
+shortcuts();
 watchPrintJobs(conn);
 scanner((n) => openTicket(conn, n));
 window.addEventListener('hashchange', () => { state.tab = location.hash.slice(1) || 'board'; render(); });
@@ -57,7 +58,7 @@ function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); 
 
 function header() {
   mountSearch(conn, document.getElementById('search'), !!loggedIn());
-  document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en]) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}">${t(zh, en)}${badge(id)}</a>`).join('') : '';
+  document.getElementById('tabs').innerHTML = loggedIn() ? visibleTabs().map(([id, zh, en], i) => `<a href="#${id}" class="tab ${state.tab === id ? 'on' : ''}" data-key="${esc(i + 1)}" title="Alt+${esc(i + 1)}">${t(zh, en)}${badge(id)}</a>`).join('') : '';
   if (loggedIn()) later('counts', () => refreshCounts(conn));
   const who = document.getElementById('who');
   who.innerHTML = loggedIn() ? `${esc(state.me.name || state.me.actor.id)} <span class="sub">(${name(roleNames, state.me.actor.role)})</span> <button class="btn small secondary" id="logout">${t('退出', 'Log out')}</button>` : '';

@@ -2,7 +2,7 @@
 // logged-in role may take, the pickup flow (charge, pickup, survey) and the
 // day's call list, shared by the kiosk and the staff pages. The server
 // checks every op; a refusal shows its message.
-import { t, esc, yuan, errText, modal, wireClose, busy, can, newKey, jobNote, printerState, name, date, time, loading,
+import { t, esc, yuan, errText, modal, wireClose, busy, can, newKey, jobNote, printerState, name, date, time, loading, key,
   statusNames, kindNames, outcomeNames, payerNames, feeNames, resultNames, problemNames, callNames,
   surveyItems, surveyLevels, orDash, typed, period, said, ruleNames } from './common.js';
 
@@ -89,6 +89,11 @@ function actions(tk) {
   return a;
 }
 
+// actionKeys are the actions' keyboard shortcuts (with Alt), by the
+// English verb: one key per action, the same on every ticket.
+const actionKeys = { pickup: 'P', diagnose: 'D', conclude: 'C', vendor_send: 'S', quote: 'Q', accept: 'Y', decline: 'N',
+  vendor_back: 'B', approve: 'A', settle: 'A', reject: 'R', assign: 'G', stock_confirm: 'F', stock_arrived: 'K', print: 'L' };
+
 // covered are the moves an action above makes, kept off the plain moves.
 const covered = { 'ready>closed': 1, 'approval>open': 1, 'approval>cancelled': 1, 'approval>ready': 1, 'approval>closed': 1,
   'in_repair>at_vendor': 1, 'at_vendor>in_repair': 1, 'in_repair>ready': 1, 'in_repair>approval': 1, 'open>in_repair': 1 };
@@ -103,7 +108,7 @@ export async function openTicket(conn, number, opts = {}) {
   const hist = (tk.history || []).map((h) => `<li>${time(h.time)} ${h.from ? name(statusNames, h.from) + ' → ' : ''}${name(statusNames, h.to)} · ${(d.names || {})[h.operator] ? esc(d.names[h.operator]) : `<span class="mono">${esc(h.operator)}</span>`} <span class="typed">${esc(h.reason || '')}</span></li>`).join('');
   const moves = (d.next || []).filter((s) => !covered[tk.status + '>' + s])
     .map((s) => `<button class="btn" data-move="${esc(s)}">→ ${name(statusNames, s)}</button>`).join(' ');
-  const acts = actions(tk).map(([id, zh, en, cls]) => `<button class="btn ${cls || ''}" data-act="${id}">${t(zh, en)}</button>`).join(' ');
+  const acts = actions(tk).map(([id, zh, en, cls]) => `<button class="btn ${cls || ''}" data-act="${id}"${actionKeys[id] ? ` data-key="${esc(actionKeys[id])}"` : ''}>${t(zh, en)}${actionKeys[id] ? ' ' + key(actionKeys[id]) : ''}</button>`).join(' ');
   const fees = (tk.fees || []).map((f) => `<li>${name(feeNames, f.name)} ${yuan(f.fen)} <span class="sub">${name(payerNames, f.payer)}</span></li>`).join('');
   const parts = (tk.parts || []).map((p) => `<li>${esc(p.name)} × ${esc(p.qty)} ${yuan(p.price_fen)}</li>`).join('');
   const q = tk.quote;
@@ -131,7 +136,7 @@ export async function openTicket(conn, number, opts = {}) {
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div><p class="error" id="moveerr"></p>
     <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
-    <div class="actions foot"><button class="btn secondary" data-close>${t('关闭', 'Close')}</button></div></div>`);
+    <div class="actions foot"><button class="btn secondary" data-close>${t('关闭', 'Close')} <kbd class="mono key">Esc</kbd></button></div></div>`);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
