@@ -62,4 +62,27 @@ func TestFormScreenInChromium(t *testing.T) {
 			t.Errorf("printed tracking card lacks %q:\n%s", want, text)
 		}
 	}
+
+	// The paper preview is the document that printed, line for line, in a
+	// grid as wide as the desk's 80 mm paper.
+	staff.run("preview", chromedp.Click(chromedp.CSS("#formpreviewbtn")), chromedp.WaitVisible(chromedp.CSS("#formpreview")))
+	staff.waitJS("preview drawn", `document.querySelector('#formpreview').textContent.includes('UI-EDIT-7')`)
+	paper := staff.eval("preview text", `document.querySelector('#formpreview').textContent`)
+	for _, line := range strings.Split(paper, "\n") {
+		l := strings.TrimSpace(line)
+		if l == "" || strings.HasPrefix(l, "[") || strings.HasPrefix(l, "-") || strings.HasPrefix(l, "~") || strings.Contains(l, ":") {
+			continue // barcode and QR markers, the cut, the print time
+		}
+		if !strings.Contains(text, l) {
+			t.Errorf("the preview shows %q, which the printed slip lacks:\n%s", l, text)
+		}
+	}
+	if w := staff.eval("paper width", `(() => { const p = document.querySelector('#formpreview'), ch = document.createElement('span');
+		ch.textContent = '0'.repeat(48); ch.style.font = getComputedStyle(p).font; document.body.append(ch); const want = ch.getBoundingClientRect().width; ch.remove();
+		const line = [...p.textContent.split('\n')].find((l) => l.startsWith('====')) || '';
+		const probe = document.createElement('span'); probe.textContent = line; probe.style.font = getComputedStyle(p).font; document.body.append(probe);
+		const got = probe.getBoundingClientRect().width; probe.remove(); return Math.abs(got - want) > 1 ? got + ' px, want ' + want : ''; })()`); w != "" {
+		t.Errorf("the preview's full-width rule is %s (48 columns)", w)
+	}
+	staff.shoot(shotsDir(t), "staff-form-preview")
 }

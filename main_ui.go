@@ -36,6 +36,7 @@ func (m *Main) newUI(bg context.Context) *ui.Server {
 	if q := m.PrintQueue(); q != nil {
 		o.Printers = printQueueView{q}
 	}
+	o.PaperText = printer.Text
 	return ui.NewServer(o)
 }
 

@@ -144,9 +144,10 @@ func opTable() map[string]opSpec {
 		"print.reprint":  op(deskStaff, opPrintReprint),
 		"print.move":     op(deskStaff, opPrintMove),
 
-		"forms.list": op(staff, opFormsList),
-		"form.get":   op(staff, opFormGet),
-		"form.print": op(staff, opFormPrint),
+		"forms.list":   op(staff, opFormsList),
+		"form.get":     op(staff, opFormGet),
+		"form.print":   op(staff, opFormPrint),
+		"form.preview": op(staff, opFormPreview),
 
 		"demo.present": op(demoRoles, opDemoPresent),
 		"demo.remove":  op(demoRoles, opDemoRemove),

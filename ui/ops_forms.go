@@ -278,12 +278,9 @@ type formPrinted struct {
 	PrintError string `json:"print_error,omitempty"`
 }
 
-// opFormPrint checks the values the clerk sent against the form, then
-// prints the form from its record and those values on the desk's printer.
-func opFormPrint(c *call, a *formArgs) (any, error) {
-	if _, err := c.printers(); err != nil {
-		return nil, err
-	}
+// filled checks the values the clerk sent against the form and returns
+// the form with its record and those values, as form.print prints it.
+func (c *call) filled(a *formArgs) (*formFill, error) {
 	fl, err := c.loadForm(a)
 	if err != nil {
 		return nil, err
@@ -301,6 +298,50 @@ func opFormPrint(c *call, a *formArgs) (any, error) {
 		fl.rec.Values = map[string]string{}
 	}
 	maps.Copy(fl.rec.Values, a.Values)
+	return fl, nil
+}
+
+// paperPreview is form.preview's result: the slip as the desk's paper
+// shows it.
+type paperPreview struct {
+	// Text is the paper, one line a line (drivers/printer.Text).
+	Text string `json:"text"`
+	// Columns is the paper's width in columns (a CJK character takes two).
+	Columns int `json:"columns"`
+	// Printer is the desk's printer the slip would go to.
+	Printer string `json:"printer"`
+}
+
+// opFormPreview is the document form.print would queue with the same
+// arguments, drawn as its paper shows it; nothing is printed or stored.
+func opFormPreview(c *call, a *formArgs) (any, error) {
+	if c.srv.opts.PaperText == nil {
+		return nil, unavailable("此机不提供打印预览 / this box shows no print preview")
+	}
+	fl, err := c.filled(a)
+	if err != nil {
+		return nil, err
+	}
+	doc, p, err := c.srv.slips().render(c.actor, c.desk(), fl.form.Name, fl.rec, slipOpts{parts: a.Parts})
+	if err != nil {
+		return nil, err
+	}
+	if doc == nil {
+		return nil, unavailable("此服务台没有配置打印机 / no printer is configured for this desk")
+	}
+	return paperPreview{Text: c.srv.opts.PaperText(doc), Columns: doc.Columns, Printer: p.ID}, nil
+}
+
+// opFormPrint checks the values the clerk sent against the form, then
+// prints the form from its record and those values on the desk's printer.
+func opFormPrint(c *call, a *formArgs) (any, error) {
+	if _, err := c.printers(); err != nil {
+		return nil, err
+	}
+	fl, err := c.filled(a)
+	if err != nil {
+		return nil, err
+	}
 	req, err := store.NewRequest("form.print", a.Key, a)
 	if err != nil {
 		return nil, err

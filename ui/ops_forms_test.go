@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -81,6 +82,23 @@ func TestFormsList(t *testing.T) {
 // printed with the edit; a missing required value, a changed ticket number
 // and a part the form lacks are refused naming the field; part 2 alone is
 // the customer's copy.
+// notOnPaper is the first text line of a preview (printer.Text) that the
+// printed slip's decoded text lacks, or "": barcode, QR and cut markers
+// and the print time (a minute may pass between the two) aside.
+func notOnPaper(preview, printed string) string {
+	clock := regexp.MustCompile(`\d{1,2}:\d{2}`)
+	for _, line := range strings.Split(preview, "\n") {
+		l := strings.TrimSpace(line)
+		if l == "" || strings.HasPrefix(l, "[") || strings.HasPrefix(l, "~") || strings.HasPrefix(l, "-") || strings.HasPrefix(l, "(") || clock.MatchString(l) {
+			continue
+		}
+		if !strings.Contains(printed, l) {
+			return l
+		}
+	}
+	return ""
+}
+
 func TestFormGetAndPrint(t *testing.T) {
 	w := mustWorkflowRig(t)
 	defer w.queue.Close()
@@ -120,12 +138,25 @@ func TestFormGetAndPrint(t *testing.T) {
 
 	values := v.Values
 	values["notes"] = "请带充电器 EDITED-42"
+	var paper paperPreview
+	mustOK(t, clerk, "form.preview", map[string]any{"name": "tracking", "number": n, "values": values}, &paper)
 	var p formPrinted
 	mustOK(t, clerk, "form.print", map[string]any{"name": "tracking", "number": n, "values": values}, &p)
 	if p.Job == "" || p.Printer != "receipt1" || p.PrintError != "" {
 		t.Fatalf("form.print = %+v, want a job on receipt1", p)
 	}
 	text := w.printedText(t, p.Job)
+	if paper.Printer != "receipt1" || paper.Columns != forms.Columns80 {
+		t.Errorf("form.preview on %q at %d columns, want receipt1's 80 mm paper (%d)", paper.Printer, paper.Columns, forms.Columns80)
+	}
+	if missing := notOnPaper(paper.Text, text); missing != "" {
+		t.Errorf("the preview's line %q is not on the printed slip:\n%s", missing, text)
+	}
+	for _, line := range strings.Split(paper.Text, "\n") {
+		if forms.Width(line) > paper.Columns {
+			t.Errorf("preview line %q is %d columns, wider than the paper's %d", line, forms.Width(line), paper.Columns)
+		}
+	}
 	for _, want := range []string{"请带充电器 EDITED-42", n, detail.Customer.Name, "第一联", "第二联"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("printed tracking card lacks %q:\n%s", want, text)

@@ -46,6 +46,7 @@ func mustWorkflowRig(t *testing.T) *workflowRig {
 		}
 		w.queue = q
 		o.Printers = dirQueue{q}
+		o.PaperText = printer.Text
 	})
 	return w
 }

@@ -66,6 +66,9 @@ type Options struct {
 	Purchases *purchases.Service
 	// Printers is the print queue (nil: no print operations).
 	Printers PrintQueue
+	// PaperText draws a document as its paper shows it, one paper line a
+	// line (drivers/printer.Text), for form.preview; nil: no preview.
+	PaperText func(*forms.Document) string
 	// Logger receives request errors.
 	Logger *slog.Logger
 	// Version is the build version shown on screen.

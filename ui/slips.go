@@ -69,33 +69,47 @@ func deskPrinter(cfg *conf.Snapshot, desk string) (conf.Printer, bool) {
 // picks some). A form that cannot
 // be filled from rec is an EINVALID error on "form".
 func (sl slips) print(ctx context.Context, actor appliance.Actor, desk, form string, rec forms.Record, o slipOpts) (printed, error) {
-	cfg := sl.config()
-	p, ok := deskPrinter(cfg, desk)
-	if sl.queue == nil || !ok {
+	if sl.queue == nil {
 		return printed{}, nil
 	}
-	f, err := forms.ByName(form)
-	if err != nil {
-		return printed{}, appliance.FieldError("form", "没有单据 %q / no form %q", form, form)
-	}
-	cols, err := forms.ColumnsFor(p.Width)
-	if err != nil {
-		return printed{}, fmt.Errorf("printer %s: %w", p.ID, err)
-	}
-	rec.Store = storeInfo(cfg)
-	rec.Operator, rec.Printed = actor.ID, sl.now()
-	doc, err := forms.RenderParts(f, rec, cols, o.parts...)
-	if err != nil {
-		return printed{}, appliance.FieldError("form", "单据 %s 无法填写 / the %s form cannot be filled: %s", form, form, appliance.ErrorMessage(err))
-	}
-	if o.drawer {
-		doc.Blocks = slices.Insert(doc.Blocks, 0, forms.Block{Kind: forms.KindDrawer})
+	doc, p, err := sl.render(actor, desk, form, rec, o)
+	if err != nil || doc == nil {
+		return printed{}, err
 	}
 	id, err := sl.queue.Enqueue(store.WithRequest(ctx, o.req), actor.ID, form, doc, p.ID, 1)
 	if err != nil {
 		return printed{Printer: p.ID}, fmt.Errorf("queue %s on %s: %w", form, p.ID, err)
 	}
 	return printed{Job: id, Printer: p.ID}, nil
+}
+
+// render is the document print queues: form filled from rec at the
+// paper width of desk's printer. It is nil, with no error, when the desk
+// has no printer.
+func (sl slips) render(actor appliance.Actor, desk, form string, rec forms.Record, o slipOpts) (*forms.Document, conf.Printer, error) {
+	cfg := sl.config()
+	p, ok := deskPrinter(cfg, desk)
+	if !ok {
+		return nil, p, nil
+	}
+	f, err := forms.ByName(form)
+	if err != nil {
+		return nil, p, appliance.FieldError("form", "没有单据 %q / no form %q", form, form)
+	}
+	cols, err := forms.ColumnsFor(p.Width)
+	if err != nil {
+		return nil, p, fmt.Errorf("printer %s: %w", p.ID, err)
+	}
+	rec.Store = storeInfo(cfg)
+	rec.Operator, rec.Printed = actor.ID, sl.now()
+	doc, err := forms.RenderParts(f, rec, cols, o.parts...)
+	if err != nil {
+		return nil, p, appliance.FieldError("form", "单据 %s 无法填写 / the %s form cannot be filled: %s", form, form, appliance.ErrorMessage(err))
+	}
+	if o.drawer {
+		doc.Blocks = slices.Insert(doc.Blocks, 0, forms.Block{Kind: forms.KindDrawer})
+	}
+	return doc, p, nil
 }
 
 // storeInfo is the store's header on every slip (store.toml).

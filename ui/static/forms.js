@@ -3,7 +3,7 @@
 // labels, required marks and rules), pre-filled from the ticket, and
 // prints what the clerk edited (form.print). The server validates every
 // value; the hints here only help while typing.
-import { t, esc, errText, modal, busy, can, newKey, jobNote, printerState, loading } from './common.js';
+import { t, esc, errText, modal, busy, can, newKey, jobNote, printerState, loading, key } from './common.js';
 
 // kindHints say what a kind of field wants, for the hint under it.
 const kindHints = {
@@ -119,7 +119,9 @@ export async function openForm(conn, name, opts = {}) {
     ${parts.length ? `<p class="sub">${t(`一式${parts.length}联`, `${parts.length} parts`)}: ${parts.map((p) => t(p.zh, p.en)).join(' · ')}</p>` : ''}
     <form id="formfields" novalidate>${sections}</form>
     <div id="formnote"></div><p class="error" id="formerr"></p>
-    <div class="actions"><button class="btn primary" id="formprint">${t('打印', 'Print')}</button>
+    <div class="paperbox typed hidden" id="formpaper"><pre class="paper" id="formpreview"></pre></div>
+    <div class="actions"><button class="btn" id="formpreviewbtn" data-key="V">${t('预览纸面', 'Preview the paper')} ${key('V')}</button>
+      <button class="btn primary" id="formprint" data-key="P">${t('打印', 'Print')} ${key('P')}</button>
       ${parts.length >= 2 ? `<button class="btn" id="formprint2">${t('打印第二联', 'Print part 2')} <span class="sub">${t(parts[1].zh, parts[1].en)}</span></button>` : ''}
       <button class="btn secondary" id="formback">${opts.back ? t('返回', 'Back') : t('关闭', 'Close')}</button></div></div>`;
   const root = box.querySelector('#formscreen');
@@ -134,20 +136,20 @@ export async function openForm(conn, name, opts = {}) {
   root.querySelector('#formback').onclick = close;
   // The key of the next print: kept after a failure (a retry of a lost
   // reply queues no second slip), new after each print that was queued.
-  let key = newKey();
-  const print = (btn, partList) => busy(btn, async () => {
+  let printKey = newKey();
+  // send asks the server for op with what the clerk typed; a refused
+  // field is marked where it is.
+  const send = async (op, partList) => {
     root.querySelectorAll('.ffield.bad').forEach((l) => l.classList.remove('bad'));
     root.querySelectorAll('[data-ferr]').forEach((s) => { s.innerHTML = ''; });
     root.querySelector('#formerr').innerHTML = '';
     const vals = {};
     for (const el of controls()) vals[el.dataset.field] = locked.has(el.dataset.field) ? (values[el.dataset.field] ?? '') : valueOf(el);
-    const args = { name: form.name, ...rec, values: vals, key };
+    const args = { name: form.name, ...rec, values: vals };
+    if (op === 'form.print') args.key = printKey;
     if (partList) args.parts = partList;
     try {
-      const r = await conn.call('form.print', args);
-      key = newKey();
-      root.querySelector('#formnote').innerHTML = jobNote(r, partList ? '第二联正在打印' : '正在打印', partList ? 'Part 2 printing' : 'Printing');
-      printerState(conn, root);
+      return await conn.call(op, args);
     } catch (e) {
       const spot = e && e.field && root.querySelector(`[data-ferr="${CSS.escape(e.field)}"]`);
       if (spot) {
@@ -156,7 +158,27 @@ export async function openForm(conn, name, opts = {}) {
         label.classList.add('bad');
         label.querySelector('[data-field]').focus();
       } else root.querySelector('#formerr').innerHTML = errText(e);
+      return null;
     }
+  };
+  const print = (btn, partList) => busy(btn, async () => {
+    const r = await send('form.print', partList);
+    if (!r) return;
+    printKey = newKey();
+    root.querySelector('#formnote').innerHTML = jobNote(r, partList ? '第二联正在打印' : '正在打印', partList ? 'Part 2 printing' : 'Printing');
+    printerState(conn, root);
+  });
+  // The paper preview is the very document form.print queues, drawn line
+  // for line at the desk printer's width.
+  const previewBtn = root.querySelector('#formpreviewbtn');
+  previewBtn.onclick = () => busy(previewBtn, async () => {
+    const r = await send('form.preview', null);
+    if (!r) return;
+    const pre = root.querySelector('#formpreview');
+    pre.dataset.columns = String(r.columns);
+    pre.textContent = r.text;
+    root.querySelector('#formpaper').classList.remove('hidden');
+    pre.scrollIntoView({ block: 'nearest' });
   });
   root.querySelector('#formprint').onclick = (e) => print(e.currentTarget, null);
   const p2 = root.querySelector('#formprint2');

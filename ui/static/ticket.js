@@ -112,7 +112,8 @@ export async function openTicket(conn, number, opts = {}) {
   const fees = (tk.fees || []).map((f) => `<li>${name(feeNames, f.name)} ${yuan(f.fen)} <span class="sub">${name(payerNames, f.payer)}</span></li>`).join('');
   const parts = (tk.parts || []).map((p) => `<li>${esc(p.name)} × ${esc(p.qty)} ${yuan(p.price_fen)}</li>`).join('');
   const q = tk.quote;
-  const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
+  const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><div class="dhead"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
+    <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')} <kbd class="mono key">Esc</kbd></button></div></div>
     ${opts.msg || ''}
     <div class="cols"><dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
     <dt>${t('顾客', 'Customer')}</dt><dd>${d.customer ? `${typed(d.customer.name)} <span class="mono">${esc((d.customer.phones || []).join(', '))}</span>` : '—'}</dd>
@@ -135,8 +136,7 @@ export async function openTicket(conn, number, opts = {}) {
     <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div><p class="error" id="moveerr"></p>
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul>
-    <div class="actions foot"><button class="btn secondary" data-close>${t('关闭', 'Close')} <kbd class="mono key">Esc</kbd></button></div></div>`);
+    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul></div>`);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
