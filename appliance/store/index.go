@@ -27,7 +27,11 @@ func (e indexEntry) key(id string) []byte {
 
 // kind describes how one record type is stored: its key and its indexes.
 type kind[T any] struct {
-	name    string
+	name string
+	// event is the chain event kind (chain.KindTicket …) each write of a
+	// record of this kind puts in the outbox; "" for kinds the chain does
+	// not carry.
+	event   string
 	id      func(*T) string
 	indexes func(*T) []indexEntry
 }
@@ -122,6 +126,7 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	if err := tx.t.Set(k.recordKey(id), v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
+	tx.recordEvent(k.event, id, v)
 	return nil
 }
 
@@ -196,6 +201,7 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {
 		return fmt.Errorf("store: delete %s %s: %w", k.name, id, err)
 	}
+	tx.recordEvent(k.event, id, nil)
 	return nil
 }
 
