@@ -31,7 +31,12 @@ type kind[T any] struct {
 	// event is the chain event kind (chain.KindTicket …) each write of a
 	// record of this kind puts in the outbox; "" for kinds the chain does
 	// not carry.
-	event   string
+	event string
+	// once says a record is written once and never changed or deleted
+	// (ledger and audit entries): its event refers to it instead of
+	// holding a copy. A retention that deletes such records must first
+	// wait for their events to be acked (OutboxAcked).
+	once    bool
 	id      func(*T) string
 	indexes func(*T) []indexEntry
 }
@@ -126,7 +131,11 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	if err := tx.t.Set(k.recordKey(id), v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
-	tx.recordEvent(k.event, id, v)
+	if k.once && k.event != "" {
+		tx.recordEventRef(k.event, id, string(k.recordKey(id)))
+	} else {
+		tx.recordEvent(k.event, id, v)
+	}
 	return nil
 }
 

@@ -113,6 +113,7 @@ var (
 	ledger = kind[appliance.LedgerEntry]{
 		name:  "ledger",
 		event: chain.KindLedger,
+		once:  true,
 		id:    func(e *appliance.LedgerEntry) string { return ledgerID(e.Card, e.Seq) },
 		indexes: func(e *appliance.LedgerEntry) []indexEntry {
 			return []indexEntry{
@@ -134,6 +135,7 @@ var (
 	audits = kind[appliance.AuditEntry]{
 		name:    "audit",
 		event:   chain.KindAudit,
+		once:    true,
 		id:      func(a *appliance.AuditEntry) string { return a.ID },
 		indexes: func(*appliance.AuditEntry) []indexEntry { return nil },
 	}

@@ -182,7 +182,7 @@ func (tx *Txn) PutClosing(day string, snapshot json.RawMessage) error {
 	if err := tx.t.Set(key, v); err != nil {
 		return fmt.Errorf("store: put closing %s: %w", day, err)
 	}
-	tx.recordEvent(chain.KindClosing, day, v)
+	tx.recordEventRef(chain.KindClosing, day, string(key)) // a closing is never rewritten
 	return nil
 }
 
