@@ -201,7 +201,7 @@ func (f *Forwarder) loop(ctx context.Context, nc *nats.Conn, js jetstream.JetStr
 }
 
 // wait returns after the backoff (if any) or, without one, at the next
-// notification, reconnect or tick; always when ctx ends.
+// notification or tick; at a reconnect and when ctx ends either way.
 func (f *Forwarder) wait(ctx context.Context, backoff time.Duration, tick <-chan time.Time, reconnected <-chan struct{}) {
 	if backoff > 0 {
 		t := time.NewTimer(backoff)
@@ -209,6 +209,7 @@ func (f *Forwarder) wait(ctx context.Context, backoff time.Duration, tick <-chan
 		select {
 		case <-ctx.Done():
 		case <-t.C:
+		case <-reconnected:
 		}
 		return
 	}

@@ -181,6 +181,26 @@ func TestServerKilledMidway(t *testing.T) {
 	checkStream(t, n.URL(), 200)
 }
 
+// TestStartsWhileServerDown: a box that boots while head office is down
+// serves its desk and sends everything once the server is up.
+func TestStartsWhileServerDown(t *testing.T) {
+	n := chaintest.StartNATS(t, users)
+	if err := n.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	db := mustOpen(t, t.TempDir())
+	f, _ := runForwarder(t, db, n.URL())
+	writeTickets(t, db, 0, 20)
+	if s := f.Status(); s.Connected || s.Acked != 0 || s.Lag != 20 {
+		t.Errorf("with no server the status is %+v, want disconnected, nothing acked, lag 20", s)
+	}
+	if err := n.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitAcked(t, f, 20)
+	checkStream(t, n.URL(), 20)
+}
+
 func TestRestartedForwarderResumes(t *testing.T) {
 	n := chaintest.StartNATS(t, users)
 	dir := t.TempDir()
