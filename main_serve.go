@@ -20,6 +20,7 @@ import (
 	"shouhou/appliance/purchases"
 	"shouhou/appliance/store"
 	"shouhou/conf"
+	"shouhou/drivers/uplink"
 	"shouhou/ui"
 	"shouhou/ui/tlsca"
 )
@@ -53,16 +54,20 @@ type Main struct {
 	inbox     chan struct{}      // closed when the watched import folder stops
 	bus       *appliance.Bus
 	printers  *printers // the print queue (main_printer.go)
-	readers   *readers  // the card readers (main_reader.go)
-	ui        *ui.Server
-	tls       *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
-	ln        net.Listener
-	tlsLn     net.Listener
-	http      *http.Server
-	https     *http.Server
-	stopBg    context.CancelFunc
-	bgDone    chan struct{} // one value per HTTP server that ended
-	adminErr  chan error
+	// uplink forwards the outbox to head office (main_chain.go); nil
+	// outside a chain. uplinkDone is closed when it has stopped.
+	uplink     *uplink.Forwarder
+	uplinkDone chan struct{}
+	readers    *readers // the card readers (main_reader.go)
+	ui         *ui.Server
+	tls        *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
+	ln         net.Listener
+	tlsLn      net.Listener
+	http       *http.Server
+	https      *http.Server
+	stopBg     context.CancelFunc
+	bgDone     chan struct{} // one value per HTTP server that ended
+	adminErr   chan error
 	// schedDone is closed when the ticket scheduler has stopped (newUI).
 	schedDone chan struct{}
 }
@@ -103,7 +108,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openConfig(); err != nil {
 		return err
 	}
-	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow})
+	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow, Branch: m.Config().Store.Chain.Branch})
 	if err != nil {
 		return err
 	}
@@ -128,6 +133,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	m.stopBg, m.adminErr = stop, make(chan error, 1)
 	go func() { m.adminErr <- m.db.ServeAdminWith(bg, m.Logger, m.adminHandlers()) }()
 	m.startInbox(bg)
+	if err := m.startUplink(bg); err != nil {
+		return err
+	}
 	if m.config != nil {
 		go m.config.Run(bg)
 	}
@@ -227,6 +235,10 @@ func (m *Main) Close() error {
 		errs = append(errs, <-m.adminErr)
 		if m.inbox != nil {
 			<-m.inbox
+		}
+		if m.uplinkDone != nil {
+			<-m.uplinkDone
+			m.uplink, m.uplinkDone = nil, nil
 		}
 		m.stopBg = nil
 	}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"shouhou/appliance/calendar"
+	"shouhou/appliance/chain"
 )
 
 var (
@@ -36,6 +37,7 @@ func buildStore(s *source) (Store, Errors) {
 	if st.Hours.Close <= st.Hours.Open {
 		errs = append(errs, s.errAt([]any{"hours", "close"}, "关门时间应晚于开门时间 / close must be after open"))
 	}
+	errs = append(errs, checkChain(s, st.Chain)...)
 	switch r := st.IdempotencyRetention.D(); {
 	case r == 0:
 		st.IdempotencyRetention = Duration(DefaultIdempotencyRetention)
@@ -43,6 +45,34 @@ func buildStore(s *source) (Store, Errors) {
 		errs = append(errs, s.errAt([]any{"idempotency_retention"}, "幂等键至少保留 1 小时 / idempotency keys are kept at least 1h, got %s", r))
 	}
 	return st, errs
+}
+
+// checkChain checks the [chain] section: nothing but a branch turns it
+// on, and a branch needs a well-formed id and a NATS URL.
+func checkChain(s *source, c Chain) Errors {
+	at := func(key string) []any { return []any{"chain", key} }
+	if !c.On() {
+		if c.URL != "" || c.User != "" || c.PasswordFile != "" {
+			return Errors{s.errAt(at("branch"), "连锁设置缺少分店编号 / [chain] has settings but no branch")}
+		}
+		return nil
+	}
+	var errs Errors
+	if !chain.ValidBranch(c.Branch) {
+		errs = append(errs, s.errAt(at("branch"), "分店编号 %q 只能含字母、数字、_ 和 -，最多 32 个 / branch %q may hold letters, digits, _ and - only, up to 32", c.Branch, c.Branch))
+	}
+	if c.URL == "" {
+		errs = append(errs, s.errAt(at("url"), "缺少总部 NATS 地址 / the head office NATS url is missing"))
+	}
+	for _, u := range strings.Split(c.URL, ",") {
+		if c.URL != "" && !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+			errs = append(errs, s.errAt(at("url"), "NATS 地址应以 nats:// 或 tls:// 开头 / url %q must start with nats:// or tls://", u))
+		}
+	}
+	if c.User != "" && c.PasswordFile == "" {
+		errs = append(errs, s.errAt(at("password_file"), "有用户名时需要密码文件 / a user needs a password_file"))
+	}
+	return errs
 }
 
 // DefaultIdempotencyRetention is how long idempotency keys are kept when

@@ -27,9 +27,32 @@ type Store struct {
 	// with its result, so that a retry gets the first result; optional,
 	// default DefaultIdempotencyRetention.
 	IdempotencyRetention Duration `toml:"idempotency_retention" json:"idempotency_retention"`
+	// Chain is the [chain] section: the box's place in a chain of stores;
+	// its zero value (no branch) is a store on its own.
+	Chain Chain `toml:"chain" json:"chain"`
 	// Location is TimeZone loaded.
 	Location *time.Location `toml:"-" json:"-"`
 }
+
+// Chain is store.toml's [chain] section: which branch of the chain this
+// box is and the NATS server of head office its outbox goes to (package
+// drivers/uplink). Branch "" turns the chain off.
+type Chain struct {
+	// Branch is the branch id head office knows the box by: letters,
+	// digits, _ and -, up to 32 (chain.ValidBranch); "" for none.
+	Branch string `toml:"branch" json:"branch"`
+	// URL is head office's NATS server, nats://host:4222 or tls://host:4222
+	// (several separated by commas); required with a branch.
+	URL string `toml:"url" json:"url"`
+	// User is the NATS user ("" for none).
+	User string `toml:"user" json:"user"`
+	// PasswordFile is the file holding User's password (read when the
+	// appliance starts, never kept in the config); required with a user.
+	PasswordFile string `toml:"password_file" json:"password_file"`
+}
+
+// On reports whether the box belongs to a chain.
+func (c Chain) On() bool { return c.Branch != "" }
 
 // BusinessHours are when the desk is open.
 type BusinessHours struct {

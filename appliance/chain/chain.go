@@ -81,7 +81,10 @@ type Event struct {
 	// ID is the record's own id: a ticket number, a card number, a
 	// customer id, a ledger entry id, a closing's day, an audit entry id.
 	ID string `json:"id"`
-	// Data is the record as JSON, the same encoding the box stores.
+	// Data is the record as JSON, the same encoding the box stores. When
+	// the record was deleted (a customer's personal data removed, a ticket
+	// removed by a data repair) Kind is still the record's kind and Data
+	// is JSON null.
 	Data json.RawMessage `json:"data"`
 }
 

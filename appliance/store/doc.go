@@ -9,9 +9,11 @@
 //	u/INDEX/VALUE                 a unique index entry; its value is the record ID
 //	x/INDEX/VALUE\x00ID           a non-unique index entry; no value
 //	n/COUNTER                     a counter (ticket numbers per day, card numbers, print jobs)
+//	o/head, o/acked, o/e/SEQ      the chain outbox: one event per change the chain carries (outbox.go)
 //
 // Index entries are written in the same transaction as their record, so
-// they can never disagree with it; Verify proves that they do not.
+// they can never disagree with it; Verify proves that they do not. So are
+// outbox events (package chain), numbered without gaps.
 //
 // The package speaks appliance types and must not import HTTP, websocket,
 // PC/SC, ESC/POS or TOML code, nor shouhou's ui, drivers or conf packages.

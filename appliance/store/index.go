@@ -27,7 +27,16 @@ func (e indexEntry) key(id string) []byte {
 
 // kind describes how one record type is stored: its key and its indexes.
 type kind[T any] struct {
-	name    string
+	name string
+	// event is the chain event kind (chain.KindTicket …) each write of a
+	// record of this kind puts in the outbox; "" for kinds the chain does
+	// not carry.
+	event string
+	// once says a record is written once and never changed or deleted
+	// (ledger and audit entries): its event refers to it instead of
+	// holding a copy. A retention that deletes such records must first
+	// wait for their events to be acked (OutboxAcked).
+	once    bool
 	id      func(*T) string
 	indexes func(*T) []indexEntry
 }
@@ -122,6 +131,11 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	if err := tx.t.Set(k.recordKey(id), v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
+	if k.once && k.event != "" {
+		tx.recordEventRef(k.event, id, string(k.recordKey(id)))
+	} else {
+		tx.recordEvent(k.event, id, v)
+	}
 	return nil
 }
 
@@ -196,6 +210,7 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {
 		return fmt.Errorf("store: delete %s %s: %w", k.name, id, err)
 	}
+	tx.recordEvent(k.event, id, nil)
 	return nil
 }
 

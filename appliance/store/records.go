@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/chain"
 )
 
 // Index names, as they appear in keys.
@@ -49,8 +50,9 @@ func touchStamp(t *appliance.Ticket) string {
 
 var (
 	customers = kind[appliance.Customer]{
-		name: "customer",
-		id:   func(c *appliance.Customer) string { return c.ID },
+		name:  "customer",
+		event: chain.KindCustomer,
+		id:    func(c *appliance.Customer) string { return c.ID },
 		indexes: func(c *appliance.Customer) []indexEntry {
 			var es []indexEntry
 			if c.Name != "" {
@@ -63,8 +65,9 @@ var (
 		},
 	}
 	cards = kind[appliance.Card]{
-		name: "card",
-		id:   func(c *appliance.Card) string { return c.Number },
+		name:  "card",
+		event: chain.KindCard,
+		id:    func(c *appliance.Card) string { return c.Number },
 		indexes: func(c *appliance.Card) []indexEntry {
 			es := []indexEntry{{name: idxCardCustomer, value: c.CustomerID}}
 			for _, u := range c.UIDs {
@@ -91,8 +94,9 @@ var (
 		},
 	}
 	tickets = kind[appliance.Ticket]{
-		name: "ticket",
-		id:   func(t *appliance.Ticket) string { return t.Number },
+		name:  "ticket",
+		event: chain.KindTicket,
+		id:    func(t *appliance.Ticket) string { return t.Number },
 		indexes: func(t *appliance.Ticket) []indexEntry {
 			es := []indexEntry{
 				{name: idxTicketStatus, value: string(t.Status)},
@@ -107,8 +111,10 @@ var (
 		},
 	}
 	ledger = kind[appliance.LedgerEntry]{
-		name: "ledger",
-		id:   func(e *appliance.LedgerEntry) string { return ledgerID(e.Card, e.Seq) },
+		name:  "ledger",
+		event: chain.KindLedger,
+		once:  true,
+		id:    func(e *appliance.LedgerEntry) string { return ledgerID(e.Card, e.Seq) },
 		indexes: func(e *appliance.LedgerEntry) []indexEntry {
 			return []indexEntry{
 				{name: idxLedgerKey, value: e.Key, unique: true},
@@ -128,6 +134,8 @@ var (
 	}
 	audits = kind[appliance.AuditEntry]{
 		name:    "audit",
+		event:   chain.KindAudit,
+		once:    true,
 		id:      func(a *appliance.AuditEntry) string { return a.ID },
 		indexes: func(*appliance.AuditEntry) []indexEntry { return nil },
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"shouhou/appliance"
+	"shouhou/appliance/chain"
 )
 
 // closingPrefix holds the frozen daily closings (日结): r/closing/yyyymmdd.
@@ -185,6 +186,7 @@ func (tx *Txn) PutClosing(day string, snapshot json.RawMessage) error {
 	if err := tx.t.Set(key, v); err != nil {
 		return fmt.Errorf("store: put closing %s: %w", day, err)
 	}
+	tx.recordEventRef(chain.KindClosing, day, string(key)) // a closing is never rewritten
 	return nil
 }
 

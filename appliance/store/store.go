@@ -33,6 +33,12 @@ type Options struct {
 	GCInterval time.Duration
 	// ReadOnly opens the directory without writing (verify of a copy).
 	ReadOnly bool
+	// Branch is the chain branch id stamped on each outbox event
+	// (chain.Event.Branch). A box outside a chain leaves it empty and still
+	// keeps its outbox; the forwarder publishes such events under the
+	// branch it is configured with, so a box that joins a chain later
+	// forwards its whole history.
+	Branch string
 }
 
 // DB is an open store directory. It is safe for concurrent use.
@@ -48,6 +54,11 @@ type DB struct {
 	// format is the data format of the open directory: SchemaVersion,
 	// except for older data opened read-only, which is not migrated.
 	format int
+	// branch is stamped on outbox events (Options.Branch).
+	branch string
+	// outboxNotify gets a token after a commit that wrote outbox events
+	// (OutboxNotify); buffered 1, so signals coalesce.
+	outboxNotify chan struct{}
 }
 
 // ApplianceOptions returns the Badger options for a small box (2–4 GB RAM,
@@ -92,7 +103,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, dir: dir, log: o.Logger}
+	db := &DB{bdb: bdb, dir: dir, log: o.Logger, branch: o.Branch, outboxNotify: make(chan struct{}, 1)}
 	db.clock.Store(&o.Now)
 	if err := db.checkSchema(o.ReadOnly); err != nil {
 		bdb.Close()
@@ -204,12 +215,28 @@ func (db *DB) gcLoop(ctx context.Context, every time.Duration) {
 // would only add optimistic-concurrency conflicts on hot keys such as the
 // day's ticket counter. Throughput comes from folding many operations into
 // one transaction instead.
+//
+// When fn has written records the chain carries (tickets, cards,
+// customers, ledger entries, closings, audit entries), Update appends one
+// outbox event per write to the same transaction before it commits
+// (outbox.go), and signals OutboxNotify after the commit.
 func (db *DB) Update(fn func(*Txn) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
-	return db.bdb.Update(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: *db.clock.Load(), format: db.format})
+	wrote := 0
+	err := db.bdb.Update(func(bt *badger.Txn) error {
+		tx := &Txn{t: bt, now: *db.clock.Load(), format: db.format}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		var err error
+		wrote, err = tx.writeOutboxLocked(db.branch)
+		return err
 	})
+	if err == nil && wrote > 0 {
+		db.signalOutbox()
+	}
+	return err
 }
 
 // View runs fn in a read-only transaction over a consistent snapshot.
@@ -226,6 +253,8 @@ type Txn struct {
 	now      func() time.Time
 	readOnly bool
 	format   int // the data format (DB.format)
+	// events are the outbox events of the writes made so far (outbox.go).
+	events []pendingEvent
 }
 
 // Now returns the store's clock.

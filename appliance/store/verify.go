@@ -65,7 +65,8 @@ func (r *Report) full() bool { return len(r.Problems) >= maxProblems }
 // index entries exist and point to it; no index entry is left over from a
 // record that changed or went away; every card's balance equals the sum
 // of its ledger and its hash chain is whole, and the store-wide chain
-// folds to the stored head (see verifyLedger). It returns an error only
+// folds to the stored head (see verifyLedger); the outbox's seqs run
+// without a gap from the oldest kept to its head (see verifyOutbox). It returns an error only
 // when the store cannot be read.
 //
 // Its memory does not grow with the store: records and index entries are
@@ -77,6 +78,9 @@ func (db *DB) Verify() (*Report, error) {
 	r := &Report{Records: make(map[string]int)}
 	err := db.View(func(tx *Txn) error {
 		if err := tx.verifyIndexes(r); err != nil {
+			return err
+		}
+		if err := tx.verifyOutbox(r); err != nil {
 			return err
 		}
 		return tx.verifyLedger(r)

@@ -1,0 +1,19 @@
+// Package uplink forwards a branch box's outbox (appliance/store, the
+// events package appliance/chain names) to head office's NATS JetStream
+// stream chain.StreamEvents, in seq order, each event with its MsgID as
+// the Nats-Msg-Id so the stream stores a republished event once.
+//
+// The outbox cursor (store OutboxAcked) moves only after the stream's
+// PubAck, so a crash or a lost connection republishes at most the batch
+// that was in flight, which the stream's duplicate window drops. With
+// NATS unreachable the desk goes on as before: the store's writes never
+// wait for the forwarder, and the events queue in the outbox until the
+// server is back.
+//
+// It follows the NATS client protocol and JetStream's publish API as
+// nats.go implements them: https://docs.nats.io/nats-concepts/jetstream,
+// https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication.
+//
+// The package must not import shouhou's ui or conf; main turns the
+// store.toml [chain] section into Options.
+package uplink

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"shouhou/conf"
+	"shouhou/drivers/uplink"
+)
+
+// startUplink starts the chain forwarder (drivers/uplink) when store.toml
+// names a [chain] branch; it runs until bg ends, and m.uplinkDone is
+// closed when it has stopped. The section is read once: a change takes
+// effect when the appliance restarts.
+func (m *Main) startUplink(bg context.Context) error {
+	c := m.Config().Store.Chain
+	if !c.On() {
+		return nil
+	}
+	pass, err := m.chainPassword(c)
+	if err != nil {
+		return err
+	}
+	f, err := uplink.New(m.db, uplink.Options{URL: c.URL, Branch: c.Branch, User: c.User, Password: pass, Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	m.uplink, m.uplinkDone = f, make(chan struct{})
+	go func() {
+		defer close(m.uplinkDone)
+		if err := f.Run(bg); err != nil {
+			m.Logger.Error("chain uplink stopped / 连锁上传已停止", "err", err)
+		}
+	}()
+	m.Logger.Info("chain uplink", "branch", c.Branch, "url", c.URL)
+	return nil
+}
+
+// chainPassword reads [chain] password_file (relative to the config
+// directory), trimmed of its line end; "" without a file.
+func (m *Main) chainPassword(c conf.Chain) (string, error) {
+	if c.PasswordFile == "" {
+		return "", nil
+	}
+	path := c.PasswordFile
+	if !filepath.IsAbs(path) && m.ConfDir != "" {
+		path = filepath.Join(m.ConfDir, path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", fmt.Errorf("store.toml [chain] password_file: %w", err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
