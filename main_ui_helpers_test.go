@@ -91,6 +91,7 @@ func (c *wsClient) mustCall(op string, args, out any) {
 // storedTicket is the part of a stored ticket the browser tests check.
 type storedTicket struct {
 	Number  string `json:"number"`
+	Kind    string `json:"kind"`
 	Status  string `json:"status"`
 	Payment string `json:"payment"`
 	PaidFen int64  `json:"paid_fen"`
@@ -311,4 +312,129 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	if s := got.Survey; s == nil || s.Attitude != 4 || s.Skill != 4 || s.Timeliness != 3 || s.FollowUp != 4 {
 		t.Errorf("stored survey = %+v, want 4/4/3/4", s)
 	}
+}
+
+// intakeKinds are the intakes testIntakeEachKind takes in at the kiosk,
+// besides the return and the complaint taken in before it: each with the
+// purchase it is about ("" for none) and what the details step needs.
+var intakeKinds = []struct {
+	kind, purchase, fault string
+	decided               bool // a policy decision: the problem is picked
+	contractEnd           bool // a maintenance contract's end date
+}{
+	{"exchange", "demo-p01", "耳机右耳杂音，要求换货", true, false},
+	{"repair", "demo-p01", "耳机充电盒指示灯不亮", true, false},
+	{"onsite", "", "空调外机滴水，需上门检查", true, false},
+	{"consultation", "", "咨询耳机保修期多长", false, false},
+	{"storage", "demo-p01", "暂存已购耳机，明天来取", false, false},
+	{"delivery", "", "送货上门：耳机一副", false, false},
+	{"out_of_stock", "", "缺货登记：蓝牙耳机 X3 白色", false, false},
+	{"maintenance", "", "空调一年保养合同", false, true},
+}
+
+// testIntakeEachKind takes in one ticket of every kind in intakeKinds at
+// the kiosk for 王秀英's card, through the intake steps as a clerk taps
+// them; each ends with its number on screen, its intake slip decoded from
+// the printer's bytes, and the stored ticket of that kind. It returns the
+// numbers.
+func testIntakeEachKind(t *testing.T, kiosk *tab, addr, prints string) []string {
+	clerk := dialStaff(t, addr, "clerk", "1111")
+	contractEnd := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
+	var numbers []string
+	for _, k := range intakeKinds {
+		card := swipe(t, "04DE3001")
+		kiosk.waitJS(k.kind+": customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+		kiosk.closeDialog()
+		kiosk.run(k.kind+": start", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))),
+			chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))))
+		if k.purchase != "" {
+			kiosk.run(k.kind+": the purchase", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-purchase=%q]`, k.purchase))),
+				chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-purchase=%q]`, k.purchase))))
+		} else {
+			kiosk.run(k.kind+": no product", chromedp.WaitVisible(chromedp.CSS("#nopurchase")), chromedp.Click(chromedp.CSS("#nopurchase")))
+		}
+		kiosk.run(k.kind+": details", chromedp.WaitVisible(chromedp.CSS("#fault")), chromedp.SetValue(chromedp.CSS("#fault"), k.fault))
+		if k.decided {
+			kiosk.run(k.kind+": a quality problem", chromedp.Click(chromedp.CSS(`[data-problem="quality"]`)), chromedp.WaitVisible(chromedp.CSS("#fault")))
+		}
+		if k.contractEnd {
+			kiosk.run(k.kind+": the contract's end", chromedp.SetValue(chromedp.CSS("#contract_end"), contractEnd))
+		}
+		kiosk.run(k.kind+": the decision", chromedp.Click(chromedp.CSS("#preview")), chromedp.WaitVisible(chromedp.CSS("#confirm")))
+		kiosk.run(k.kind+": confirm", chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#ticketno")))
+		n := kiosk.text("#ticketno")
+		if !ticketNumber.MatchString(n) {
+			t.Fatalf("%s: ticket number on screen = %q", k.kind, n)
+		}
+		if note := kiosk.text("#printnote"); !strings.Contains(note, "打印") || strings.Contains(note, "未") {
+			t.Fatalf("%s: the done screen says %q, want the intake slip printing", k.kind, note)
+		}
+		if slip := slipText(t, prints, n); !strings.Contains(slip, n) {
+			t.Errorf("%s: no intake slip with %s in %s", k.kind, n, prints)
+		}
+		if st := clerk.ticket(n); st.Kind != k.kind || (st.Status != "open" && st.Status != "approval") {
+			t.Errorf("%s: stored ticket %s is a %s, %s; want a %s, open or waiting for approval", k.kind, n, st.Kind, st.Status, k.kind)
+		}
+		numbers = append(numbers, n)
+		kiosk.run(k.kind+": done", chromedp.Click(chromedp.CSS("#intakedone")))
+		card.Remove()
+	}
+	return numbers
+}
+
+// testDayClose closes the day from the supervisor's reports tab at base:
+// the frozen closing counts a ticket of each kind of intakeKinds taken in
+// (taken are their numbers) and the ¥20.00 top-up, and its slip (日结单)
+// comes out of the printer with the same intake count.
+func testDayClose(t *testing.T, ctx context.Context, base, addr, prints string, taken []string) {
+	boss := newTab(t, ctx, "supervisor", base+"/staff", chromedp.WithNewBrowserContext())
+	boss.staffLogin("boss", "3333")
+	boss.run("the closing", chromedp.Click(chromedp.CSS(`a[href="#reports"]`)), chromedp.WaitVisible(chromedp.CSS("#rv-closing")),
+		chromedp.Click(chromedp.CSS("#rv-closing")), chromedp.WaitVisible(chromedp.CSS("#closeday")))
+	boss.run("close the day", chromedp.Click(chromedp.CSS("#closeday")), chromedp.WaitVisible(chromedp.CSS("#confirmclose")),
+		chromedp.Click(chromedp.CSS("#confirmclose")))
+	boss.waitJS("frozen", `document.querySelector('#closingstate')?.textContent.includes('已日结') && !!document.querySelector('#closedok')`)
+	boss.shoot(shotsDir(t), "staff-day-closed")
+	sup := dialStaff(t, addr, "boss", "3333")
+	var days []struct {
+		Day     string `json:"day"`
+		Opened  int    `json:"opened"`
+		Tickets []struct {
+			Kind   string `json:"kind"`
+			Opened int    `json:"opened"`
+		} `json:"tickets"`
+		CardInFen int64 `json:"card_in_fen"`
+	}
+	today := time.Now().In(shanghai(t)).Format(time.DateOnly)
+	sup.mustCall("report.get", map[string]string{"kind": "closing", "from": today, "to": today}, &days)
+	if len(days) != 1 {
+		t.Fatalf("report.get closing %s = %d days, want 1", today, len(days))
+	}
+	c := days[0]
+	opened := map[string]int{}
+	for _, r := range c.Tickets {
+		opened[r.Kind] = r.Opened
+	}
+	for _, k := range intakeKinds[:len(taken)] {
+		if opened[k.kind] < 1 {
+			t.Errorf("the closing of %s counts %d %s tickets taken in, want the one taken in today (%v)", c.Day, opened[k.kind], k.kind, c.Tickets)
+		}
+	}
+	if c.Opened < len(taken) || c.CardInFen < 2000 {
+		t.Errorf("the closing: %d opened, %d fen put on cards; want at least the %d taken in and the ¥20.00 top-up", c.Opened, c.CardInFen, len(taken))
+	}
+	slip := slipText(t, prints, "日结单")
+	if !regexp.MustCompile(`新受理 +` + fmt.Sprint(c.Opened) + `\b`).MatchString(slip) {
+		t.Errorf("the closing slip does not say 新受理 %d:\n%s", c.Opened, slip)
+	}
+}
+
+// shanghai is the demo store's time zone (store.toml).
+func shanghai(t testing.TB) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

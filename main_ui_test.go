@@ -238,6 +238,11 @@ func TestDeskScreensInChromium(t *testing.T) {
 		kiosk.t = t
 		testRepairPickupSurvey(t, ctx, kiosk, base, addr)
 	})
+	var taken []string
+	t.Run("intake of every other kind, each slip printed", func(t *testing.T) {
+		kiosk.t = t
+		taken = testIntakeEachKind(t, kiosk, addr, filepath.Join(filepath.Dir(data), "prints"))
+	})
 	t.Run("the customer's own view speaks the store's language", func(t *testing.T) {
 		kiosk.t = t
 		kiosk.closeDialog()
@@ -251,6 +256,10 @@ func TestDeskScreensInChromium(t *testing.T) {
 			kiosk.words("own view", lang)
 		}
 		kiosk.eval("language zh", `(document.body.classList.contains('lang-en') && document.getElementById('lang').click(), '')`)
+	})
+	t.Run("day close", func(t *testing.T) {
+		kiosk.t = t
+		testDayClose(t, ctx, base, addr, filepath.Join(filepath.Dir(data), "prints"), taken)
 	})
 	t.Run("reconnects after a server restart", func(t *testing.T) {
 		kiosk.t = t

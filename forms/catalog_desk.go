@@ -19,7 +19,9 @@ func trackingCard() *Form {
 				received(),
 			}},
 			{Title: L("商品", "Product"), Fields: []Field{
-				productCode(), productName().req(), quantity().req(), purchased().req(),
+				// A ticket about no product (an on-site call, a consultation, a
+				// maintenance contract) prints its card with these lines for the pen.
+				productCode(), productName().req().hand(), quantity().req(), purchased().req().hand(),
 			}},
 			{Title: L("顾客", "Customer"), Fields: []Field{
 				// A customer known by phone may have no address on file: the
@@ -48,14 +50,15 @@ func storageCard() *Form {
 		Code:  "number",
 		Sections: []Section{
 			{Fields: []Field{ticketNumber()}},
-			{Title: L("商品", "Product"), Fields: []Field{productCode(), productName().req(), quantity()}},
+			// Goods not on file are described by hand.
+			{Title: L("商品", "Product"), Fields: []Field{productCode(), productName().req().hand(), quantity()}},
 			{Title: L("顾客", "Customer"), Fields: []Field{
 				customerName(), customerAddress(), customerPhone().req(),
 			}},
 			{Title: L("暂存", "Storage"), Fields: []Field{
 				newField(FieldDateTime, "stored", "暂存时间", "Stored at").from("ticket.created").req(),
 				newField(FieldDateTime, "until", "取回期限", "Collect by"),
-				newField(FieldMultiline, "reason", "暂存原因", "Reason").from("ticket.request").req().max(200),
+				newField(FieldMultiline, "reason", "暂存原因", "Reason").from("ticket.fault").req().max(200),
 				newField(FieldText, "guard", "保安员", "Guard").max(40).hand(),
 				clerk("营业员", "Clerk").req().hand(),
 				signature("customer_sign", "顾客签字", "Customer signature"),
@@ -79,7 +82,7 @@ func deliverySlip() *Form {
 				ticketNumber(),
 				newField(FieldDate, "made", "制单日期", "Made on").from("print.date").req(),
 			}},
-			{Title: L("商品", "Product"), Fields: []Field{productCode(), productName().req(), quantity().req()}},
+			{Title: L("商品", "Product"), Fields: []Field{productCode(), productName().req().hand(), quantity().req()}},
 			{Title: L("顾客", "Customer"), Fields: []Field{
 				customerName().req(), customerAddress().req(), customerPhone().req(),
 			}},

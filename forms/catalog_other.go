@@ -48,11 +48,11 @@ func outOfStock() *Form {
 			{Title: L("顾客", "Customer"), Fields: []Field{customerName().req(), customerPhone().req()}},
 			{Title: L("商品", "Goods wanted"), Fields: []Field{
 				productCode(),
-				newField(FieldText, "product", "商品名称规格", "Product name and spec").from("ticket.request").req().max(80),
+				newField(FieldText, "product", "商品名称规格", "Product name and spec").from("ticket.fault").req().max(80),
 				quantity().req(),
 				newField(FieldDate, "expected", "预计到货", "Expected arrival"),
 				// 第三十五条: call back within one week in any case.
-				newField(FieldDate, "callback", "回复期限", "Call back by").from("ticket.due").req(),
+				newField(FieldDate, "callback", "回复期限", "Call back by").from("ticket.due").req().hand(), // an order with no due: the clerk writes the day
 				newField(FieldBool, "confirm_first", "调货前再确认", "Confirm before transfer").def("true"),
 			}},
 			{Fields: []Field{clerk("登记人", "Registered by").req().hand(), notes().on(1)}},

@@ -116,11 +116,11 @@ func fixtureFor(form string) Record {
 	switch form {
 	case "out_of_stock":
 		t := *r.Ticket
-		t.Kind, t.Request, t.Due = appliance.KindOutOfStock, "九阳 破壁料理机 L18-P393 灰色", at("2026-11-30 18:00")
+		t.Kind, t.Fault, t.Request, t.Due = appliance.KindOutOfStock, "九阳 破壁料理机 L18-P393 灰色", "", at("2026-11-30 18:00")
 		r.Ticket, r.Purchase = &t, nil
 	case "storage":
 		t := *r.Ticket
-		t.Kind, t.Request = appliance.KindStorage, "顾客购物后继续逛商场，电视机暂存服务台，傍晚取回。"
+		t.Kind, t.Fault, t.Request = appliance.KindStorage, "顾客购物后继续逛商场，电视机暂存服务台，傍晚取回。", ""
 		r.Ticket = &t
 	case "return":
 		t := *r.Ticket

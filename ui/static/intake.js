@@ -127,7 +127,13 @@ export class Intake {
     }
     const toggle = (k, zh, en, on) => `<button type="button" class="btn toggle ${on ? 'chosen' : ''}" data-cond="${k}" aria-pressed="${on}">${on ? '☑' : '☐'} ${t(zh, en)}</button>`;
     const pick = (group, table, keys, cur) => keys.map((k) => `<button type="button" class="btn toggle ${cur === k ? 'chosen' : ''}" data-${group}="${k}">${name(table, k)}</button>`).join('');
+    // What the clerk writes here fills the slip: a storage card's reason,
+    // an out-of-stock order's product, a delivery's goods.
     const faultLabel = a.kind === 'complaint' ? t('投诉内容', 'The complaint')
+      : a.kind === 'storage' ? t('暂存原因', 'Why it is stored')
+      : a.kind === 'out_of_stock' ? t('缺货商品（名称、规格）', 'The product wanted (name, spec)')
+      : a.kind === 'delivery' ? t('送货内容', 'What is delivered')
+      : a.kind === 'consultation' ? t('咨询内容', 'The question')
       : ['return', 'exchange'].includes(a.kind) ? t('退换原因 / 故障描述（顾客陈述）', "Reason or fault (the customer's account)") : t('故障描述（顾客陈述）', "Fault (the customer's account)");
     this.frame(t('商品状况与顾客要求', 'Condition and request'), `${this.till ? lockedHTML(this.till) : ''}<div class="irow"><span class="ilabel">${t('商品状况', 'Condition')}</span><div class="toggles">
       ${conditions.map(([k, zh, en]) => toggle(k, zh, en, a.condition[k])).join('')}</div></div>
