@@ -73,7 +73,7 @@ func isRepair(k appliance.TicketKind) bool {
 }
 
 // KPIs computes the service KPIs over the days from..to (both included) in
-// one walk over the tickets.
+// one walk over the tickets' report records.
 func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	p, err := r.span(from, to)
 	if err != nil {
@@ -91,8 +91,8 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 		// A repair resolved before the period can make a repair in it a
 		// repeat: the walk starts a warranty earlier.
 		since := p.from.AddDate(0, -r.o.RepairWarrantyMonths, 0)
-		return r.walk(tx, since, p.to, false, func(t *appliance.Ticket) error {
-			res := ResolvedAt(t)
+		return r.walkReports(tx, since, p.to, func(t *store.TicketReport) error {
+			res := t.Resolved
 			if p.has(t.Created) {
 				k.Tickets++
 				if t.Kind == appliance.KindComplaint {
@@ -109,7 +109,7 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 				repaired[t.PurchaseID] = append(repaired[t.PurchaseID], res)
 			}
 			if p.has(t.Due) {
-				cancelled := cancelledAt(t)
+				cancelled := t.Cancelled
 				if cancelled.IsZero() || cancelled.After(t.Due) {
 					ok := !res.IsZero() && !res.After(t.Due)
 					if t.Kind == appliance.KindComplaint {
@@ -129,9 +129,9 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 				k.Resolved++
 				resolveSum += res.Sub(t.Created)
 			}
-			if s := t.Survey; s != nil && p.has(s.Time) {
+			if p.has(t.Surveyed) {
 				surveys++
-				for i, v := range []int{s.Attitude, s.Skill, s.Timeliness, s.FollowUp} {
+				for i, v := range t.Survey {
 					if v >= SatisfiedLevel {
 						sat[i]++
 					}

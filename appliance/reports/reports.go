@@ -114,12 +114,12 @@ func ResolvedAt(t *appliance.Ticket) time.Time { return t.ResolvedAt() }
 
 // outcomeOf names what a closed ticket came to: its repair result, else its
 // agreed outcome, else "none".
-func outcomeOf(t *appliance.Ticket) string {
+func outcomeOf(result, outcome string) string {
 	switch {
-	case t.Result != "":
-		return t.Result
-	case t.Outcome != "":
-		return t.Outcome
+	case result != "":
+		return result
+	case outcome != "":
+		return outcome
 	}
 	return "none"
 }
