@@ -68,7 +68,10 @@ func (tb *tab) action(act string, fill map[string]string) {
 func TestRepairAndStockFlowsInChromium(t *testing.T) {
 	ctx := browser(t)
 	m := runMainAt(t, "", filepath.Join(t.TempDir(), "data"), "127.0.0.1:0")
-	defer m.Close()
+	// Closed after the tabs' cleanups (registered later, run first), so a
+	// failed step's screenshots show the screens as they were, not the
+	// "connection lost" that closing the server first puts on every tab.
+	t.Cleanup(func() { m.Close() })
 	base, shots := "http://"+m.Addr(), shotsDir(t)
 	clerk := dialStaff(t, m.Addr(), "clerk", "1111")
 	var repair, stock struct {
