@@ -172,3 +172,15 @@ func oldScanDays(r *Reports, tx *store.Txn, w period) (map[string]*dayFigures, e
 	}
 	return figs, nil
 }
+
+// withinRepairWarranty reports whether t falls within the warranty of any
+// of the repairs done at the given times: on or after one of them and no
+// later than the warranty's end.
+func (r *Reports) withinRepairWarranty(t time.Time, done []time.Time) bool {
+	for _, d := range done {
+		if !t.Before(d) && !t.After(d.AddDate(0, r.o.RepairWarrantyMonths, 0)) {
+			return true
+		}
+	}
+	return false
+}

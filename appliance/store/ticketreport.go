@@ -1,11 +1,10 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"slices"
-	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -59,8 +58,8 @@ type TicketReport struct {
 	PaidFen int64
 }
 
-// ReportOf returns the report record of a ticket.
-func ReportOf(t *appliance.Ticket) *TicketReport {
+// reportOf returns the report record of a ticket.
+func reportOf(t *appliance.Ticket) *TicketReport {
 	r := &TicketReport{Number: t.Number, Kind: t.Kind, PurchaseID: t.PurchaseID, Result: t.Result, Outcome: t.Outcome,
 		Payment: t.Payment, Created: t.Created, Updated: t.Updated, Due: t.Due, Resolved: t.ResolvedAt(),
 		Closed: t.ClosedAt(), Cancelled: t.CancelledAt(), Paid: t.Paid, PaidFen: t.PaidFen}
@@ -79,7 +78,7 @@ const reportCodec byte = 1
 
 // reportEntry is a ticket's ticket.report index entry.
 func reportEntry(t *appliance.Ticket) indexEntry {
-	return indexEntry{name: idxTicketReport, value: touchStamp(t), data: encodeReport(ReportOf(t))}
+	return indexEntry{name: idxTicketReport, value: touchStamp(t), data: encodeReport(reportOf(t))}
 }
 
 // encodeReport writes r (but its number, which is in the key): the codec
@@ -158,34 +157,53 @@ func (d *reportDecoder) time(base time.Time) time.Time {
 	return time.Unix(base.Unix()+off, int64(d.uvarint())).UTC()
 }
 
-func (d *reportDecoder) string() string {
+// string reads a string; one of known is returned without a copy.
+func (d *reportDecoder) string(known ...string) string {
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		d.fail()
 		return ""
 	}
-	s := string(d.b[:n])
+	b := d.b[:n]
 	d.b = d.b[n:]
-	return s
+	for _, k := range known {
+		if string(b) == k {
+			return k
+		}
+	}
+	return string(b)
 }
 
-// decodeReport reads the value of ticket number's ticket.report entry.
-func decodeReport(number string, v []byte) (*TicketReport, error) {
+// The values a report record's strings mostly hold, which decodeReport
+// shares instead of copying.
+var (
+	kindNames = func() (s []string) {
+		for _, k := range appliance.TicketKinds {
+			s = append(s, string(k))
+		}
+		return s
+	}()
+	resultNames  = []string{appliance.ResultRepaired, appliance.ResultUnrepairable, appliance.ResultExchanged, appliance.ResultDeclined}
+	outcomeNames = []string{"return", "exchange", "free_repair", "paid_repair"}
+)
+
+// decodeReport reads the value of ticket number's ticket.report entry
+// into r.
+func decodeReport(r *TicketReport, number string, v []byte) error {
 	if len(v) == 0 || v[0] != reportCodec {
-		return nil, &appliance.Error{Code: appliance.EINTERNAL, Message: fmt.Sprintf(
+		return &appliance.Error{Code: appliance.EINTERNAL, Message: fmt.Sprintf(
 			"服务单 %s 的报表记录格式未知，可能来自更新的版本 / the report record of ticket %s has an unknown encoding (a newer shouhou?)", number, number)}
 	}
 	d := &reportDecoder{b: v[1:]}
-	r := &TicketReport{Number: number}
+	*r = TicketReport{Number: number}
 	sec := d.varint()
 	r.Created = time.Unix(sec, int64(d.uvarint())).UTC()
 	for _, t := range []*time.Time{&r.Updated, &r.Due, &r.Resolved, &r.Closed, &r.Cancelled, &r.Surveyed, &r.Settled, &r.Paid} {
 		*t = d.time(r.Created)
 	}
-	r.Kind = appliance.TicketKind(d.string())
-	for _, s := range []*string{&r.PurchaseID, &r.Result, &r.Outcome, &r.Payment} {
-		*s = d.string()
-	}
+	r.Kind = appliance.TicketKind(d.string(kindNames...))
+	r.PurchaseID = d.string()
+	r.Result, r.Outcome, r.Payment = d.string(resultNames...), d.string(outcomeNames...), d.string("cash", "card")
 	for i := range r.Survey {
 		r.Survey[i] = int(d.varint())
 	}
@@ -194,56 +212,50 @@ func decodeReport(number string, v []byte) (*TicketReport, error) {
 		d.err = errors.New("trailing bytes")
 	}
 	if d.err != nil {
-		return nil, fmt.Errorf("store: decode the report record of %s: %w", number, d.err)
+		return fmt.Errorf("store: decode the report record of %s: %w", number, d.err)
 	}
-	return r, nil
+	return nil
 }
 
 // EachTicketReport calls fn with the report records of the tickets
 // numbered in [first, last) ("" for no bound) whose Updated or Due time
-// is at or after since, in number order: the tickets EachTicketTouched
-// would pass on, without decoding them. It walks the ticket.report index
-// from since and sorts what it found by number. Older data opened
-// read-only has no such index: then the records are made from the
-// tickets (EachTicketTouched).
+// is at or after since: the tickets EachTicketTouched would pass on,
+// without decoding them. It walks the ticket.report index from since, so
+// the records come in the order of their stamps, not of their numbers.
+// The record passed to fn is reused for the next one: fn must not keep
+// it (its strings it may). Older data opened read-only has no such
+// index: then the records are made from the tickets (EachTicketTouched).
 func (tx *Txn) EachTicketReport(since time.Time, first, last string, fn func(*TicketReport) error) error {
 	if tx.format < 4 {
-		return tx.EachTicketTouched(since, first, last, func(t *appliance.Ticket) error { return fn(ReportOf(t)) })
+		return tx.EachTicketTouched(since, first, last, func(t *appliance.Ticket) error { return fn(reportOf(t)) })
 	}
 	prefix := []byte("x/" + idxTicketReport + "/")
 	opts := badger.DefaultIteratorOptions
 	opts.Prefix = prefix
+	opts.PrefetchValues = false // the values are small and kept in the LSM tree
 	it := tx.t.NewIterator(opts)
 	defer it.Close()
-	var rs []*TicketReport
+	var r TicketReport
 	// The stamps are whole seconds: start at since's second and check the
 	// exact times after decoding.
 	for it.Seek(append(append([]byte{}, prefix...), since.UTC().Format(dueFormat)...)); it.Valid(); it.Next() {
 		k := it.Item().Key()
-		i := strings.IndexByte(string(k), 0)
+		i := bytes.IndexByte(k, 0)
 		if i < 0 {
 			return fmt.Errorf("store: malformed index key %q", k)
 		}
-		n := string(k[i+1:])
-		if n < first || last != "" && n >= last {
+		n := k[i+1:]
+		if string(n) < first || last != "" && string(n) >= last {
 			continue
 		}
-		var r *TicketReport
-		err := it.Item().Value(func(v []byte) (err error) {
-			r, err = decodeReport(n, v)
-			return err
-		})
+		err := it.Item().Value(func(v []byte) error { return decodeReport(&r, string(n), v) })
 		if err != nil {
 			return err
 		}
 		if r.Updated.Before(since) && r.Due.Before(since) {
 			continue
 		}
-		rs = append(rs, r)
-	}
-	slices.SortFunc(rs, func(a, b *TicketReport) int { return strings.Compare(a.Number, b.Number) })
-	for _, r := range rs {
-		if err := fn(r); err != nil {
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}
