@@ -134,3 +134,24 @@ func TestEachTicketReport(t *testing.T) {
 	}
 	db.format = SchemaVersion
 }
+
+// FuzzDecodeReport feeds decodeReport damaged values: it must return an
+// error or a record, never panic, and a record it returns must survive
+// another encoding unchanged.
+func FuzzDecodeReport(f *testing.F) {
+	for _, tk := range reportTestTickets() {
+		f.Add(encodeReport(reportOf(tk)))
+	}
+	f.Fuzz(func(t *testing.T, v []byte) {
+		var r, again TicketReport
+		if decodeReport(&r, "T1", v) != nil {
+			return
+		}
+		if r.Created.Year() < 1 || r.Created.Year() > 9999 {
+			return // outside what a store holds; Unix seconds may not come back
+		}
+		if err := decodeReport(&again, "T1", encodeReport(&r)); err != nil {
+			t.Fatalf("a decoded record does not decode again: %v", err)
+		}
+	})
+}
