@@ -56,7 +56,20 @@ func (tb *tab) action(act string, fill map[string]string) {
 	for sel, text := range fill {
 		tb.run(act+": "+sel, chromedp.SendKeys(chromedp.CSS("#af "+sel), text))
 	}
-	tb.run(act+": confirm", chromedp.Click(chromedp.CSS("#afsubmit")), chromedp.WaitVisible(chromedp.CSS("#actionok")))
+	tb.confirm(act)
+}
+
+// confirm submits the open action form and waits for the detail redrawn
+// after it. Waiting for #actionok alone is not enough: the detail of the
+// action before still shows its own, so the wait returned at once, the
+// step went on (closed the dialog, read the ticket) while the call was
+// under way, and the redraw then opened the detail again over the next
+// screen (the call list's "context deadline exceeded").
+func (tb *tab) confirm(act string) {
+	tb.t.Helper()
+	shown := tb.eval(act+": detail shown", `document.querySelector('#ticketdetail')?.dataset.shown || ''`)
+	tb.run(act+": confirm", chromedp.Click(chromedp.CSS("#afsubmit")))
+	tb.waitJS(act+": done", fmt.Sprintf(`(d => !!d && d.dataset.shown !== %q && !!d.querySelector('#actionok'))(document.querySelector('#ticketdetail'))`, shown))
 }
 
 // TestRepairAndStockFlowsInChromium drives in the staff screens what was
@@ -68,7 +81,10 @@ func (tb *tab) action(act string, fill map[string]string) {
 func TestRepairAndStockFlowsInChromium(t *testing.T) {
 	ctx := browser(t)
 	m := runMainAt(t, "", filepath.Join(t.TempDir(), "data"), "127.0.0.1:0")
-	defer m.Close()
+	// Closed after the tabs' cleanups (registered later, run first), so a
+	// failed step's screenshots show the screens as they were, not the
+	// "connection lost" that closing the server first puts on every tab.
+	t.Cleanup(func() { m.Close() })
 	base, shots := "http://"+m.Addr(), shotsDir(t)
 	clerk := dialStaff(t, m.Addr(), "clerk", "1111")
 	var repair, stock struct {
@@ -99,15 +115,15 @@ func TestRepairAndStockFlowsInChromium(t *testing.T) {
 		boss.t = t
 		boss.run("unrepairable", chromedp.Click(chromedp.CSS(`[data-act="conclude"]`)), chromedp.WaitVisible(chromedp.CSS("#af")),
 			chromedp.Click(chromedp.CSS(`#af input[value="unrepairable"]`)))
-		boss.run("conclusion", chromedp.SendKeys(chromedp.CSS("#af textarea[name=conclusion]"), "主板损坏，无配件"),
-			chromedp.Click(chromedp.CSS("#afsubmit")), chromedp.WaitVisible(chromedp.CSS("#actionok")))
+		boss.run("conclusion", chromedp.SendKeys(chromedp.CSS("#af textarea[name=conclusion]"), "主板损坏，无配件"))
+		boss.confirm("conclusion")
 		if tk := clerk.flowTicket(rn); tk.Status != "approval" || tk.Result != "unrepairable" {
 			t.Fatalf("after the conclusion: %s, %s; want approval, unrepairable", tk.Status, tk.Result)
 		}
 		boss.run("settle", chromedp.Click(chromedp.CSS(`[data-act="settle"]`)), chromedp.WaitVisible(chromedp.CSS("#af")))
 		outcome := boss.eval("outcome picked", `document.querySelector('#af input[name=outcome]:checked').value`)
-		boss.run("settlement", chromedp.SendKeys(chromedp.CSS("#af textarea[name=note]"), "同意换新"),
-			chromedp.Click(chromedp.CSS("#afsubmit")), chromedp.WaitVisible(chromedp.CSS("#actionok")))
+		boss.run("settlement", chromedp.SendKeys(chromedp.CSS("#af textarea[name=note]"), "同意换新"))
+		boss.confirm("settlement")
 		tk := clerk.flowTicket(rn)
 		if tk.Settlement == nil || tk.Settlement.Outcome != outcome || tk.Settlement.Note != "同意换新" || tk.Status == "approval" {
 			t.Errorf("after the settlement: %s, %+v; want out of approval, settled %s with the note", tk.Status, tk.Settlement, outcome)

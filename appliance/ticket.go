@@ -255,3 +255,44 @@ type Ticket struct {
 	// Updated is when the ticket last changed.
 	Updated time.Time `json:"updated"`
 }
+
+// ClosedAt is when the ticket was last closed (zero if it is not closed):
+// the last move to closed in its history, else its last change.
+func (t *Ticket) ClosedAt() time.Time { return t.lastMoveTo(StatusClosed) }
+
+// CancelledAt is when the ticket was cancelled (zero if it is not): the
+// last move to cancelled in its history, else its last change.
+func (t *Ticket) CancelledAt() time.Time { return t.lastMoveTo(StatusCancelled) }
+
+// lastMoveTo is when the ticket, now in status s, last moved to it; its
+// last change when the history does not say; zero in any other status.
+func (t *Ticket) lastMoveTo(s TicketStatus) time.Time {
+	if t.Status != s {
+		return time.Time{}
+	}
+	for i := len(t.History) - 1; i >= 0; i-- {
+		if t.History[i].To == s {
+			return t.History[i].Time
+		}
+	}
+	return t.Updated
+}
+
+// ResolvedAt is when the ticket's case was resolved: for a complaint, when
+// it was answered; for any other kind, the first move to ready for pickup,
+// mailed back or closed. Zero means not resolved yet. A ticket cancelled
+// before it got there is never resolved; one cancelled after it was ready
+// (the customer no longer wanted the item) was resolved when it was ready:
+// the store had done its part by then.
+func (t *Ticket) ResolvedAt() time.Time {
+	if t.Kind == KindComplaint && !t.Replied.IsZero() {
+		return t.Replied
+	}
+	for _, h := range t.History {
+		switch h.To {
+		case StatusReady, StatusMailBack, StatusClosed:
+			return h.Time
+		}
+	}
+	return time.Time{}
+}

@@ -20,12 +20,11 @@ func benchStore(b *testing.B, n int) *Reports {
 	db, svc := openStore(b, b.TempDir(), c)
 	b.Cleanup(func() { svc.Close(); db.Close() })
 	start := time.Date(2024, 12, 1, 0, 0, 0, 0, cst)
-	perDay := (n + 729) / 730
 	const batch = 500
 	for i := 0; i < n; i += batch {
 		err := db.Update(func(tx *store.Txn) error {
 			for j := i; j < min(i+batch, n); j++ {
-				if err := tx.PutTicket(benchTicket(start, j, perDay)); err != nil {
+				if err := tx.PutTicket(benchTicket(start, j, n)); err != nil {
 					return err
 				}
 			}
@@ -38,11 +37,15 @@ func benchStore(b *testing.B, n int) *Reports {
 	return New(db, Options{Location: cst, Now: c.now})
 }
 
-func benchTicket(start time.Time, j, perDay int) *appliance.Ticket {
-	day := start.AddDate(0, 0, j/perDay)
-	created := day.Add(9*time.Hour + time.Duration(j%perDay)*20*time.Second)
+// benchTicket is ticket j of n: day j*730/n after start, numbered in its
+// day from the first ticket of the day on.
+func benchTicket(start time.Time, j, n int) *appliance.Ticket {
+	d := j * 730 / n
+	nth := j - (d*n+729)/730 // the day's first ticket is the first j with j*730/n == d
+	day := start.AddDate(0, 0, d)
+	created := day.Add(9*time.Hour + time.Duration(nth)*20*time.Second)
 	k := appliance.TicketKinds[j%len(appliance.TicketKinds)]
-	t := &appliance.Ticket{Number: fmt.Sprintf("T%s-%04d", day.Format("20060102"), j%perDay+1), Kind: k, Status: appliance.StatusOpen,
+	t := &appliance.Ticket{Number: fmt.Sprintf("T%s-%04d", day.Format("20060102"), nth+1), Kind: k, Status: appliance.StatusOpen,
 		CustomerID: fmt.Sprintf("c%d", j%50000), PurchaseID: fmt.Sprintf("p%d", j%200000), Created: created, Updated: created,
 		Due: created.Add(72 * time.Hour), Fault: "开机无反应", Technician: fmt.Sprintf("tech%d", j%8)}
 	if j%100 == 99 {
@@ -83,6 +86,27 @@ func benchReports(b *testing.B, n int) {
 			}
 		}
 	})
+	// The same two reports from whole tickets, as before the report
+	// records (oldpath_test.go), for a comparison under the same load.
+	b.Run("kpi-month-whole-tickets", func(b *testing.B) {
+		for b.Loop() {
+			if k, err := oldKPIs(rep, from, to); err != nil || k.Tickets == 0 {
+				b.Fatal(k, err)
+			}
+		}
+	})
+	b.Run("closing-day-whole-tickets", func(b *testing.B) {
+		for b.Loop() {
+			var c *Closing
+			err := rep.db.View(func(tx *store.Txn) (err error) {
+				c, err = oldClosingTx(rep, tx, to)
+				return err
+			})
+			if err != nil || c.Opened == 0 {
+				b.Fatal(c, err)
+			}
+		}
+	})
 	b.Run("complaints-week", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := rep.Complaints(to.AddDate(0, 0, -6), to); err != nil {
@@ -91,6 +115,10 @@ func benchReports(b *testing.B, n int) {
 		}
 	})
 }
+
+// BenchmarkReports10k: the month's KPIs, a day's closing and a week's
+// complaints over 10,000 tickets.
+func BenchmarkReports10k(b *testing.B) { benchReports(b, 10_000) }
 
 // BenchmarkReports100k: the month's KPIs, a day's closing and a week's
 // complaints over 100,000 tickets.

@@ -209,8 +209,8 @@ func (r *Reports) closingTx(tx *store.Txn, day time.Time) (*Closing, error) {
 	return c, nil
 }
 
-// scanDays walks every ticket once and accumulates the figures of each
-// day of the window.
+// scanDays walks the report record of every ticket once and accumulates
+// the figures of each day of the window.
 func (r *Reports) scanDays(tx *store.Txn, w period) (map[string]*dayFigures, error) {
 	figs := map[string]*dayFigures{}
 	at := func(t time.Time) *dayFigures {
@@ -223,25 +223,25 @@ func (r *Reports) scanDays(tx *store.Txn, w period) (map[string]*dayFigures, err
 		}
 		return figs[k]
 	}
-	err := r.walk(tx, w.from, w.to, false, func(t *appliance.Ticket) error {
+	err := r.walkReports(tx, w.from, w.to, func(t *store.TicketReport) error {
 		if f := at(t.Created); f != nil {
 			f.opened[t.Kind]++
 		}
-		if ct := closedAt(t); !ct.IsZero() {
+		if ct := t.Closed; !ct.IsZero() {
 			if f := at(ct); f != nil {
 				f.closed[t.Kind]++
 				if f.outcomes[t.Kind] == nil {
 					f.outcomes[t.Kind] = map[string]int{}
 				}
-				f.outcomes[t.Kind][outcomeOf(t)]++
+				f.outcomes[t.Kind][outcomeOf(t.Result, t.Outcome)]++
 			}
 		}
-		if f := at(cancelledAt(t)); f != nil {
+		if f := at(t.Cancelled); f != nil {
 			f.cancelled[t.Kind]++
 		}
-		if s := t.Settlement; s != nil && s.RefundFen > 0 {
-			if f := at(s.Time); f != nil {
-				f.settleRefund[t.Number] += s.RefundFen
+		if t.RefundFen > 0 {
+			if f := at(t.Settled); f != nil {
+				f.settleRefund[t.Number] += t.RefundFen
 			}
 		}
 		if f := at(t.Paid); f != nil && t.PaidFen > 0 {

@@ -73,7 +73,7 @@ func isRepair(k appliance.TicketKind) bool {
 }
 
 // KPIs computes the service KPIs over the days from..to (both included) in
-// one walk over the tickets.
+// one walk over the tickets' report records.
 func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	p, err := r.span(from, to)
 	if err != nil {
@@ -84,32 +84,32 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	var due, onTime, cDue, cOnTime, surveys, complaints, repairs, repeats int
 	sat := make([]int, len(SurveyItems))
 	var resolveSum time.Duration
-	// repaired holds, per purchase, when each repair of it seen so far was
-	// resolved (an earlier repair has an earlier number: it is seen first).
-	repaired := map[string][]time.Time{}
+	// opened are the repairs of a purchase taken in in the period, repaired
+	// the repairs done, by purchase: after the walk, a repair opened is a
+	// repeat when one done with an earlier number was done within its
+	// warranty before it. The records come in no particular order.
+	var opened []repairSeen
+	repaired := map[string][]repairSeen{}
 	err = r.db.View(func(tx *store.Txn) error {
 		// A repair resolved before the period can make a repair in it a
 		// repeat: the walk starts a warranty earlier.
 		since := p.from.AddDate(0, -r.o.RepairWarrantyMonths, 0)
-		return r.walk(tx, since, p.to, false, func(t *appliance.Ticket) error {
-			res := ResolvedAt(t)
+		return r.walkReports(tx, since, p.to, func(t *store.TicketReport) error {
+			res := t.Resolved
 			if p.has(t.Created) {
 				k.Tickets++
 				if t.Kind == appliance.KindComplaint {
 					complaints++
 				}
 				if isRepair(t.Kind) && t.PurchaseID != "" {
-					repairs++
-					if r.withinRepairWarranty(t.Created, repaired[t.PurchaseID]) {
-						repeats++
-					}
+					opened = append(opened, repairSeen{t.PurchaseID, t.Number, t.Created})
 				}
 			}
 			if isRepair(t.Kind) && t.PurchaseID != "" && t.Result == appliance.ResultRepaired && !res.IsZero() {
-				repaired[t.PurchaseID] = append(repaired[t.PurchaseID], res)
+				repaired[t.PurchaseID] = append(repaired[t.PurchaseID], repairSeen{t.PurchaseID, t.Number, res})
 			}
 			if p.has(t.Due) {
-				cancelled := cancelledAt(t)
+				cancelled := t.Cancelled
 				if cancelled.IsZero() || cancelled.After(t.Due) {
 					ok := !res.IsZero() && !res.After(t.Due)
 					if t.Kind == appliance.KindComplaint {
@@ -129,9 +129,9 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 				k.Resolved++
 				resolveSum += res.Sub(t.Created)
 			}
-			if s := t.Survey; s != nil && p.has(s.Time) {
+			if p.has(t.Surveyed) {
 				surveys++
-				for i, v := range []int{s.Attitude, s.Skill, s.Timeliness, s.FollowUp} {
+				for i, v := range t.Survey {
 					if v >= SatisfiedLevel {
 						sat[i]++
 					}
@@ -142,6 +142,12 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reports: kpis: %w", err)
+	}
+	repairs = len(opened)
+	for _, o := range opened {
+		if r.repeatRepair(o, repaired[o.purchase]) {
+			repeats++
+		}
 	}
 	k.OnTime, k.ComplaintReplies = rate(onTime, due), rate(cOnTime, cDue)
 	all := 0
@@ -157,12 +163,20 @@ func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
 	return k, nil
 }
 
-// withinRepairWarranty reports whether t falls within the warranty of any
-// of the repairs done at the given times: on or after one of them and no
-// later than the warranty's end.
-func (r *Reports) withinRepairWarranty(t time.Time, done []time.Time) bool {
+// repairSeen is one repair of a purchase: its number and when it was
+// taken in (a repair opened) or resolved (a repair done).
+type repairSeen struct {
+	purchase, number string
+	at               time.Time
+}
+
+// repeatRepair reports whether the repair o was opened within the warranty
+// of one of the repairs done of its purchase that came before it (a lower
+// number): on or after that one was resolved and no later than the end of
+// its warranty.
+func (r *Reports) repeatRepair(o repairSeen, done []repairSeen) bool {
 	for _, d := range done {
-		if !t.Before(d) && !t.After(d.AddDate(0, r.o.RepairWarrantyMonths, 0)) {
+		if d.number < o.number && !o.at.Before(d.at) && !o.at.After(d.at.AddDate(0, r.o.RepairWarrantyMonths, 0)) {
 			return true
 		}
 	}

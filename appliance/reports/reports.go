@@ -104,58 +104,22 @@ func (r *Reports) span(from, to time.Time) (period, error) {
 }
 
 // closedAt is when a ticket was last closed (zero if it is not closed).
-func closedAt(t *appliance.Ticket) time.Time {
-	if t.Status != appliance.StatusClosed {
-		return time.Time{}
-	}
-	for i := len(t.History) - 1; i >= 0; i-- {
-		if t.History[i].To == appliance.StatusClosed {
-			return t.History[i].Time
-		}
-	}
-	return t.Updated
-}
+func closedAt(t *appliance.Ticket) time.Time { return t.ClosedAt() }
 
 // cancelledAt is when a ticket was cancelled (zero if it is not).
-func cancelledAt(t *appliance.Ticket) time.Time {
-	if t.Status != appliance.StatusCancelled {
-		return time.Time{}
-	}
-	for i := len(t.History) - 1; i >= 0; i-- {
-		if t.History[i].To == appliance.StatusCancelled {
-			return t.History[i].Time
-		}
-	}
-	return t.Updated
-}
+func cancelledAt(t *appliance.Ticket) time.Time { return t.CancelledAt() }
 
-// ResolvedAt is when a ticket's case was resolved: for a complaint, when
-// it was answered; for any other kind, the first move to ready for pickup,
-// mailed back or closed. Zero means not resolved yet. A ticket cancelled
-// before it got there is never resolved; one cancelled after it was ready
-// (the customer no longer wanted the item) was resolved when it was ready:
-// the store had done its part by then.
-func ResolvedAt(t *appliance.Ticket) time.Time {
-	if t.Kind == appliance.KindComplaint && !t.Replied.IsZero() {
-		return t.Replied
-	}
-	for _, h := range t.History {
-		switch h.To {
-		case appliance.StatusReady, appliance.StatusMailBack, appliance.StatusClosed:
-			return h.Time
-		}
-	}
-	return time.Time{}
-}
+// ResolvedAt is when a ticket's case was resolved (appliance.Ticket.ResolvedAt).
+func ResolvedAt(t *appliance.Ticket) time.Time { return t.ResolvedAt() }
 
 // outcomeOf names what a closed ticket came to: its repair result, else its
 // agreed outcome, else "none".
-func outcomeOf(t *appliance.Ticket) string {
+func outcomeOf(result, outcome string) string {
 	switch {
-	case t.Result != "":
-		return t.Result
-	case t.Outcome != "":
-		return t.Outcome
+	case result != "":
+		return result
+	case outcome != "":
+		return outcome
 	}
 	return "none"
 }

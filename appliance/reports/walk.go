@@ -42,6 +42,12 @@ func (r *Reports) walk(tx *store.Txn, since, until time.Time, stale bool, fn fun
 	return ferr
 }
 
+// walkReports calls fn with the report record of every ticket that can
+// count in a report about [since, until), as walk without stale does.
+func (r *Reports) walkReports(tx *store.Txn, since, until time.Time, fn func(*store.TicketReport) error) error {
+	return tx.EachTicketReport(since, "", r.numberBefore(until), fn)
+}
+
 // eachOpen calls fn with every ticket still being handled, through the
 // status index.
 func eachOpen(tx *store.Txn, fn func(*appliance.Ticket)) error {

@@ -15,6 +15,9 @@ type indexEntry struct {
 	name   string // e.g. "customer.phone"
 	value  string // the looked-up value
 	unique bool   // at most one record per value
+	// data is what a non-unique entry's key holds (nil for most indexes;
+	// ticket.report keeps a ticket's report record there).
+	data []byte
 }
 
 // key returns the Badger key of the entry for the record id.
@@ -62,7 +65,7 @@ func (k kind[T]) indexKeys(raw []byte) (string, map[string]string, error) {
 		if e.unique {
 			keys[string(e.key(id))] = id
 		} else {
-			keys[string(e.key(id))] = ""
+			keys[string(e.key(id))] = string(e.data)
 		}
 	}
 	return id, keys, nil
@@ -161,7 +164,7 @@ func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) error {
 func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
 	key := e.key(id)
 	if !e.unique {
-		if err := tx.t.Set(key, nil); err != nil {
+		if err := tx.t.Set(key, e.data); err != nil {
 			return fmt.Errorf("store: set index %s: %w", key, err)
 		}
 		return nil

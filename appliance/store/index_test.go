@@ -248,6 +248,9 @@ func TestVerifyFindsBrokenIndexes(t *testing.T) {
 		}, []string{`"x/ticket.customer/c1\x00T1999" is missing`, `"x/ticket.status/open\x00T0500" is missing`}},
 		{"entry points elsewhere", func(b *badger.Txn) error { return b.Set([]byte("u/customer.phone/13800000001"), []byte("c9")) },
 			[]string{`"u/customer.phone/13800000001" points to "c9", want "c1"`}},
+		{"a report record that disagrees with its ticket", func(b *badger.Txn) error {
+			return b.Set([]byte("x/ticket.report/00010101T000000Z\x00T0007"), []byte{reportCodec, 0})
+		}, []string{`"x/ticket.report/00010101T000000Z\x00T0007" points to "\x01\x00", want`}},
 		{"a request's time entry stale", func(b *badger.Txn) error { return b.Set([]byte("x/request.time/20260101T000000Z\x00k9"), nil) },
 			[]string{`"x/request.time/20260101T000000Z\x00k9" is stale`}},
 		{"two records ask for one unique entry", func(b *badger.Txn) error { return b.Set([]byte("r/customer/c2"), c2) },

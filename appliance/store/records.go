@@ -102,6 +102,7 @@ var (
 				{name: idxTicketStatus, value: string(t.Status)},
 				{name: idxTicketCustomer, value: t.CustomerID},
 				{name: idxTicketTouch, value: touchStamp(t)},
+				reportEntry(t),
 			}
 			// Only tickets still being handled are due; closed ones leave the index.
 			if !t.Due.IsZero() && t.Status != appliance.StatusClosed && t.Status != appliance.StatusCancelled {

@@ -72,8 +72,8 @@ func TestEachTicketTouched(t *testing.T) {
 // TestMigrateTicketTouch takes data of format 1 (tickets without the
 // ticket.touch index, more than one backfill batch of them) through a
 // read-only open, which must not change it and still verifies and
-// reports, and a read-write open, which indexes every ticket and records
-// format 2 with its audit entry.
+// reports, and a read-write open, which indexes every ticket (ticket.touch
+// and ticket.report) and records the current format with its audit entries.
 func TestMigrateTicketTouch(t *testing.T) {
 	dir := t.TempDir()
 	loc := time.FixedZone("CST", 8*3600)
@@ -97,7 +97,8 @@ func TestMigrateTicketTouch(t *testing.T) {
 			return nil
 		})
 	}
-	if err := db.bdb.DropPrefix([]byte("x/" + idxTicketTouch + "/")); err != nil {
+	// Data of format 1 has neither index.
+	if err := db.bdb.DropPrefix([]byte("x/"+idxTicketTouch+"/"), []byte("x/"+idxTicketReport+"/")); err != nil {
 		t.Fatal(err)
 	}
 	setSchema(t, db, 1)
@@ -108,6 +109,19 @@ func TestMigrateTicketTouch(t *testing.T) {
 		err := db.View(func(tx *Txn) error {
 			return tx.EachTicketTouched(since, "", "", func(tk *appliance.Ticket) error {
 				got[tk.Number] = true
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	reported := func(db *DB) map[string]bool {
+		got := map[string]bool{}
+		err := db.View(func(tx *Txn) error {
+			return tx.EachTicketReport(since, "", "", func(r *TicketReport) error {
+				got[r.Number] = true
 				return nil
 			})
 		})
@@ -128,6 +142,9 @@ func TestMigrateTicketTouch(t *testing.T) {
 		if got := touched(db); !maps.Equal(got, want) {
 			t.Errorf("%s: EachTicketTouched found %d tickets, want %d", name, len(got), len(want))
 		}
+		if got := reported(db); !maps.Equal(got, want) {
+			t.Errorf("%s: EachTicketReport found %d tickets, want %d", name, len(got), len(want))
+		}
 	}
 
 	ro, err := Open(dir, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ReadOnly: true})
@@ -142,18 +159,20 @@ func TestMigrateTicketTouch(t *testing.T) {
 	if got := migrationAudits(t, db); len(got) != SchemaVersion-1 || !strings.Contains(got[0], idxTicketTouch) {
 		t.Errorf("store.migrate audit entries = %q, want the one for %s first", got, idxTicketTouch)
 	}
-	indexed := 0
-	err = db.bdb.View(func(txn *badger.Txn) error {
-		opts := badger.DefaultIteratorOptions
-		opts.Prefix, opts.PrefetchValues = []byte("x/"+idxTicketTouch+"/"), false
-		it := txn.NewIterator(opts)
-		defer it.Close()
-		for it.Rewind(); it.Valid(); it.Next() {
-			indexed++
+	for _, idx := range []string{idxTicketTouch, idxTicketReport} {
+		indexed := 0
+		err = db.bdb.View(func(txn *badger.Txn) error {
+			opts := badger.DefaultIteratorOptions
+			opts.Prefix, opts.PrefetchValues = []byte("x/"+idx+"/"), false
+			it := txn.NewIterator(opts)
+			defer it.Close()
+			for it.Rewind(); it.Valid(); it.Next() {
+				indexed++
+			}
+			return nil
+		})
+		if err != nil || indexed != n {
+			t.Errorf("%s entries = %d (%v), want %d", idx, indexed, err, n)
 		}
-		return nil
-	})
-	if err != nil || indexed != n {
-		t.Errorf("ticket.touch entries = %d (%v), want %d", indexed, err, n)
 	}
 }

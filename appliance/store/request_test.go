@@ -166,7 +166,7 @@ func TestMigrateFixtures(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
 		from    int
-	}{{"schema1", 1}, {"schema2", 2}} {
+	}{{"schema1", 1}, {"schema2", 2}, {"schema3", 3}} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			src := filepath.Join("..", "..", "build", "testdata", tc.fixture, "data")
@@ -188,8 +188,8 @@ func TestMigrateFixtures(t *testing.T) {
 				t.Errorf("after the migration m/schema = %d, want %d", got, SchemaVersion)
 			}
 			audits := migrationAudits(t, db)
-			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], "r/request") {
-				t.Errorf("store.migrate audit entries = %q, want %d ending with the r/request step", audits, SchemaVersion-tc.from)
+			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], idxTicketReport) {
+				t.Errorf("store.migrate audit entries = %q, want %d ending with the %s step", audits, SchemaVersion-tc.from, idxTicketReport)
 			}
 			mustVerify(t, db)
 			if _, _, err := keyed(db, "ticket.pickup", pickupArgs{Key: "after-upgrade", Number: "T1"}); err != nil {

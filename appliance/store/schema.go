@@ -68,6 +68,7 @@ func schemaMigrations() []migration {
 		// is nothing to rewrite: the step records that the data may now
 		// hold r/request records, which a format-2 release would not know.
 		{To: 3, Name: "request: idempotency keys kept with their result (r/request, request.time)"},
+		{To: 4, Name: "ticket: report records for the KPIs and the closing (ticket.report)", Backfill: backfillTicketReport},
 	}
 }
 

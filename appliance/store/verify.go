@@ -131,8 +131,9 @@ func (tx *Txn) wantedIndexesOf(s spec, r *Report, fn func(key, value string)) er
 			r.problem("record %q carries the id %q", key, id)
 		}
 		for k, v := range keys {
-			if tx.format < 2 && strings.HasPrefix(k, "x/"+idxTicketTouch+"/") {
-				continue // data of format 1, opened read-only: not indexed yet
+			if tx.format < 2 && strings.HasPrefix(k, "x/"+idxTicketTouch+"/") ||
+				tx.format < 4 && strings.HasPrefix(k, "x/"+idxTicketReport+"/") {
+				continue // older data, opened read-only: not indexed yet
 			}
 			fn(k, v)
 		}
