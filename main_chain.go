@@ -11,10 +11,11 @@ import (
 	"shouhou/drivers/uplink"
 )
 
-// startUplink starts the chain forwarder (drivers/uplink) when store.toml
-// names a [chain] branch; it runs until bg ends, and m.uplinkDone is
-// closed when it has stopped. The section is read once: a change takes
-// effect when the appliance restarts.
+// startUplink starts the chain forwarder and the blacklist follower
+// (drivers/uplink) when store.toml names a [chain] branch; they run until
+// bg ends, and m.uplinkDone and m.blacklistDone are closed when they have
+// stopped. The section is read once: a change takes effect when the
+// appliance restarts.
 func (m *Main) startUplink(bg context.Context) error {
 	c := m.Config().Store.Chain
 	if !c.On() {
@@ -36,6 +37,17 @@ func (m *Main) startUplink(bg context.Context) error {
 		}
 	}()
 	m.Logger.Info("chain uplink", "branch", c.Branch, "url", c.URL)
+	b, err := uplink.NewBlacklistFollower(m.db, uplink.FollowerOptions{URL: c.URL, Branch: c.Branch, User: c.User, Password: pass, Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	m.blacklist, m.blacklistDone = b, make(chan struct{})
+	go func() {
+		defer close(m.blacklistDone)
+		if err := b.Run(bg); err != nil {
+			m.Logger.Error("chain blacklist stopped / 连锁黑名单同步已停止", "err", err)
+		}
+	}()
 	return nil
 }
 

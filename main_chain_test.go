@@ -17,6 +17,7 @@ import (
 	"shouhou/appliance/chain"
 	"shouhou/appliance/store"
 	"shouhou/drivers/chaintest"
+	"shouhou/drivers/uplink"
 )
 
 // TestServeForwardsToHeadOffice runs the appliance with a [chain] section
@@ -58,11 +59,13 @@ func TestServeForwardsToHeadOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, _ := m.db.OutboxHead()
-	deadline := time.Now().Add(20 * time.Second)
+	// serve may write events of its own meanwhile (the config log's
+	// audit entry), so find the customer's.
+	head := customerEvent(t, m.db, "c1")
+	deadline := time.Now().Add(30 * time.Second)
 	for s := m.uplink.Status(); s.Acked < head; s = m.uplink.Status() {
 		if time.Now().After(deadline) {
-			t.Fatalf("status %+v after 20 s, want %d acked", s, head)
+			t.Fatalf("status %+v after 30 s, want %d acked", s, head)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -78,11 +81,47 @@ func TestServeForwardsToHeadOffice(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	msg, err := st.GetLastMsgForSubject(ctx, chain.Subject("SH01"))
+	msg, err := st.GetMsg(ctx, head) // a new stream: stream seq n is event n
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(string(msg.Data), `"kind":"customer","id":"c1"`) || msg.Header.Get(jetstream.MsgIDHeader) != chain.MsgID("SH01", head) {
-		t.Errorf("last message %s (id %q), want customer c1 as event %d", msg.Data, msg.Header.Get(jetstream.MsgIDHeader), head)
+		t.Errorf("stream message %d %s (id %q), want customer c1 as event %d", head, msg.Data, msg.Header.Get(jetstream.MsgIDHeader), head)
 	}
+
+	// Head office lists a card of branch b2; this box's reader refuses it.
+	if err := uplink.EnsureBlacklistStream(ctx, js, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	seq, err := uplink.PublishBlacklist(ctx, js, &chain.BlacklistEntry{Card: "SC-000009", UIDs: []string{"04AABBCC"},
+		Branch: "b2", Status: chain.BlacklistLost, Seq: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for s := m.blacklist.Status(); s.Applied < seq; s = m.blacklist.Status() {
+		if time.Now().After(deadline) {
+			t.Fatalf("blacklist status %+v, want seq %d applied", s, seq)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if _, err := m.cards.Resolve("04AABBCC", "desk1"); appliance.ErrorCode(err) != appliance.EUNAUTHORIZED ||
+		!strings.Contains(appliance.ErrorMessage(err), "branch b2") {
+		t.Errorf("Resolve of a card lost at b2 = %v, want refused naming b2", err)
+	}
+}
+
+// customerEvent returns the outbox seq of the event of customer id.
+func customerEvent(t *testing.T, db *store.DB, id string) uint64 {
+	t.Helper()
+	evs, err := db.OutboxFrom(1, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if ev.Kind == chain.KindCustomer && ev.ID == id {
+			return ev.Seq
+		}
+	}
+	t.Fatalf("no outbox event of customer %s in %d events", id, len(evs))
+	return 0
 }

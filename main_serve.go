@@ -58,16 +58,21 @@ type Main struct {
 	// outside a chain. uplinkDone is closed when it has stopped.
 	uplink     *uplink.Forwarder
 	uplinkDone chan struct{}
-	readers    *readers // the card readers (main_reader.go)
-	ui         *ui.Server
-	tls        *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
-	ln         net.Listener
-	tlsLn      net.Listener
-	http       *http.Server
-	https      *http.Server
-	stopBg     context.CancelFunc
-	bgDone     chan struct{} // one value per HTTP server that ended
-	adminErr   chan error
+	// blacklist applies head office's card blacklist to the store
+	// (main_chain.go); nil outside a chain. blacklistDone is closed when
+	// it has stopped.
+	blacklist     *uplink.BlacklistFollower
+	blacklistDone chan struct{}
+	readers       *readers // the card readers (main_reader.go)
+	ui            *ui.Server
+	tls           *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
+	ln            net.Listener
+	tlsLn         net.Listener
+	http          *http.Server
+	https         *http.Server
+	stopBg        context.CancelFunc
+	bgDone        chan struct{} // one value per HTTP server that ended
+	adminErr      chan error
 	// schedDone is closed when the ticket scheduler has stopped (newUI).
 	schedDone chan struct{}
 }
@@ -239,6 +244,10 @@ func (m *Main) Close() error {
 		if m.uplinkDone != nil {
 			<-m.uplinkDone
 			m.uplink, m.uplinkDone = nil, nil
+		}
+		if m.blacklistDone != nil {
+			<-m.blacklistDone
+			m.blacklist, m.blacklistDone = nil, nil
 		}
 		m.stopBg = nil
 	}

@@ -63,8 +63,15 @@ func MustService(tb testing.TB, pol *policy.Tables) *fixture {
 
 func mustServiceIn(tb testing.TB, dir string, pol *policy.Tables) *fixture {
 	tb.Helper()
+	return mustServiceAt(tb, dir, pol, "")
+}
+
+// mustServiceAt is mustServiceIn on a store that is branch of a chain
+// ("" for none).
+func mustServiceAt(tb testing.TB, dir string, pol *policy.Tables, branch string) *fixture {
+	tb.Helper()
 	c := &clock{t: start}
-	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: c.now})
+	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: c.now, Branch: branch})
 	if err != nil {
 		tb.Fatal(err)
 	}

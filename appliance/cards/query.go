@@ -3,9 +3,11 @@ package cards
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"shouhou/appliance"
+	"shouhou/appliance/chain"
 	"shouhou/appliance/store"
 )
 
@@ -29,31 +31,78 @@ type Holder struct {
 
 // Resolve turns a swiped chip UID into its card and holder. A lost,
 // replaced or cancelled card is refused with EUNAUTHORIZED and raises a
-// card.blocked event for the desk; an unknown UID is ENOTFOUND; a random
-// UID is "card not supported" (EINVALID), never a new customer.
+// card.blocked event for the desk, and so is a UID on the chain's
+// blacklist (a card another branch reported, known here or not); an
+// unknown UID is ENOTFOUND; a random UID is "card not supported"
+// (EINVALID), never a new customer.
 func (s *Service) Resolve(uid, desk string) (*Holder, error) {
 	u, err := normalUID(uid)
 	if err != nil {
 		return nil, err
 	}
 	var h Holder
+	var blocked *Blocked
 	err = s.db.View(func(tx *store.Txn) error {
+		listed, err := s.chainListed(tx, u)
+		if err != nil {
+			return err
+		}
+		if listed != nil {
+			blocked = &Blocked{UID: u, Card: listed.Card, Status: appliance.CardStatus(listed.Status), Desk: desk}
+			return chainBlockedError(listed)
+		}
 		if h.Card, err = tx.CardByUID(u); err != nil {
 			return err
 		}
 		if h.Card.Status != appliance.CardActive {
+			blocked = &Blocked{UID: u, Card: h.Card.Number, Status: h.Card.Status, Desk: desk}
 			return blockedError(h.Card)
 		}
 		h.Customer, err = tx.Customer(h.Card.CustomerID)
 		return err
 	})
-	if appliance.ErrorCode(err) == appliance.EUNAUTHORIZED && s.opts.Bus != nil {
-		s.opts.Bus.Publish(EventCardBlocked, desk, Blocked{UID: u, Card: h.Card.Number, Status: h.Card.Status, Desk: desk})
+	if blocked != nil && s.opts.Bus != nil {
+		s.opts.Bus.Publish(EventCardBlocked, desk, *blocked)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return &h, nil
+}
+
+// chainListed returns the chain blacklist entry that refuses uid, or nil.
+// An entry about one of this box's own cards is an echo of the box's own
+// event and may lag behind it (a card unblocked here since), so for a
+// card this box holds its own record decides.
+func (s *Service) chainListed(tx *store.Txn, uid string) (*chain.BlacklistEntry, error) {
+	e, found, err := tx.BlacklistedUID(uid)
+	if err != nil || !found || !e.Listed() {
+		return nil, err
+	}
+	if own := s.db.Branch(); own != "" && e.Branch == own {
+		if _, err := tx.Card(e.Card); err == nil {
+			return nil, nil
+		} else if appliance.ErrorCode(err) != appliance.ENOTFOUND {
+			return nil, err
+		}
+	}
+	return e, nil
+}
+
+// chainBlockedError says which branch reported a blacklisted card and
+// what it reported.
+func chainBlockedError(e *chain.BlacklistEntry) error {
+	why := map[string]string{
+		chain.BlacklistLost:      "挂失 / reported lost",
+		chain.BlacklistCancelled: "注销 / cancelled",
+		chain.BlacklistReplaced:  "补换 / replaced",
+	}[e.Status]
+	if why == "" {
+		why = e.Status + " / " + e.Status
+	}
+	zh, en, _ := strings.Cut(why, " / ")
+	return &appliance.Error{Code: appliance.EUNAUTHORIZED, Field: "card", Message: fmt.Sprintf(
+		"此卡（%s）已在 %s 分店%s / this card (%s) was %s at branch %s", e.Card, e.Branch, zh, e.Card, en, e.Branch)}
 }
 
 // Ledger returns a card's entries, oldest first, and the card.

@@ -143,7 +143,7 @@ var (
 )
 
 // specs lists every kind, for Verify.
-var specs = []spec{customers, cards, purchases, products, tickets, ledger, printJobs, audits, requests}
+var specs = []spec{customers, cards, purchases, products, tickets, ledger, printJobs, audits, requests, blacklist}
 
 // ledgerID is a ledger entry's record ID: the card, then the sequence
 // padded so that a card's entries sort in order.

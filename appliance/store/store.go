@@ -136,6 +136,10 @@ func (db *DB) SetClock(now func() time.Time) (previous func() time.Time) {
 // Dir returns the directory the store was opened on.
 func (db *DB) Dir() string { return db.dir }
 
+// Branch returns the chain branch id the store was opened with
+// (Options.Branch), "" for a box outside a chain.
+func (db *DB) Branch() string { return db.branch }
+
 // Close stops background work and closes Badger, flushing what is in memory.
 func (db *DB) Close() error {
 	if db.stopGC != nil {

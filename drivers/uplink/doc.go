@@ -10,6 +10,14 @@
 // wait for the forwarder, and the events queue in the outbox until the
 // server is back.
 //
+// BlacklistFollower goes the other way: it applies head office's card
+// blacklist (chain.StreamBlacklist) to the store in stream order, each
+// entry in the transaction that records its stream seq, so the box's
+// reader refuses a card another branch reported, and a box restarted or
+// cut off reads on from the entry after the last it applied. While the
+// server is down the box refuses what its store lists. PublishBlacklist
+// is head office's side: one entry, Nats-Msg-Id "<branch>-<seq>-blacklist".
+//
 // It follows the NATS client protocol and JetStream's publish API as
 // nats.go implements them: https://docs.nats.io/nats-concepts/jetstream,
 // https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication.

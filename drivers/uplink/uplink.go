@@ -151,27 +151,33 @@ func (f *Forwarder) Run(ctx context.Context) error {
 // connect dials NATS, retrying for ever in the background when the
 // server is not there yet (Connect returns at once either way).
 func (f *Forwarder) connect(reconnected chan<- struct{}) (*nats.Conn, error) {
+	return dial(f.o.URL, "shouhou uplink "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected)
+}
+
+// dial connects to url as name, retrying for ever in the background, and
+// signals reconnected at each (re)connection.
+func dial(url, name, user, password string, log *slog.Logger, reconnected chan<- struct{}) (*nats.Conn, error) {
 	opts := []nats.Option{
-		nats.Name("shouhou uplink " + f.o.Branch),
+		nats.Name(name),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(250 * time.Millisecond),
 		nats.RetryOnFailedConnect(true),
 		nats.Timeout(2 * time.Second),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			f.log.Warn("uplink: NATS connection lost / 与总部的连接断开", "err", err)
+			log.Warn("uplink: NATS connection lost / 与总部的连接断开", "err", err)
 		}),
 		nats.ConnectHandler(func(*nats.Conn) { signal(reconnected) }),
 		nats.ReconnectHandler(func(*nats.Conn) {
-			f.log.Info("uplink: NATS connection back / 与总部的连接已恢复")
+			log.Info("uplink: NATS connection back / 与总部的连接已恢复")
 			signal(reconnected)
 		}),
 	}
-	if f.o.User != "" || f.o.Password != "" {
-		opts = append(opts, nats.UserInfo(f.o.User, f.o.Password))
+	if user != "" || password != "" {
+		opts = append(opts, nats.UserInfo(user, password))
 	}
-	nc, err := nats.Connect(f.o.URL, opts...)
+	nc, err := nats.Connect(url, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("uplink: nats.Connect(%s): %w", f.o.URL, err)
+		return nil, fmt.Errorf("uplink: nats.Connect(%s): %w", url, err)
 	}
 	return nc, nil
 }
