@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"shouhou/appliance/chain"
 )
@@ -21,20 +23,29 @@ import (
 // highest seq recorded for the branch.
 func (db *DB) Apply(ctx context.Context, ev chain.Event) (applied bool, err error) {
 	if !chain.ValidBranch(ev.Branch) {
-		return false, fmt.Errorf("hqstore: event %d: branch %q is not a valid branch id", ev.Seq, ev.Branch)
+		return false, fmt.Errorf("hqstore: event %d: branch %q is not a valid branch id: %w", ev.Seq, ev.Branch, ErrInvalidEvent)
 	}
 	if ev.Seq == 0 || ev.Seq > math.MaxInt64 {
-		return false, fmt.Errorf("hqstore: event of branch %s: seq %d out of range", ev.Branch, ev.Seq)
+		return false, fmt.Errorf("hqstore: event of branch %s: seq %d out of range: %w", ev.Branch, ev.Seq, ErrInvalidEvent)
 	}
 	err = pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
 		applied, err = applyTx(ctx, tx, &ev)
 		return err
 	})
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) && strings.HasPrefix(pgErr.Code, "22") { // data exception
+		err = fmt.Errorf("%w: %w", ErrInvalidEvent, err)
+	}
 	if err != nil {
 		return false, fmt.Errorf("hqstore: apply event %s: %w", ev.MsgID(), err)
 	}
 	return applied, nil
 }
+
+// ErrInvalidEvent is wrapped by Apply's error for an event no retry can
+// record (a bad branch id or seq, data PostgreSQL refuses as JSON): the
+// consumer drops such a message instead of retrying it for ever.
+var ErrInvalidEvent = errors.New("invalid event")
 
 // applyTx is Apply's transaction.
 func applyTx(ctx context.Context, tx pgx.Tx, ev *chain.Event) (bool, error) {
