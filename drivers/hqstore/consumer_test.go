@@ -232,9 +232,7 @@ func TestPostgresKilled(t *testing.T) {
 		defer close(done)
 		writeDesk(t, b1, "b1", 0, 60)
 	}()
-	for c.Stats().Applied < 20 {
-		time.Sleep(time.Millisecond)
-	}
+	waitStats(t, c, func(s Stats) bool { return s.Applied >= 20 })
 	if err := pg.Kill(); err != nil {
 		t.Fatal(err)
 	}
