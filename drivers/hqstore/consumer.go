@@ -1,0 +1,326 @@
+package hqstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"shouhou/appliance/chain"
+	"shouhou/drivers/uplink"
+)
+
+// Applier is what the Consumer needs of the store: Apply returns applied
+// false and a nil error for an event already recorded, and an error only
+// when nothing was committed.
+type Applier interface {
+	Apply(ctx context.Context, ev chain.Event) (applied bool, err error)
+}
+
+var _ Applier = (*DB)(nil)
+
+// ConsumerOptions configure a Consumer.
+type ConsumerOptions struct {
+	// URL is the NATS server (or comma-separated servers), nats://host:4222.
+	URL string
+	// User and Password log in to NATS; both empty for no login.
+	User, Password string
+	// Durable names the JetStream consumer, which keeps head office's place
+	// in the stream across restarts; "" means DefaultDurable.
+	Durable string
+	// Batch is how many messages one fetch asks for; 0 means 100.
+	Batch int
+	// AckWait is how long the server waits for an ack before it delivers a
+	// message again; 0 means 30 s. The consumer extends it while it retries
+	// a message PostgreSQL refused.
+	AckWait time.Duration
+	// Timeout bounds a stream or consumer lookup and one fetch's wait;
+	// 0 means 5 s.
+	Timeout time.Duration
+	// Logger gets connection changes and failures; nil is slog.Default.
+	Logger *slog.Logger
+}
+
+// DefaultDurable is the durable consumer name when ConsumerOptions.Durable is "".
+const DefaultDurable = "HQ"
+
+// Backoff bounds: after a failure the consumer waits minBackoff, doubling
+// up to maxBackoff, before it tries again.
+const (
+	minBackoff = 100 * time.Millisecond
+	maxBackoff = 5 * time.Second
+)
+
+// Consumer reads chain.StreamEvents from a durable pull consumer into a
+// store, acking each message only after the store committed it.
+type Consumer struct {
+	db  Applier
+	o   ConsumerOptions
+	log *slog.Logger
+
+	// mu guards the fields below it.
+	mu    sync.Mutex
+	nc    *nats.Conn
+	stats Stats
+}
+
+// Stats is what a Consumer has done since it started.
+type Stats struct {
+	// Connected is whether the NATS connection is up now.
+	Connected bool
+	// Applied counts events recorded; Duplicates events that were
+	// recorded already (redeliveries, replays); Rejected messages that
+	// are not events, terminated so they are not delivered again.
+	Applied, Duplicates, Rejected uint64
+	// LastError is the last failure since the last success ("" if none).
+	LastError string
+}
+
+// NewConsumer returns a Consumer into db; Run starts it.
+func NewConsumer(db Applier, o ConsumerOptions) (*Consumer, error) {
+	if o.URL == "" {
+		return nil, errors.New("hqstore: no NATS URL")
+	}
+	if o.Durable == "" {
+		o.Durable = DefaultDurable
+	}
+	if o.Batch <= 0 {
+		o.Batch = 100
+	}
+	if o.AckWait <= 0 {
+		o.AckWait = 30 * time.Second
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = 5 * time.Second
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return &Consumer{db: db, o: o, log: o.Logger.With("consumer", o.Durable)}, nil
+}
+
+// Stats reports the connection and the counts so far.
+func (c *Consumer) Stats() Stats {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stats
+	s.Connected = c.nc != nil && c.nc.IsConnected()
+	return s
+}
+
+// Run consumes until ctx ends, then closes the connection and returns
+// nil. It returns an error only when it cannot start at all; NATS or
+// PostgreSQL being down is retried for ever.
+func (c *Consumer) Run(ctx context.Context) error {
+	nc, err := c.connect()
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.nc = nc
+	c.mu.Unlock()
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	if err != nil {
+		return fmt.Errorf("hqstore: jetstream.New: %w", err)
+	}
+	var cons jetstream.Consumer
+	backoff := time.Duration(0)
+	for ctx.Err() == nil {
+		if cons == nil {
+			cons, err = c.consumer(ctx, js)
+		}
+		if err == nil {
+			err = c.fetch(ctx, cons)
+		}
+		c.note(err)
+		if err == nil || ctx.Err() != nil {
+			backoff = 0
+			continue
+		}
+		cons = nil // look the stream and consumer up again
+		backoff = min(max(2*backoff, minBackoff), maxBackoff)
+		sleep(ctx, backoff)
+	}
+	return nil
+}
+
+// connect dials NATS, retrying for ever in the background when the
+// server is not there yet.
+func (c *Consumer) connect() (*nats.Conn, error) {
+	opts := []nats.Option{
+		nats.Name("shouhou hq " + c.o.Durable),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(250 * time.Millisecond),
+		nats.RetryOnFailedConnect(true),
+		nats.Timeout(2 * time.Second),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			c.log.Warn("hqstore: NATS connection lost / 与消息服务器的连接断开", "err", err)
+		}),
+		nats.ReconnectHandler(func(*nats.Conn) {
+			c.log.Info("hqstore: NATS connection back / 与消息服务器的连接已恢复")
+		}),
+	}
+	if c.o.User != "" || c.o.Password != "" {
+		opts = append(opts, nats.UserInfo(c.o.User, c.o.Password))
+	}
+	nc, err := nats.Connect(c.o.URL, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: nats.Connect(%s): %w", c.o.URL, err)
+	}
+	return nc, nil
+}
+
+// consumer makes sure the events stream exists (with the forwarder's
+// configuration, if head office is first) and returns the durable
+// consumer on it, creating it when it is not there.
+func (c *Consumer) consumer(ctx context.Context, js jetstream.JetStream) (jetstream.Consumer, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	st, err := js.Stream(ctx, chain.StreamEvents)
+	if errors.Is(err, jetstream.ErrStreamNotFound) {
+		st, err = js.CreateStream(ctx, jetstream.StreamConfig{
+			Name:       chain.StreamEvents,
+			Subjects:   []string{chain.SubjectEvents + ">"},
+			Storage:    jetstream.FileStorage,
+			Duplicates: uplink.DuplicateWindow,
+		})
+		if errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			st, err = js.Stream(ctx, chain.StreamEvents)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: stream %s: %w", chain.StreamEvents, err)
+	}
+	cons, err := st.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
+		Durable:       c.o.Durable,
+		DeliverPolicy: jetstream.DeliverAllPolicy,
+		AckPolicy:     jetstream.AckExplicitPolicy,
+		AckWait:       c.o.AckWait,
+		FilterSubject: chain.SubjectEvents + ">",
+		MaxAckPending: 10 * c.o.Batch,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: consumer %s on %s: %w", c.o.Durable, chain.StreamEvents, err)
+	}
+	return cons, nil
+}
+
+// fetch takes one batch and handles its messages in order. When ctx
+// ends or a message cannot be acked it stops, leaving the rest of the
+// batch unacked, to be delivered again.
+func (c *Consumer) fetch(ctx context.Context, cons jetstream.Consumer) error {
+	batch, err := cons.Fetch(c.o.Batch, jetstream.FetchMaxWait(min(c.o.Timeout, time.Second)))
+	if err != nil {
+		return fmt.Errorf("hqstore: fetch: %w", err)
+	}
+	for msg := range batch.Messages() {
+		if err := c.handle(ctx, msg); err != nil {
+			for range batch.Messages() { // drain; the server redelivers them
+			}
+			return err
+		}
+	}
+	if err := batch.Error(); err != nil && !errors.Is(err, nats.ErrTimeout) && !errors.Is(err, jetstream.ErrNoMessages) {
+		return fmt.Errorf("hqstore: fetch: %w", err)
+	}
+	return nil
+}
+
+// handle applies one message and acks it once the store has committed
+// it; a message that is not an event is terminated.
+func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) error {
+	var ev chain.Event
+	if err := json.Unmarshal(msg.Data(), &ev); err != nil || ev.Branch == "" || ev.Seq == 0 {
+		c.log.Error("hqstore: a message on the events stream is not an event, dropped / 事件流中的消息无法解析，已丢弃",
+			"subject", msg.Subject(), "err", err)
+		c.count(func(s *Stats) { s.Rejected++ })
+		if err := msg.Term(); err != nil {
+			return fmt.Errorf("hqstore: terminate message on %s: %w", msg.Subject(), err)
+		}
+		return nil
+	}
+	applied, err := c.apply(ctx, msg, &ev)
+	if errors.Is(err, ErrInvalidEvent) {
+		c.log.Error("hqstore: an event head office cannot record, dropped / 总部无法记录的事件，已丢弃",
+			"event", ev.MsgID(), "err", err)
+		c.count(func(s *Stats) { s.Rejected++ })
+		return msg.Term()
+	}
+	if err != nil {
+		return err // ctx ended: the message stays unacked and comes again
+	}
+	c.count(func(s *Stats) {
+		if applied {
+			s.Applied++
+		} else {
+			s.Duplicates++
+		}
+	})
+	// An ack that is lost only means the event comes again: a duplicate.
+	if err := msg.Ack(); err != nil {
+		return fmt.Errorf("hqstore: ack event %s: %w", ev.MsgID(), err)
+	}
+	return nil
+}
+
+// apply applies ev, retrying with backoff while the store fails (PostgreSQL
+// down or restarting) and telling the server the message is still being
+// worked on, so events are recorded in the order they came. It returns
+// an error only when ctx ends or the event is invalid.
+func (c *Consumer) apply(ctx context.Context, msg jetstream.Msg, ev *chain.Event) (bool, error) {
+	backoff := time.Duration(0)
+	for {
+		applied, err := c.db.Apply(ctx, *ev)
+		if err == nil || errors.Is(err, ErrInvalidEvent) {
+			return applied, err
+		}
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		c.note(err)
+		_ = msg.InProgress() // keep it ours while PostgreSQL is retried
+		backoff = min(max(2*backoff, minBackoff), maxBackoff)
+		sleep(ctx, backoff)
+	}
+}
+
+// count updates the stats under the lock.
+func (c *Consumer) count(f func(*Stats)) {
+	c.mu.Lock()
+	f(&c.stats)
+	c.mu.Unlock()
+}
+
+// note keeps the last error and logs a change between failing and
+// working once, not every retry.
+func (c *Consumer) note(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case err != nil && c.stats.LastError != err.Error():
+		if c.stats.LastError == "" {
+			c.log.Warn("hqstore: cannot consume events, retrying / 无法写入总部数据库，重试中", "err", err)
+		}
+		c.stats.LastError = err.Error()
+	case err == nil && c.stats.LastError != "":
+		c.log.Info("hqstore: consuming again / 已恢复写入")
+		c.stats.LastError = ""
+	}
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
