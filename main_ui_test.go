@@ -201,6 +201,8 @@ func TestDeskScreensInChromium(t *testing.T) {
 		if bal := kiosk.text("#balance"); bal != "¥50.00" {
 			t.Errorf("balance on the panel = %q, want ¥50.00", bal)
 		}
+		// card.panel fills in the purchases after card.presented showed the customer.
+		kiosk.waitJS("purchases", `!document.querySelector('#panel .loading') && document.querySelector('#panel table.board tbody td') !== null`)
 		card.Remove()
 	})
 	t.Run("lost card refused at the next swipe", func(t *testing.T) {
