@@ -71,7 +71,7 @@ conn.on('card.panel', (p) => shown.then(() => {
   if (state.intake && state.view === 'intake') {
     const stale = state.intake.panel.partial;
     state.intake.panel = p;
-    if (stale) state.intake.render(); // opened before the purchases came
+    if (stale && state.intake.step === 'purchase') state.intake.render(); // it lists the purchases, which had not come
   } else if (state.view === 'customer' || !isStaff()) render();
   const s = (window.swipes || []).at(-1);
   if (s && s.uid === p.uid && !s.details) s.details = Date.now();
