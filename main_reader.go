@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"time"
 
 	"shouhou/drivers/reader"
 )
@@ -153,8 +154,12 @@ func (m *Main) readerEvent(ctx context.Context, e reader.Event) {
 			m.Logger.Warn("card on a reader no desk is bound to (devices.toml reader)", "reader", e.Reader, "uid", e.UID)
 			return
 		}
+		// Latency is measured on the system clock, which stamped e.Time,
+		// not m.Now, which a test may set to a holiday.
+		got := time.Now()
 		res, err := m.ui.CardSwipe(ctx, desk, e.UID, e.Time)
-		m.Logger.Info("card swiped", "desk", desk, "uid", e.UID, "result", res, "err", err)
+		m.Logger.Info("card swiped", "desk", desk, "uid", e.UID, "result", res, "err", err,
+			"since_seen", got.Sub(e.Time), "took", time.Since(got))
 	case reader.KindRemoved:
 		if desk != "" {
 			m.ui.CardRemoved(desk)

@@ -10,7 +10,8 @@ import (
 
 // Events the ui package publishes (the domain's come from its packages).
 const (
-	EventCardPresented = "card.presented" // Data: *Panel, to the swiping desk only
+	EventCardPresented = "card.presented" // Data: *Panel (Partial), to the swiping desk only
+	EventCardPanel     = "card.panel"     // Data: *Panel, the whole panel after card.presented
 	EventCardRemoved   = "card.removed"   // the card left the desk's reader
 	EventCardRefused   = "card.refused"   // Data: {uid, error}: unknown or unsupported card
 	EventReaderStatus  = "reader.status"  // Data: the reader's event (status, reader, detail)
@@ -21,7 +22,7 @@ const (
 // publicEvents reach screens without a staff session (the kiosk waiting
 // for a customer); every other event goes to staff only.
 var publicEvents = map[string]bool{
-	appliance.EventLost: true, EventCardPresented: true, EventCardRemoved: true, EventCardRefused: true,
+	appliance.EventLost: true, EventCardPresented: true, EventCardPanel: true, EventCardRemoved: true, EventCardRefused: true,
 	"card.blocked": true, EventReaderStatus: true, "config.reloaded": true,
 }
 
@@ -37,15 +38,15 @@ func (c *conn) eventFrame(ev appliance.Event) []byte {
 	staff := sess != nil
 	data := ev.Data
 	switch ev.Kind {
-	case EventCardPresented:
+	case EventCardPresented, EventCardPanel:
 		p, ok := ev.Data.(*Panel)
 		if !ok {
 			return nil
 		}
 		if !staff {
-			c.mu.Lock()
-			c.customer = &appliance.Actor{ID: p.Customer.ID, Role: appliance.RoleCustomer}
-			c.mu.Unlock()
+			if !c.presented(ev.Kind, p) {
+				return nil
+			}
 			data = p.masked()
 		}
 	case EventCardRemoved, "card.blocked", EventCardRefused:
@@ -68,6 +69,19 @@ func (c *conn) eventFrame(ev appliance.Event) []byte {
 		return nil
 	}
 	return b
+}
+
+// presented makes the kiosk the customer's on card.presented, and for
+// card.panel reports whether the kiosk is still that customer's (the card
+// may have been taken off in between).
+func (c *conn) presented(kind string, p *Panel) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if kind == EventCardPresented {
+		c.customer = &appliance.Actor{ID: p.Customer.ID, Role: appliance.RoleCustomer}
+		return true
+	}
+	return c.customer != nil && c.customer.ID == p.Customer.ID
 }
 
 // customerEvent passes a customer at the kiosk the updates of their own

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -31,6 +32,10 @@ type Panel struct {
 	// Seen is when the reader saw the card (pcscd's event), for the
 	// swipe-to-screen latency.
 	Seen *time.Time `json:"seen,omitempty"`
+	// Partial is set on a swipe's card.presented: it carries the customer
+	// and the card (balance) only, and Purchases and Tickets are nil; the
+	// whole panel follows in card.panel.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // PurchaseView is a purchase with its free-repair warranty status today.
@@ -168,9 +173,13 @@ const (
 
 // CardSwipe handles a card laid on desk's reader: a staff card logs its
 // holder in at that desk; a customer's card is resolved (a blocked card is
-// refused and card.blocked goes to the desk) and card.presented carries
-// the customer panel to that desk's screens only.
-// seen is when the reader saw the card (zero if unknown).
+// refused and card.blocked goes to the desk) and the customer panel goes
+// to that desk's screens only, in two frames so that the screen can show
+// the customer at once: card.presented with what resolving the card found
+// (the customer, the card and its balance; Partial set), then card.panel
+// with the whole panel (purchases with their warranty, tickets).
+// seen is when the reader saw the card (zero if unknown). An error after
+// card.presented went out is returned with SwipeCustomer.
 func (s *Server) CardSwipe(ctx context.Context, desk, uid string, seen time.Time) (SwipeResult, error) {
 	if m, ok := s.config().StaffByCardUID(uid); ok {
 		s.staffCardLogin(desk, m.ID, m.Name, appliance.Role(m.Role))
@@ -184,19 +193,21 @@ func (s *Server) CardSwipe(ctx context.Context, desk, uid string, seen time.Time
 		s.opts.Bus.Publish(EventCardRefused, desk, map[string]any{"uid": uid, "error": wireError(err)})
 		return SwipeRefused, err
 	}
+	var seenAt *time.Time
+	if !seen.IsZero() {
+		seenAt = &seen
+	}
+	s.opts.Bus.Publish(EventCardPresented, desk, &Panel{Customer: h.Customer, Card: h.Card, UID: uid, Seen: seenAt, Partial: true})
 	var p *Panel
 	err = s.opts.Store.View(func(tx *store.Txn) (err error) {
 		p, err = s.panelOf(tx, h.Customer, h.Card)
 		return err
 	})
 	if err != nil {
-		return SwipeRefused, err
+		return SwipeCustomer, fmt.Errorf("ui: panel of %s: %w", h.Customer.ID, err)
 	}
-	p.UID = uid
-	if !seen.IsZero() {
-		p.Seen = &seen
-	}
-	s.opts.Bus.Publish(EventCardPresented, desk, p)
+	p.UID, p.Seen = uid, seenAt
+	s.opts.Bus.Publish(EventCardPanel, desk, p)
 	return SwipeCustomer, nil
 }
 

@@ -234,13 +234,25 @@ func TestSwipeGoesToItsDeskMasked(t *testing.T) {
 	if res, err := rig.srv.CardSwipe(context.Background(), "desk1", "04DE3002", time.Time{}); err != nil || res != SwipeCustomer {
 		t.Fatalf("CardSwipe = %v %v", res, err)
 	}
-	var p Panel
-	json.Unmarshal(kiosk.event(EventCardPresented), &p)
-	if !p.Masked || p.Customer.Name != "李*" || p.Customer.Phones[0] != "138****0002" || p.Customer.Address != "" {
-		t.Errorf("customer panel at a kiosk without staff = %+v, want masked", p.Customer)
-	}
-	if p.Card == nil || p.Card.BalanceFen != 10000 || len(p.Purchases) != 1 {
-		t.Errorf("panel card %+v purchases %d", p.Card, len(p.Purchases))
+	// First the customer and the card, then the whole panel, both masked.
+	var first, p Panel
+	json.Unmarshal(kiosk.event(EventCardPresented), &first)
+	json.Unmarshal(kiosk.event(EventCardPanel), &p)
+	for _, f := range []struct {
+		event   string
+		p       Panel
+		partial bool
+		buys    int
+	}{{EventCardPresented, first, true, 0}, {EventCardPanel, p, false, 1}} {
+		if !f.p.Masked || f.p.Customer.Name != "李*" || f.p.Customer.Phones[0] != "138****0002" || f.p.Customer.Address != "" {
+			t.Errorf("%s at a kiosk without staff: customer %+v, want masked", f.event, f.p.Customer)
+		}
+		if f.p.Card == nil || f.p.Card.BalanceFen != 10000 || f.p.UID != "04DE3002" {
+			t.Errorf("%s: card %+v uid %q, want the card with ¥100.00 and the UID", f.event, f.p.Card, f.p.UID)
+		}
+		if f.p.Partial != f.partial || len(f.p.Purchases) != f.buys {
+			t.Errorf("%s: partial %v with %d purchases, want %v with %d", f.event, f.p.Partial, len(f.p.Purchases), f.partial, f.buys)
+		}
 	}
 	// The customer sees their own panel and nothing of the staff's.
 	if r := kiosk.call("my.panel", nil); !r.OK {
@@ -261,6 +273,51 @@ func TestSwipeGoesToItsDeskMasked(t *testing.T) {
 	}
 	if r := kiosk.call("my.panel", nil); !refusedForRole(r) {
 		t.Errorf("my.panel after a refused swipe = %+v, want the kiosk to be nobody's", r)
+	}
+}
+
+// TestCardPanelOnlyToThatCustomer checks that card.panel reaches a kiosk
+// nobody is logged in on only while that customer's card.presented holds
+// it: not after the card was taken off, not for another customer.
+func TestCardPanelOnlyToThatCustomer(t *testing.T) {
+	rig := MustRig(t, nil)
+	kiosk := rig.dial(t, "desk1", "")
+	kiosk.call("whoami", nil)
+	wang := &appliance.Customer{ID: "cust-1", Name: "王秀英", Phones: []string{"13800130001"}}
+	li := &appliance.Customer{ID: "cust-2", Name: "李娜", Phones: []string{"13800130002"}}
+	tests := []struct {
+		name    string
+		before  []appliance.Event // published first, their frames read
+		panelOf *appliance.Customer
+		want    bool
+	}{
+		{"after its card.presented", []appliance.Event{{Kind: EventCardPresented, Data: &Panel{Customer: wang, Partial: true}}}, wang, true},
+		{"after the card was taken off", []appliance.Event{{Kind: EventCardRemoved}}, wang, false},
+		{"of another customer", []appliance.Event{{Kind: EventCardPresented, Data: &Panel{Customer: wang, Partial: true}}}, li, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for _, ev := range tt.before {
+				rig.bus.Publish(ev.Kind, "desk1", ev.Data)
+				kiosk.event(ev.Kind)
+			}
+			rig.bus.Publish(EventCardPanel, "desk1", &Panel{Customer: tt.panelOf})
+			rig.bus.Publish(EventCardRefused, "desk1", map[string]any{"uid": "marker"}) // public: always delivered
+			var next string
+			f := <-kiosk.frames
+			json.Unmarshal(f["event"], &next)
+			if got := next == EventCardPanel; got != tt.want {
+				t.Fatalf("next event %q, want card.panel delivered %v", next, tt.want)
+			}
+			if tt.want {
+				var p Panel
+				json.Unmarshal(f["data"], &p)
+				if !p.Masked || p.Customer.Name != "王**" {
+					t.Errorf("card.panel = %+v, want masked", p.Customer)
+				}
+				kiosk.event(EventCardRefused)
+			}
+		})
 	}
 }
 
