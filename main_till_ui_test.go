@@ -39,7 +39,7 @@ func TestReceiptScanInChromium(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)),
 		chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="OK"]`)), chromedp.WaitVisible(chromedp.CSS("#lookup")))
 	kiosk.run("the customer by phone", chromedp.SendKeys(chromedp.CSS("#phone"), "13800130001"), chromedp.Click(chromedp.CSS("#lookup button")))
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 	kiosk.closeDialog()
 
 	kiosk.run("scan the receipt", chromedp.SendKeys(chromedp.CSS("#receiptscan"), "R-SCAN-0001"+kb.Enter))

@@ -180,7 +180,7 @@ func clickAll(sels ...string) []chromedp.Action[chromedp.Void] {
 func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 	card := swipe(t, "04DE3001")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 	kiosk.closeDialog()
 	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="return"]`)))
 	kiosk.run("kind: return", chromedp.Click(chromedp.CSS(`[data-kind="return"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-purchase="demo-p01"]`)))
@@ -223,7 +223,7 @@ func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 func testIntakeComplaint(t *testing.T, kiosk *tab, addr string) {
 	card := swipe(t, "04DE3001")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 	kiosk.closeDialog()
 	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="complaint"]`)))
 	kiosk.run("kind: complaint, no product", chromedp.Click(chromedp.CSS(`[data-kind="complaint"]`)), chromedp.WaitVisible(chromedp.CSS("#nopurchase")),
@@ -343,7 +343,7 @@ func testIntakeEachKind(t *testing.T, kiosk *tab, addr, prints string) []string 
 	var numbers []string
 	for _, k := range intakeKinds {
 		card := swipe(t, "04DE3001")
-		kiosk.waitJS(k.kind+": customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+		kiosk.waitJS(k.kind+": customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 		kiosk.closeDialog()
 		kiosk.run(k.kind+": start", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))),
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))))

@@ -197,7 +197,7 @@ func TestDeskScreensInChromium(t *testing.T) {
 	t.Run("swipe opens the customer panel", func(t *testing.T) {
 		kiosk.t = t
 		card := swipe(t, "04DE3001")
-		kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+		kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 		if bal := kiosk.text("#balance"); bal != "¥50.00" {
 			t.Errorf("balance on the panel = %q, want ¥50.00", bal)
 		}
@@ -224,7 +224,7 @@ func TestDeskScreensInChromium(t *testing.T) {
 		staff.waitJS("balance before", `document.querySelector('#ledgerbalance')?.textContent === '¥50.00'`)
 
 		card := swipe(t, "04DE3001")
-		kiosk.waitJS("panel", `document.querySelector('#custname')?.textContent === '王秀英'`)
+		kiosk.waitJS("panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 		kiosk.run("top up 20 yuan", chromedp.Click(chromedp.CSS("#topup")), chromedp.WaitVisible(chromedp.CSS("#amount")),
 			chromedp.Click(chromedp.CSS(`#modalbox [data-k="2"]`)), chromedp.Click(chromedp.CSS(`#modalbox [data-k="0"]`)),
 			chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt")))
