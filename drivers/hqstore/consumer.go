@@ -18,9 +18,12 @@ import (
 
 // Applier is what the Consumer needs of the store: Apply returns applied
 // false and a nil error for an event already recorded, and an error only
-// when nothing was committed.
+// when nothing was committed; BlacklistEntry returns the blacklist entry
+// a recorded event makes (nil for none), the same however often it is
+// asked.
 type Applier interface {
 	Apply(ctx context.Context, ev chain.Event) (applied bool, err error)
+	BlacklistEntry(ctx context.Context, ev chain.Event) (*chain.BlacklistEntry, error)
 }
 
 var _ Applier = (*DB)(nil)
@@ -78,6 +81,9 @@ type Stats struct {
 	// recorded already (redeliveries, replays); Rejected messages that
 	// are not events, terminated so they are not delivered again.
 	Applied, Duplicates, Rejected uint64
+	// Blacklisted counts blacklist entries published (a republish after
+	// a redelivery counts again; the stream stores it once).
+	Blacklisted uint64
 	// LastError is the last failure since the last success ("" if none).
 	LastError string
 }
@@ -137,7 +143,7 @@ func (c *Consumer) Run(ctx context.Context) error {
 			cons, err = c.consumer(ctx, js)
 		}
 		if err == nil {
-			err = c.fetch(ctx, cons)
+			err = c.fetch(ctx, js, cons)
 		}
 		c.note(err)
 		if err == nil || ctx.Err() != nil {
@@ -198,6 +204,9 @@ func (c *Consumer) consumer(ctx context.Context, js jetstream.JetStream) (jetstr
 	if err != nil {
 		return nil, fmt.Errorf("hqstore: stream %s: %w", chain.StreamEvents, err)
 	}
+	if err := uplink.EnsureBlacklistStream(ctx, js, c.o.Timeout); err != nil {
+		return nil, fmt.Errorf("hqstore: %w", err)
+	}
 	cons, err := st.CreateOrUpdateConsumer(ctx, jetstream.ConsumerConfig{
 		Durable:       c.o.Durable,
 		DeliverPolicy: jetstream.DeliverAllPolicy,
@@ -215,13 +224,13 @@ func (c *Consumer) consumer(ctx context.Context, js jetstream.JetStream) (jetstr
 // fetch takes one batch and handles its messages in order. When ctx
 // ends or a message cannot be acked it stops, leaving the rest of the
 // batch unacked, to be delivered again.
-func (c *Consumer) fetch(ctx context.Context, cons jetstream.Consumer) error {
+func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer) error {
 	batch, err := cons.Fetch(c.o.Batch, jetstream.FetchMaxWait(min(c.o.Timeout, time.Second)))
 	if err != nil {
 		return fmt.Errorf("hqstore: fetch: %w", err)
 	}
 	for msg := range batch.Messages() {
-		if err := c.handle(ctx, msg); err != nil {
+		if err := c.handle(ctx, js, msg); err != nil {
 			for range batch.Messages() { // drain; the server redelivers them
 			}
 			return err
@@ -233,9 +242,10 @@ func (c *Consumer) fetch(ctx context.Context, cons jetstream.Consumer) error {
 	return nil
 }
 
-// handle applies one message and acks it once the store has committed
-// it; a message that is not an event is terminated.
-func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) error {
+// handle applies one message, publishes the blacklist entry it makes and
+// acks it once the store has committed it and the entry is stored; a
+// message that is not an event is terminated.
+func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg) error {
 	var ev chain.Event
 	if err := json.Unmarshal(msg.Data(), &ev); err != nil || ev.Branch == "" || ev.Seq == 0 {
 		c.log.Error("hqstore: a message on the events stream is not an event, dropped / 事件流中的消息无法解析，已丢弃",
@@ -263,6 +273,12 @@ func (c *Consumer) handle(ctx context.Context, msg jetstream.Msg) error {
 			s.Duplicates++
 		}
 	})
+	if err := c.blacklist(ctx, js, &ev); err != nil {
+		// Delivered again at once: the event is a duplicate then, and
+		// its entry is published again.
+		_ = msg.Nak()
+		return err
+	}
 	// An ack that is lost only means the event comes again: a duplicate.
 	if err := msg.Ack(); err != nil {
 		return fmt.Errorf("hqstore: ack event %s: %w", ev.MsgID(), err)
@@ -289,6 +305,28 @@ func (c *Consumer) apply(ctx context.Context, msg jetstream.Msg, ev *chain.Event
 		backoff = min(max(2*backoff, minBackoff), maxBackoff)
 		sleep(ctx, backoff)
 	}
+}
+
+// blacklist publishes the blacklist entry ev makes, if any. It runs
+// after ev is committed, for a duplicate too, so an entry whose publish
+// was lost (head office crashed or NATS failed between the commit and
+// the publish) goes out when the event is delivered again; the entry's
+// message id makes a second publish harmless.
+func (c *Consumer) blacklist(ctx context.Context, js jetstream.JetStream, ev *chain.Event) error {
+	e, err := c.db.BlacklistEntry(ctx, *ev)
+	if err != nil || e == nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	seq, err := uplink.PublishBlacklist(ctx, js, e)
+	if err != nil {
+		return fmt.Errorf("hqstore: event %s: %w", ev.MsgID(), err)
+	}
+	c.count(func(s *Stats) { s.Blacklisted++ })
+	c.log.Info("hqstore: blacklist entry published / 已发布黑名单条目", "card", e.Card, "branch", e.Branch,
+		"status", e.Status, "event", ev.MsgID(), "stream_seq", seq)
+	return nil
 }
 
 // count updates the stats under the lock.
