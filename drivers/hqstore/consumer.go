@@ -24,6 +24,8 @@ import (
 type Applier interface {
 	Apply(ctx context.Context, ev chain.Event) (applied bool, err error)
 	BlacklistEntry(ctx context.Context, ev chain.Event) (*chain.BlacklistEntry, error)
+	Gaps(ctx context.Context, branch string) ([]Gap, error)
+	Branches(ctx context.Context) ([]string, error)
 }
 
 var _ Applier = (*DB)(nil)
@@ -48,6 +50,12 @@ type ConsumerOptions struct {
 	Timeout time.Duration
 	// Logger gets connection changes and failures; nil is slog.Default.
 	Logger *slog.Logger
+	// ReplayEvery is how often, at most, the consumer asks one branch's
+	// box to replay a gap in its events (chain.ReplayRequest), and how
+	// long it waits for the answer; 0 means 10 s. Branches are looked at
+	// after every batch that brought their events, and all of them every
+	// ReplayEvery.
+	ReplayEvery time.Duration
 }
 
 // DefaultDurable is the durable consumer name when ConsumerOptions.Durable is "".
@@ -67,6 +75,12 @@ type Consumer struct {
 	o   ConsumerOptions
 	log *slog.Logger
 
+	// asked is when each branch's box was last asked to replay; only
+	// Run's goroutine uses it.
+	asked map[string]time.Time
+	// replays tracks the replay requests waiting for an answer.
+	replays sync.WaitGroup
+
 	// mu guards the fields below it.
 	mu    sync.Mutex
 	nc    *nats.Conn
@@ -84,6 +98,8 @@ type Stats struct {
 	// Blacklisted counts blacklist entries published (a republish after
 	// a redelivery counts again; the stream stores it once).
 	Blacklisted uint64
+	// ReplayRequests counts replay requests sent to branch boxes.
+	ReplayRequests uint64
 	// LastError is the last failure since the last success ("" if none).
 	LastError string
 }
@@ -108,7 +124,10 @@ func NewConsumer(db Applier, o ConsumerOptions) (*Consumer, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Consumer{db: db, o: o, log: o.Logger.With("consumer", o.Durable)}, nil
+	if o.ReplayEvery <= 0 {
+		o.ReplayEvery = 10 * time.Second
+	}
+	return &Consumer{db: db, o: o, log: o.Logger.With("consumer", o.Durable), asked: map[string]time.Time{}}, nil
 }
 
 // Stats reports the connection and the counts so far.
@@ -132,18 +151,27 @@ func (c *Consumer) Run(ctx context.Context) error {
 	c.nc = nc
 	c.mu.Unlock()
 	defer nc.Close()
+	defer c.replays.Wait() // before the connection closes
 	js, err := jetstream.New(nc)
 	if err != nil {
 		return fmt.Errorf("hqstore: jetstream.New: %w", err)
 	}
 	var cons jetstream.Consumer
 	backoff := time.Duration(0)
+	var swept time.Time
 	for ctx.Err() == nil {
+		touched := map[string]bool{}
 		if cons == nil {
 			cons, err = c.consumer(ctx, js)
 		}
 		if err == nil {
-			err = c.fetch(ctx, js, cons)
+			err = c.fetch(ctx, js, cons, touched)
+		}
+		if time.Since(swept) >= c.o.ReplayEvery {
+			swept = time.Now()
+			c.sweepGaps(ctx, nc)
+		} else {
+			c.checkGaps(ctx, nc, touched)
 		}
 		c.note(err)
 		if err == nil || ctx.Err() != nil {
@@ -224,13 +252,13 @@ func (c *Consumer) consumer(ctx context.Context, js jetstream.JetStream) (jetstr
 // fetch takes one batch and handles its messages in order. When ctx
 // ends or a message cannot be acked it stops, leaving the rest of the
 // batch unacked, to be delivered again.
-func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer) error {
+func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer, touched map[string]bool) error {
 	batch, err := cons.Fetch(c.o.Batch, jetstream.FetchMaxWait(min(c.o.Timeout, time.Second)))
 	if err != nil {
 		return fmt.Errorf("hqstore: fetch: %w", err)
 	}
 	for msg := range batch.Messages() {
-		if err := c.handle(ctx, js, msg); err != nil {
+		if err := c.handle(ctx, js, msg, touched); err != nil {
 			for range batch.Messages() { // drain; the server redelivers them
 			}
 			return err
@@ -244,8 +272,9 @@ func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetst
 
 // handle applies one message, publishes the blacklist entry it makes and
 // acks it once the store has committed it and the entry is stored; a
-// message that is not an event is terminated.
-func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg) error {
+// message that is not an event is terminated. The branch of an event
+// recorded is added to touched.
+func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, touched map[string]bool) error {
 	var ev chain.Event
 	if err := json.Unmarshal(msg.Data(), &ev); err != nil || ev.Branch == "" || ev.Seq == 0 {
 		c.log.Error("hqstore: a message on the events stream is not an event, dropped / 事件流中的消息无法解析，已丢弃",
@@ -265,6 +294,9 @@ func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetst
 	}
 	if err != nil {
 		return err // ctx ended: the message stays unacked and comes again
+	}
+	if applied {
+		touched[ev.Branch] = true
 	}
 	c.count(func(s *Stats) {
 		if applied {
@@ -327,6 +359,78 @@ func (c *Consumer) blacklist(ctx context.Context, js jetstream.JetStream, ev *ch
 	c.log.Info("hqstore: blacklist entry published / 已发布黑名单条目", "card", e.Card, "branch", e.Branch,
 		"status", e.Status, "event", ev.MsgID(), "stream_seq", seq)
 	return nil
+}
+
+// sweepGaps looks at every branch head office has events of.
+func (c *Consumer) sweepGaps(ctx context.Context, nc *nats.Conn) {
+	branches, err := c.db.Branches(ctx)
+	if err != nil {
+		c.log.Warn("hqstore: cannot list branches to look for gaps / 无法列出分店以检查缺失事件", "err", err)
+		return
+	}
+	touched := make(map[string]bool, len(branches))
+	for _, b := range branches {
+		touched[b] = true
+	}
+	c.checkGaps(ctx, nc, touched)
+}
+
+// checkGaps asks the box of each branch in branches whose events have a
+// gap, and that was not asked in the last ReplayEvery, to replay from the
+// first missing seq. The request is answered in the background.
+func (c *Consumer) checkGaps(ctx context.Context, nc *nats.Conn, branches map[string]bool) {
+	for b := range branches {
+		if last, ok := c.asked[b]; ok && time.Since(last) < c.o.ReplayEvery {
+			continue
+		}
+		gaps, err := c.db.Gaps(ctx, b)
+		if err != nil {
+			c.log.Warn("hqstore: cannot look for gaps / 无法检查缺失事件", "branch", b, "err", err)
+			continue
+		}
+		if len(gaps) == 0 {
+			continue
+		}
+		c.asked[b] = time.Now()
+		c.count(func(s *Stats) { s.ReplayRequests++ })
+		c.replays.Add(1)
+		go func() {
+			defer c.replays.Done()
+			c.askReplay(ctx, nc, chain.ReplayRequest{Branch: b, From: gaps[0].From, To: gaps[0].To})
+		}()
+	}
+}
+
+// askReplay sends req to its branch's box and logs the answer; the
+// events it republishes come in on the stream like any other.
+func (c *Consumer) askReplay(ctx context.Context, nc *nats.Conn, req chain.ReplayRequest) {
+	log := c.log.With("branch", req.Branch, "from", req.From, "to", req.To)
+	body, err := json.Marshal(req)
+	if err != nil {
+		log.Error("hqstore: encode replay request", "err", err)
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.o.ReplayEvery)
+	defer cancel()
+	log.Info("hqstore: events missing, asking the branch to replay / 事件缺失，请求分店重发")
+	m, err := nc.RequestWithContext(ctx, chain.SubjectReplay+req.Branch, body)
+	if err != nil {
+		if ctx.Err() == nil || errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			log.Warn("hqstore: the branch did not answer the replay request / 分店未答复重发请求", "err", err)
+		}
+		return
+	}
+	var reply chain.ReplayReply
+	if err := json.Unmarshal(m.Data, &reply); err != nil {
+		log.Warn("hqstore: the branch's replay reply cannot be read / 分店的重发答复无法解析", "err", err)
+		return
+	}
+	if reply.Error != "" {
+		log.Warn("hqstore: the branch could not replay everything / 分店未能全部重发", "republished", reply.Republished,
+			"oldest", reply.Oldest, "err", reply.Error)
+		return
+	}
+	log.Info("hqstore: the branch replayed its events / 分店已重发事件", "republished", reply.Republished)
 }
 
 // count updates the stats under the lock.
