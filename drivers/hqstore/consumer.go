@@ -52,9 +52,9 @@ type ConsumerOptions struct {
 	Logger *slog.Logger
 	// ReplayEvery is how often, at most, the consumer asks one branch's
 	// box to replay a gap in its events (chain.ReplayRequest), and how
-	// long it waits for the answer; 0 means 10 s. Branches are looked at
-	// after every batch that brought their events, and all of them every
-	// ReplayEvery.
+	// long it waits for the answer; 0 means 10 s. A branch's gaps are
+	// looked for when an event of it skips seqs, every ReplayEvery while
+	// it has a gap, and for every branch once at the start.
 	ReplayEvery time.Duration
 }
 
@@ -75,9 +75,12 @@ type Consumer struct {
 	o   ConsumerOptions
 	log *slog.Logger
 
-	// asked is when each branch's box was last asked to replay; only
-	// Run's goroutine uses it.
-	asked map[string]time.Time
+	// asked is when each branch's box was last asked to replay, pending
+	// the branches with a gap not yet filled, seen the highest seq of each
+	// branch recorded since Run started; only Run's goroutine uses them.
+	asked   map[string]time.Time
+	pending map[string]bool
+	seen    map[string]uint64
 	// replays tracks the replay requests waiting for an answer.
 	replays sync.WaitGroup
 
@@ -127,7 +130,8 @@ func NewConsumer(db Applier, o ConsumerOptions) (*Consumer, error) {
 	if o.ReplayEvery <= 0 {
 		o.ReplayEvery = 10 * time.Second
 	}
-	return &Consumer{db: db, o: o, log: o.Logger.With("consumer", o.Durable), asked: map[string]time.Time{}}, nil
+	return &Consumer{db: db, o: o, log: o.Logger.With("consumer", o.Durable), asked: map[string]time.Time{},
+		pending: map[string]bool{}, seen: map[string]uint64{}}, nil
 }
 
 // Stats reports the connection and the counts so far.
@@ -160,19 +164,23 @@ func (c *Consumer) Run(ctx context.Context) error {
 	backoff := time.Duration(0)
 	var swept time.Time
 	for ctx.Err() == nil {
-		touched := map[string]bool{}
+		suspect := map[string]bool{}
 		if cons == nil {
 			cons, err = c.consumer(ctx, js)
 		}
 		if err == nil {
-			err = c.fetch(ctx, js, cons, touched)
+			err = c.fetch(ctx, js, cons, suspect)
 		}
 		if time.Since(swept) >= c.o.ReplayEvery {
+			if swept.IsZero() {
+				c.allBranches(ctx, suspect)
+			}
 			swept = time.Now()
-			c.sweepGaps(ctx, nc)
-		} else {
-			c.checkGaps(ctx, nc, touched)
+			for b := range c.pending {
+				suspect[b] = true
+			}
 		}
+		c.checkGaps(ctx, nc, suspect)
 		c.note(err)
 		if err == nil || ctx.Err() != nil {
 			backoff = 0
@@ -252,13 +260,13 @@ func (c *Consumer) consumer(ctx context.Context, js jetstream.JetStream) (jetstr
 // fetch takes one batch and handles its messages in order. When ctx
 // ends or a message cannot be acked it stops, leaving the rest of the
 // batch unacked, to be delivered again.
-func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer, touched map[string]bool) error {
+func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetstream.Consumer, suspect map[string]bool) error {
 	batch, err := cons.Fetch(c.o.Batch, jetstream.FetchMaxWait(min(c.o.Timeout, time.Second)))
 	if err != nil {
 		return fmt.Errorf("hqstore: fetch: %w", err)
 	}
 	for msg := range batch.Messages() {
-		if err := c.handle(ctx, js, msg, touched); err != nil {
+		if err := c.handle(ctx, js, msg, suspect); err != nil {
 			for range batch.Messages() { // drain; the server redelivers them
 			}
 			return err
@@ -273,8 +281,10 @@ func (c *Consumer) fetch(ctx context.Context, js jetstream.JetStream, cons jetst
 // handle applies one message, publishes the blacklist entry it makes and
 // acks it once the store has committed it and the entry is stored; a
 // message that is not an event is terminated. The branch of an event
-// recorded is added to touched.
-func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, touched map[string]bool) error {
+// recorded that is not the one after the last recorded since Run started
+// (the first since then, one past a gap, an older one) is added to
+// suspect.
+func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetstream.Msg, suspect map[string]bool) error {
 	var ev chain.Event
 	if err := json.Unmarshal(msg.Data(), &ev); err != nil || ev.Branch == "" || ev.Seq == 0 {
 		c.log.Error("hqstore: a message on the events stream is not an event, dropped / 事件流中的消息无法解析，已丢弃",
@@ -296,7 +306,10 @@ func (c *Consumer) handle(ctx context.Context, js jetstream.JetStream, msg jetst
 		return err // ctx ended: the message stays unacked and comes again
 	}
 	if applied {
-		touched[ev.Branch] = true
+		if last, ok := c.seen[ev.Branch]; !ok || ev.Seq != last+1 {
+			suspect[ev.Branch] = true
+		}
+		c.seen[ev.Branch] = max(c.seen[ev.Branch], ev.Seq)
 	}
 	c.count(func(s *Stats) {
 		if applied {
@@ -361,27 +374,28 @@ func (c *Consumer) blacklist(ctx context.Context, js jetstream.JetStream, ev *ch
 	return nil
 }
 
-// sweepGaps looks at every branch head office has events of.
-func (c *Consumer) sweepGaps(ctx context.Context, nc *nats.Conn) {
+// allBranches adds every branch head office has events of to suspect:
+// gaps left from before the consumer started.
+func (c *Consumer) allBranches(ctx context.Context, suspect map[string]bool) {
 	branches, err := c.db.Branches(ctx)
 	if err != nil {
 		c.log.Warn("hqstore: cannot list branches to look for gaps / 无法列出分店以检查缺失事件", "err", err)
 		return
 	}
-	touched := make(map[string]bool, len(branches))
 	for _, b := range branches {
-		touched[b] = true
+		suspect[b] = true
 	}
-	c.checkGaps(ctx, nc, touched)
 }
 
-// checkGaps asks the box of each branch in branches whose events have a
-// gap, and that was not asked in the last ReplayEvery, to replay from the
-// first missing seq. The request is answered in the background.
-func (c *Consumer) checkGaps(ctx context.Context, nc *nats.Conn, branches map[string]bool) {
-	for b := range branches {
+// checkGaps looks for gaps in the events of each branch in suspect, and
+// asks the box of one with a gap, unless it was asked in the last
+// ReplayEvery, to replay from the first missing seq. A branch with a gap
+// stays pending, to be looked at again every ReplayEvery, until it has
+// none. The request is answered in the background.
+func (c *Consumer) checkGaps(ctx context.Context, nc *nats.Conn, suspect map[string]bool) {
+	for b := range suspect {
 		if last, ok := c.asked[b]; ok && time.Since(last) < c.o.ReplayEvery {
-			continue
+			continue // still pending: looked at again once the wait is over
 		}
 		gaps, err := c.db.Gaps(ctx, b)
 		if err != nil {
@@ -389,8 +403,10 @@ func (c *Consumer) checkGaps(ctx context.Context, nc *nats.Conn, branches map[st
 			continue
 		}
 		if len(gaps) == 0 {
+			delete(c.pending, b)
 			continue
 		}
+		c.pending[b] = true
 		c.asked[b] = time.Now()
 		c.count(func(s *Stats) { s.ReplayRequests++ })
 		c.replays.Add(1)
