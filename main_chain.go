@@ -11,10 +11,10 @@ import (
 	"shouhou/drivers/uplink"
 )
 
-// startUplink starts the chain forwarder and the blacklist follower
-// (drivers/uplink) when store.toml names a [chain] branch; they run until
-// bg ends, and m.uplinkDone and m.blacklistDone are closed when they have
-// stopped. The section is read once: a change takes effect when the
+// startUplink starts the chain forwarder, the blacklist follower and the
+// replay responder (drivers/uplink) when store.toml names a [chain]
+// branch; they run until bg ends, and m.uplinkDone, m.blacklistDone and
+// m.replayDone are closed when they have stopped. The section is read once: a change takes effect when the
 // appliance restarts.
 func (m *Main) startUplink(bg context.Context) error {
 	c := m.Config().Store.Chain
@@ -46,6 +46,17 @@ func (m *Main) startUplink(bg context.Context) error {
 		defer close(m.blacklistDone)
 		if err := b.Run(bg); err != nil {
 			m.Logger.Error("chain blacklist stopped / 连锁黑名单同步已停止", "err", err)
+		}
+	}()
+	r, err := uplink.NewReplayResponder(m.db, uplink.ReplayOptions{URL: c.URL, Branch: c.Branch, User: c.User, Password: pass, Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	m.replayDone = make(chan struct{})
+	go func() {
+		defer close(m.replayDone)
+		if err := r.Run(bg); err != nil {
+			m.Logger.Error("chain replay responder stopped / 连锁重发应答已停止", "err", err)
 		}
 	}()
 	return nil

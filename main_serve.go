@@ -63,16 +63,20 @@ type Main struct {
 	// it has stopped.
 	blacklist     *uplink.BlacklistFollower
 	blacklistDone chan struct{}
-	readers       *readers // the card readers (main_reader.go)
-	ui            *ui.Server
-	tls           *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
-	ln            net.Listener
-	tlsLn         net.Listener
-	http          *http.Server
-	https         *http.Server
-	stopBg        context.CancelFunc
-	bgDone        chan struct{} // one value per HTTP server that ended
-	adminErr      chan error
+	// replayDone is closed when the replay responder (main_chain.go),
+	// which answers head office's replay requests, has stopped; nil
+	// outside a chain.
+	replayDone chan struct{}
+	readers    *readers // the card readers (main_reader.go)
+	ui         *ui.Server
+	tls        *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
+	ln         net.Listener
+	tlsLn      net.Listener
+	http       *http.Server
+	https      *http.Server
+	stopBg     context.CancelFunc
+	bgDone     chan struct{} // one value per HTTP server that ended
+	adminErr   chan error
 	// schedDone is closed when the ticket scheduler has stopped (newUI).
 	schedDone chan struct{}
 }
@@ -248,6 +252,10 @@ func (m *Main) Close() error {
 		if m.blacklistDone != nil {
 			<-m.blacklistDone
 			m.blacklist, m.blacklistDone = nil, nil
+		}
+		if m.replayDone != nil {
+			<-m.replayDone
+			m.replayDone = nil
 		}
 		m.stopBg = nil
 	}

@@ -139,10 +139,15 @@ type BlacklistEntry struct {
 func (b *BlacklistEntry) Listed() bool { return b.Status != BlacklistCleared }
 
 // ReplayRequest asks a box to publish its events again from seq From on
-// (head office saw a gap after From-1).
+// (head office saw a gap after From-1). To, when set, is the last seq of
+// that gap: head office lacks From..To for sure, so the box publishes
+// those again even if the stream's duplicate window still remembers
+// their message ids (the messages were lost or deleted from the stream
+// within it).
 type ReplayRequest struct {
 	Branch string `json:"branch"`
 	From   uint64 `json:"from"`
+	To     uint64 `json:"to,omitempty"`
 }
 
 // ReplayReply is the box's answer to a ReplayRequest.

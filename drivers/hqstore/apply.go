@@ -138,3 +138,16 @@ func (db *DB) LastSeq(ctx context.Context, branch string) (uint64, error) {
 	}
 	return uint64(n), nil
 }
+
+// Branches returns the branches head office has events of, in order.
+func (db *DB) Branches(ctx context.Context) ([]string, error) {
+	rows, err := db.pool.Query(ctx, `SELECT branch FROM branches ORDER BY branch`)
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: branches: %w", err)
+	}
+	branches, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("hqstore: branches: %w", err)
+	}
+	return branches, nil
+}

@@ -11,6 +11,14 @@
 // only after PostgreSQL has committed it, so neither a PostgreSQL crash
 // nor a consumer crash loses or doubles an event.
 //
+// The Consumer also publishes the chain's card blacklist: a committed
+// card event that lists a card (lost, cancelled, replaced) or clears it
+// (active again) becomes a chain.BlacklistEntry, published before the
+// event's ack, so a crash in between publishes it again from the
+// redelivered duplicate. A branch whose events have a gap is asked, at
+// most once per ConsumerOptions.ReplayEvery, to replay it from its
+// outbox.
+//
 // PostgreSQL: https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT
 // (INSERT … ON CONFLICT), pgx: https://pkg.go.dev/github.com/jackc/pgx/v5/pgxpool.
 package hqstore

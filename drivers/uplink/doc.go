@@ -18,6 +18,12 @@
 // server is down the box refuses what its store lists. PublishBlacklist
 // is head office's side: one entry, Nats-Msg-Id "<branch>-<seq>-blacklist".
 //
+// ReplayResponder answers head office's chain.ReplayRequest on
+// chain.SubjectReplay+branch by publishing the outbox again from the
+// requested seq with the same message ids; an event of the gap head
+// office names that the duplicate window still remembers (its message was
+// deleted from the stream) goes once more under a replay's own id.
+//
 // It follows the NATS client protocol and JetStream's publish API as
 // nats.go implements them: https://docs.nats.io/nats-concepts/jetstream,
 // https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication.

@@ -287,32 +287,40 @@ func (f *Forwarder) ensureStream(ctx context.Context, js jetstream.JetStream) er
 	return nil
 }
 
-// publish sends one event and waits for the stream's ack. An event the
-// store wrote before the box had a branch goes out under Options.Branch;
-// one stamped with another branch is refused, as it would be filed under
-// the wrong shop.
+// publish sends one event and waits for the stream's ack.
 func (f *Forwarder) publish(ctx context.Context, js jetstream.JetStream, ev *chain.Event) error {
+	_, err := publishEvent(ctx, js, f.o.Branch, f.o.Timeout, ev, ev.MsgID())
+	return err
+}
+
+// publishEvent sends one of branch's events with message id msgID
+// (chain.MsgID but for a replay) and waits up to timeout for the stream's
+// ack; duplicate says the stream already held the message id. An event the store wrote before the box
+// had a branch goes out under branch; one stamped with another branch is
+// refused, as it would be filed under the wrong shop.
+func publishEvent(ctx context.Context, js jetstream.JetStream, branch string, timeout time.Duration, ev *chain.Event,
+	msgID string) (duplicate bool, err error) {
 	if ev.Branch == "" {
-		ev.Branch = f.o.Branch
+		ev.Branch = branch
 	}
-	if ev.Branch != f.o.Branch {
-		return fmt.Errorf("uplink: event %d belongs to branch %q, not %q: the store's branch changed", ev.Seq, ev.Branch, f.o.Branch)
+	if ev.Branch != branch {
+		return false, fmt.Errorf("uplink: event %d belongs to branch %q, not %q: the store's branch changed", ev.Seq, ev.Branch, branch)
 	}
 	body, err := json.Marshal(ev)
 	if err != nil {
-		return fmt.Errorf("uplink: encode event %d: %w", ev.Seq, err)
+		return false, fmt.Errorf("uplink: encode event %d: %w", ev.Seq, err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, f.o.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	ack, err := js.Publish(ctx, chain.Subject(f.o.Branch), body, jetstream.WithMsgID(ev.MsgID()),
+	ack, err := js.Publish(ctx, chain.Subject(branch), body, jetstream.WithMsgID(msgID),
 		jetstream.WithExpectStream(chain.StreamEvents))
 	if err != nil {
-		return fmt.Errorf("uplink: publish event %d: %w", ev.Seq, err)
+		return false, fmt.Errorf("uplink: publish event %d: %w", ev.Seq, err)
 	}
 	if ack.Stream != chain.StreamEvents {
-		return fmt.Errorf("uplink: event %d was stored in stream %q, want %s", ev.Seq, ack.Stream, chain.StreamEvents)
+		return false, fmt.Errorf("uplink: event %d was stored in stream %q, want %s", ev.Seq, ack.Stream, chain.StreamEvents)
 	}
-	return nil
+	return ack.Duplicate, nil
 }
 
 // noteResult keeps the last error for Status and logs a change between
