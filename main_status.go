@@ -84,7 +84,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	rc, err := store.AdminVia(*data, "status", nil)
 	if errors.Is(err, store.ErrNoServer) {
-		return fmt.Errorf("没有服务器在运行此数据目录 / no server holds %s: %w", *data, err)
+		return fmt.Errorf("%s: 没有运行中的服务器 / %w", *data, err)
 	}
 	if err != nil {
 		return err
