@@ -194,7 +194,20 @@ function configHistory(hs) {
 
 // The print queue: each printer's state and queued jobs, with cancel,
 // retry, reprint and move to another printer; the readers below.
-function renderPrint() { main.innerHTML = `<section><h1>${t('打印与设备', 'Printing and devices')}</h1><div id="printbody">${loading()}</div><div id="devbody"></div></section>`; loadPrint(); }
+function renderPrint() { main.innerHTML = `<section><h1>${t('打印与设备', 'Printing and devices')}</h1><div id="printbody">${loading()}</div><div id="devbody"></div></section>`; loadPrint(); watchChain(); }
+
+// watchChain reads chain.status again every 5 s while the tab shows it,
+// so the count of events waiting for head office moves on screen.
+let chainTimer = 0;
+function watchChain() {
+  clearInterval(chainTimer);
+  chainTimer = setInterval(async () => {
+    if (!main.querySelector('#devbody')) { clearInterval(chainTimer); return; }
+    const ch = await conn.call('chain.status').catch((e) => ({ error: e }));
+    const box = main.querySelector('#chainbox');
+    if (box) box.innerHTML = chainBlock(ch);
+  }, 5000);
+}
 
 async function loadPrint() {
   const el = main.querySelector('#printbody');
@@ -211,7 +224,7 @@ async function loadPrint() {
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
     `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`) + chainBlock(ch);
+    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`) + `<div id="chainbox">${chainBlock(ch)}</div>`;
 }
 
 // chainBlock is the chain uplink's state (chain.status): connected or
