@@ -74,3 +74,24 @@ func TestBranchPermissions(t *testing.T) {
 		}
 	}
 }
+
+// TestBranchPermissionsMissing: a branch user that may not fetch from the
+// blacklist stream shows the server's refusal as the follower's last
+// error, not a quiet follower that never applies anything.
+func TestBranchPermissionsMissing(t *testing.T) {
+	short := strings.Replace(branchPermissions, `"$JS.API.CONSUMER.MSG.NEXT.SHOUHOU_BLACKLIST.>",`, "", 1)
+	if short == branchPermissions {
+		t.Fatal("branchPermissions has no MSG.NEXT entry to take out")
+	}
+	n := chaintest.StartNATS(t, chaintest.NATSOptions{Users: []chaintest.NATSUser{
+		{User: "SH01", Password: "s3cret", Permissions: short}, {User: "HQ", Password: "hq-s3cret"}}})
+	headOffice(t, n.URL())
+	b, _ := runFollower(t, mustOpen(t, t.TempDir()), n.URL())
+	deadline := time.Now().Add(20 * time.Second)
+	for s := b.Status(); !strings.Contains(strings.ToLower(s.LastError), "permissions violation"); s = b.Status() {
+		if time.Now().After(deadline) {
+			t.Fatalf("follower status %+v after 20 s, want the permissions violation as its last error", s)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
