@@ -44,6 +44,7 @@ func commands() map[string]command {
 		"ca":      {"ca export [-data DIR] [-o FILE]: the box's CA certificate (PEM) for staff PCs, with its SHA-256 fingerprint", runCA},
 		"import":  {"import a till export: -data DIR [-conf DIR] [-dry-run] [-all-or-nothing] [-kind purchases|catalogue] FILE (online when a server holds DIR)", runImport},
 		"hq":      {"head office: every branch's events from NATS into PostgreSQL until SIGTERM: -nats URL -pg DSN [-nats-user U -nats-password-file F] [-durable NAME]", runHQ},
+		"status":  {"the running server's store and chain uplink (lag: events not yet acked by head office): -data DIR", runStatus},
 		"report":  {"service reports of a stopped server's data or a restored backup: -data DIR -from DAY -to DAY -kind kpi|closing|complaints|daily -format text|csv|json", runReport},
 
 		"print-test":  {"print a sample slip: -printer ID [-conf DIR] | -to ADDR, -width 58|80 -form NAME", runPrintTest},

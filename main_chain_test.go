@@ -24,38 +24,8 @@ import (
 // against a real nats-server and expects a desk change on the stream.
 func TestServeForwardsToHeadOffice(t *testing.T) {
 	n := chaintest.StartNATS(t, chaintest.NATSOptions{Users: []chaintest.NATSUser{{User: "SH01", Password: "s3cret"}}})
-	tmp := t.TempDir()
-	confDir := filepath.Join(tmp, "conf")
-	if code, out := runCmd("config", "init", confDir); code != 0 {
-		t.Fatalf("config init = %d %q", code, out)
-	}
-	storeFile := filepath.Join(confDir, "store.toml")
-	orig, err := os.ReadFile(storeFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	i := strings.Index(string(orig), "[chain]")
-	if i < 0 {
-		t.Fatal("store.toml from config init has no [chain] section")
-	}
-	withChain := string(orig[:i]) + "[chain]\nbranch = \"SH01\"\nurl = \"" + n.URL() + "\"\nuser = \"SH01\"\npassword_file = \"nats.pass\"\n"
-	if err := os.WriteFile(storeFile, []byte(withChain), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(confDir, "nats.pass"), []byte("s3cret\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	m.DataDir, m.ConfDir, m.Listen, m.ListenTLS, m.MemLimit = filepath.Join(tmp, "data"), confDir, "127.0.0.1:0", "", 0
-	if err := m.Run(context.Background()); err != nil {
-		m.Close()
-		t.Fatal(err)
-	}
-	defer m.Close()
-	if m.uplink == nil {
-		t.Fatal("no uplink started with a [chain] branch")
-	}
-	err = m.db.Update(func(tx *store.Txn) error { return tx.PutCustomer(&appliance.Customer{ID: "c1", Name: "王芳"}) })
+	m := runChainMain(t, n)
+	err := m.db.Update(func(tx *store.Txn) error { return tx.PutCustomer(&appliance.Customer{ID: "c1", Name: "王芳"}) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,4 +94,42 @@ func customerEvent(t *testing.T, db *store.DB, id string) uint64 {
 	}
 	t.Fatalf("no outbox event of customer %s in %d events", id, len(evs))
 	return 0
+}
+
+// runChainMain runs serve in-process with store.toml's [chain] naming
+// branch SH01 (password s3cret) on n; it stops at the test's end.
+func runChainMain(t *testing.T, n *chaintest.NATS) *Main {
+	t.Helper()
+	tmp := t.TempDir()
+	confDir := filepath.Join(tmp, "conf")
+	if code, out := runCmd("config", "init", confDir); code != 0 {
+		t.Fatalf("config init = %d %q", code, out)
+	}
+	storeFile := filepath.Join(confDir, "store.toml")
+	orig, err := os.ReadFile(storeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := strings.Index(string(orig), "[chain]")
+	if i < 0 {
+		t.Fatal("store.toml from config init has no [chain] section")
+	}
+	withChain := string(orig[:i]) + "[chain]\nbranch = \"SH01\"\nurl = \"" + n.URL() + "\"\nuser = \"SH01\"\npassword_file = \"nats.pass\"\n"
+	if err := os.WriteFile(storeFile, []byte(withChain), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(confDir, "nats.pass"), []byte("s3cret\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := NewMain(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	m.DataDir, m.ConfDir, m.Listen, m.ListenTLS, m.MemLimit = filepath.Join(tmp, "data"), confDir, "127.0.0.1:0", "", 0
+	if err := m.Run(context.Background()); err != nil {
+		m.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if m.uplink == nil {
+		t.Fatal("no uplink started with a [chain] branch")
+	}
+	return m
 }

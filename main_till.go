@@ -81,7 +81,7 @@ type importRequest struct {
 // adminHandlers are the requests the running server answers on its admin
 // socket beyond backup and verify.
 func (m *Main) adminHandlers() map[string]store.AdminHandler {
-	return map[string]store.AdminHandler{"import": m.adminImport}
+	return map[string]store.AdminHandler{"import": m.adminImport, "status": m.adminStatus}
 }
 
 // adminImport answers "import": "OK", then lines "progress STAGE DONE

@@ -37,6 +37,9 @@ func (m *Main) newUI(bg context.Context) *ui.Server {
 		o.Printers = printQueueView{q}
 	}
 	o.PaperText = printer.Text
+	if m.uplink != nil {
+		o.Chain = func() any { return m.chainStatus() }
+	}
 	return ui.NewServer(o)
 }
 

@@ -138,6 +138,7 @@ func opTable() map[string]opSpec {
 		"config.status":  op(staff, opConfigStatus),
 		"reader.status":  op(staff, opReaderStatus),
 		"printer.status": op(staff, opPrinterStatus),
+		"chain.status":   op(staff, opChainStatus),
 		"print.queue":    op(staff, opPrintQueue),
 		"print.cancel":   op(deskStaff, opPrintCancel),
 		"print.retry":    op(deskStaff, opPrintRetry),

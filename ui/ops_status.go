@@ -51,6 +51,15 @@ func opReaderStatus(c *call, _ *none) (any, error) {
 	return map[string]any{"readers": readers, "demo": c.srv.opts.Demo != nil}, nil
 }
 
+// opChainStatus is the chain uplink's state: {on: false} outside a
+// chain, else {on: true, uplink: Options.Chain()}.
+func opChainStatus(c *call, _ *none) (any, error) {
+	if c.srv.opts.Chain == nil {
+		return map[string]any{"on": false}, nil
+	}
+	return map[string]any{"on": true, "uplink": c.srv.opts.Chain()}, nil
+}
+
 func (c *call) printers() (PrintQueue, error) {
 	if c.srv.opts.Printers == nil {
 		return nil, unavailable("打印队列未启动 / the print queue is not running")

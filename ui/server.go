@@ -66,6 +66,10 @@ type Options struct {
 	Purchases *purchases.Service
 	// Printers is the print queue (nil: no print operations).
 	Printers PrintQueue
+	// Chain returns the chain uplink's state for chain.status (main's
+	// view of drivers/uplink), a value that encodes with at least
+	// "connected", "lag" and "last_error"; nil outside a chain.
+	Chain func() any
 	// PaperText draws a document as its paper shows it, one paper line a
 	// line (drivers/printer.Text), for form.preview; nil: no preview.
 	PaperText func(*forms.Document) string

@@ -136,6 +136,10 @@ func (db *DB) SetClock(now func() time.Time) (previous func() time.Time) {
 // Dir returns the directory the store was opened on.
 func (db *DB) Dir() string { return db.dir }
 
+// Format returns the data format of the open directory (SchemaVersion,
+// or an older one opened read-only).
+func (db *DB) Format() int { return db.format }
+
 // Branch returns the chain branch id the store was opened with
 // (Options.Branch), "" for a box outside a chain.
 func (db *DB) Branch() string { return db.branch }

@@ -15,6 +15,10 @@ import (
 // NATSUser is an account user a test server accepts (user/password).
 type NATSUser struct {
 	User, Password string
+	// Permissions, if set, is the user's permissions object in
+	// nats-server's config syntax, `{publish: [...], subscribe: [...]}`;
+	// empty allows everything.
+	Permissions string
 }
 
 // NATSOptions shape a test nats-server.
@@ -63,7 +67,11 @@ func (n *NATS) config(o NATSOptions) string {
 	if len(o.Users) > 0 {
 		b.WriteString("authorization {\n  users = [\n")
 		for _, u := range o.Users {
-			fmt.Fprintf(&b, "    {user: %q, password: %q}\n", u.User, u.Password)
+			if u.Permissions != "" {
+				fmt.Fprintf(&b, "    {user: %q, password: %q, permissions: %s}\n", u.User, u.Password, u.Permissions)
+			} else {
+				fmt.Fprintf(&b, "    {user: %q, password: %q}\n", u.User, u.Password)
+			}
 		}
 		b.WriteString("  ]\n}\n")
 	}

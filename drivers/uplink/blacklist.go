@@ -115,7 +115,7 @@ func appliedSeq(db BlacklistStore) (seq uint64, err error) {
 // store keeps the list as it was last heard.
 func (f *BlacklistFollower) Run(ctx context.Context) error {
 	reconnected := make(chan struct{}, 1)
-	nc, err := dial(f.o.URL, "shouhou blacklist "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected)
+	nc, err := dial(f.o.URL, "shouhou blacklist "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.noteResult)
 	if err != nil {
 		return err
 	}

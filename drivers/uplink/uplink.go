@@ -151,12 +151,14 @@ func (f *Forwarder) Run(ctx context.Context) error {
 // connect dials NATS, retrying for ever in the background when the
 // server is not there yet (Connect returns at once either way).
 func (f *Forwarder) connect(reconnected chan<- struct{}) (*nats.Conn, error) {
-	return dial(f.o.URL, "shouhou uplink "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected)
+	return dial(f.o.URL, "shouhou uplink "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.noteResult)
 }
 
 // dial connects to url as name, retrying for ever in the background, and
-// signals reconnected at each (re)connection.
-func dial(url, name, user, password string, log *slog.Logger, reconnected chan<- struct{}) (*nats.Conn, error) {
+// signals reconnected at each (re)connection. The server's asynchronous
+// errors (a permissions violation: a fetch or a publish the user may not
+// make fails only so) go to asyncErr, for the caller's Status.
+func dial(url, name, user, password string, log *slog.Logger, reconnected chan<- struct{}, asyncErr func(error)) (*nats.Conn, error) {
 	opts := []nats.Option{
 		nats.Name(name),
 		nats.MaxReconnects(-1),
@@ -167,6 +169,11 @@ func dial(url, name, user, password string, log *slog.Logger, reconnected chan<-
 			log.Warn("uplink: NATS connection lost / 与总部的连接断开", "err", err)
 		}),
 		nats.ConnectHandler(func(*nats.Conn) { signal(reconnected) }),
+		nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) {
+			if err != nil {
+				asyncErr(fmt.Errorf("uplink: NATS server: %w", err))
+			}
+		}),
 		nats.ReconnectHandler(func(*nats.Conn) {
 			log.Info("uplink: NATS connection back / 与总部的连接已恢复")
 			signal(reconnected)

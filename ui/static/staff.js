@@ -194,13 +194,27 @@ function configHistory(hs) {
 
 // The print queue: each printer's state and queued jobs, with cancel,
 // retry, reprint and move to another printer; the readers below.
-function renderPrint() { main.innerHTML = `<section><h1>${t('打印与设备', 'Printing and devices')}</h1><div id="printbody">${loading()}</div><div id="devbody"></div></section>`; loadPrint(); }
+function renderPrint() { main.innerHTML = `<section><h1>${t('打印与设备', 'Printing and devices')}</h1><div id="printbody">${loading()}</div><div id="devbody"></div></section>`; loadPrint(); watchChain(); }
+
+// watchChain reads chain.status again every 5 s while the tab shows it,
+// so the count of events waiting for head office moves on screen.
+let chainTimer = 0;
+function watchChain() {
+  clearInterval(chainTimer);
+  chainTimer = setInterval(async () => {
+    if (!main.querySelector('#devbody')) { clearInterval(chainTimer); return; }
+    const ch = await conn.call('chain.status').catch((e) => ({ error: e }));
+    const box = main.querySelector('#chainbox');
+    if (box) box.innerHTML = chainBlock(ch);
+  }, 5000);
+}
 
 async function loadPrint() {
   const el = main.querySelector('#printbody');
   if (!el) return;
   // print.queue: every printer with its state and queued jobs.
-  const [pq, rd] = await Promise.all([conn.call('print.queue', {}).catch((e) => ({ error: e })), conn.call('reader.status').catch((e) => ({ error: e }))]);
+  const [pq, rd, ch] = await Promise.all([conn.call('print.queue', {}).catch((e) => ({ error: e })), conn.call('reader.status').catch((e) => ({ error: e })),
+    conn.call('chain.status').catch((e) => ({ error: e }))]);
   if (!main.querySelector('#printbody')) return;
   if (pq.error) el.innerHTML = `<p class="error">${errText(pq.error)}</p>`;
   else {
@@ -210,7 +224,22 @@ async function loadPrint() {
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
     `<table class="board" id="readers"><thead><tr><th>${t('读卡器', 'Reader')}</th><th>${t('服务台', 'Desk')}</th><th>${t('状态', 'State')}</th><th>${t('时间', 'Time')}</th></tr></thead><tbody>
-    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`);
+    ${rd.readers.map((r) => `<tr><td>${r.reader ? said(r.reader) : t('读卡服务', 'Card service')}</td><td class="mono">${orDash(r.desk)}</td><td><span class="pill rs-${esc(r.status || r.kind)}">${stateName(readerStateNames, r.status || (r.kind === 'error' ? 'error' : 'ok'))}</span>${adminDetails([['说明', 'Detail', r.detail]])}</td><td>${time(r.time)}</td></tr>`).join('')}</tbody></table>`) + `<div id="chainbox">${chainBlock(ch)}</div>`;
+}
+
+// chainBlock is the chain uplink's state (chain.status): connected or
+// not, the events not yet sent to head office, the last error behind the
+// admin details; nothing outside a chain.
+function chainBlock(ch) {
+  if (ch.error) return `<h2>${t('连锁上传', 'Chain uplink')}</h2><p class="error">${errText(ch.error)}</p>`;
+  if (!ch.on) return '';
+  const u = ch.uplink || {};
+  const b = u.blacklist || {};
+  return `<div id="chain"><h2>${t('连锁上传', 'Chain uplink')}</h2>
+    <p><span class="pill ${u.connected ? 'ok' : 'warn'}">${u.connected ? t('已连接', 'Connected') : t('未连接', 'Not connected')}</span>
+    <span class="${u.lag > 0 ? 'warn' : ''}">${t(`待上传 ${u.lag ?? 0} 条`, `${u.lag ?? 0} events not yet sent`)}</span></p>
+    ${adminDetails([['门店编号', 'Branch', u.branch], ['最近错误', 'Last error', u.last_error], ['已确认到', 'Acked up to', String(u.acked ?? '')], ['最新事件', 'Head', String(u.head ?? '')],
+      ['黑名单同步到', 'Blacklist applied', String(b.applied ?? '')], ['黑名单错误', 'Blacklist error', b.last_error]])}</div>`;
 }
 
 function printerCard(p, jobs, printers) {
