@@ -100,7 +100,7 @@ func (r *ReplayResponder) Ready() bool {
 // server that is down is retried for ever, and the subscription is made
 // again on every reconnection.
 func (r *ReplayResponder) Run(ctx context.Context) error {
-	nc, err := dial(r.o.URL, "shouhou replay "+r.o.Branch, r.o.User, r.o.Password, r.log, nil)
+	nc, err := dial(r.o.URL, "shouhou replay "+r.o.Branch, r.o.User, r.o.Password, r.log, nil, func(err error) { r.log.Warn("uplink: replay responder / 重放应答出错", "err", err) })
 	if err != nil {
 		return err
 	}
