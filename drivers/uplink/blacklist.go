@@ -55,10 +55,11 @@ type BlacklistFollower struct {
 	o   FollowerOptions
 	log *slog.Logger
 
-	// mu guards the fields below it.
-	mu      sync.Mutex
-	nc      *nats.Conn
-	lastErr string
+	health *health
+
+	// mu guards nc.
+	mu sync.Mutex
+	nc *nats.Conn
 }
 
 // FollowerStatus is how far the follower has got.
@@ -84,13 +85,15 @@ func NewBlacklistFollower(db BlacklistStore, o FollowerOptions) (*BlacklistFollo
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Second
 	}
-	return &BlacklistFollower{db: db, o: o, log: o.Logger.With("branch", o.Branch)}, nil
+	log := o.Logger.With("branch", o.Branch)
+	return &BlacklistFollower{db: db, o: o, log: log, health: &health{log: log,
+		failing: "uplink: cannot follow the blacklist, retrying / 无法同步黑名单，重试中", working: "uplink: following the blacklist again / 已恢复同步黑名单"}}, nil
 }
 
 // Status reports the connection and the last stream seq applied.
 func (f *BlacklistFollower) Status() FollowerStatus {
 	f.mu.Lock()
-	s := FollowerStatus{Connected: f.nc != nil && f.nc.IsConnected(), LastError: f.lastErr}
+	s := FollowerStatus{Connected: f.nc != nil && f.nc.IsConnected(), LastError: f.health.last()}
 	f.mu.Unlock()
 	seq, err := appliedSeq(f.db)
 	if err != nil {
@@ -115,7 +118,7 @@ func appliedSeq(db BlacklistStore) (seq uint64, err error) {
 // store keeps the list as it was last heard.
 func (f *BlacklistFollower) Run(ctx context.Context) error {
 	reconnected := make(chan struct{}, 1)
-	nc, err := dial(f.o.URL, "shouhou blacklist "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.noteResult)
+	nc, err := dial(f.o.URL, "shouhou blacklist "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.health.note)
 	if err != nil {
 		return err
 	}
@@ -133,7 +136,7 @@ func (f *BlacklistFollower) Run(ctx context.Context) error {
 		if ctx.Err() != nil {
 			break
 		}
-		f.noteResult(err)
+		f.health.note(err)
 		backoff = min(max(2*backoff, minBackoff), maxBackoff)
 		if err == nil {
 			backoff = 0
@@ -177,7 +180,7 @@ func (f *BlacklistFollower) follow(ctx context.Context, nc *nats.Conn, js jetstr
 		return fmt.Errorf("uplink: blacklist messages: %w", err)
 	}
 	defer it.Stop()
-	f.noteResult(nil)
+	f.health.note(nil)
 	for last := from - 1; ; {
 		m, err := it.Next(jetstream.NextContext(ctx))
 		if err != nil {
@@ -264,23 +267,6 @@ func checkEntry(e *chain.BlacklistEntry) error {
 		return errors.New("no status")
 	}
 	return nil
-}
-
-// noteResult keeps the last error for Status and logs a change between
-// failing and working once, not every retry.
-func (f *BlacklistFollower) noteResult(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch {
-	case err != nil && f.lastErr != err.Error():
-		if f.lastErr == "" {
-			f.log.Warn("uplink: cannot follow the blacklist, retrying / 无法同步黑名单，重试中", "err", err)
-		}
-		f.lastErr = err.Error()
-	case err == nil && f.lastErr != "":
-		f.log.Info("uplink: following the blacklist again / 已恢复同步黑名单")
-		f.lastErr = ""
-	}
 }
 
 // EnsureBlacklistStream looks the blacklist stream up and creates it when

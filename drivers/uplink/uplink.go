@@ -69,10 +69,11 @@ type Forwarder struct {
 	o   Options
 	log *slog.Logger
 
-	// mu guards the fields below it.
-	mu      sync.Mutex
-	nc      *nats.Conn
-	lastErr string
+	health *health
+
+	// mu guards nc.
+	mu sync.Mutex
+	nc *nats.Conn
 }
 
 // Status is how far the forwarder has got.
@@ -106,13 +107,15 @@ func New(db Outbox, o Options) (*Forwarder, error) {
 	if o.Timeout <= 0 {
 		o.Timeout = 5 * time.Second
 	}
-	return &Forwarder{db: db, o: o, log: o.Logger.With("branch", o.Branch)}, nil
+	log := o.Logger.With("branch", o.Branch)
+	return &Forwarder{db: db, o: o, log: log, health: &health{log: log,
+		failing: "uplink: cannot forward events, retrying / 无法上传事件，重试中", working: "uplink: forwarding again / 已恢复上传"}}, nil
 }
 
 // Status reports the connection and the outbox's head and ack.
 func (f *Forwarder) Status() Status {
 	f.mu.Lock()
-	s := Status{Connected: f.nc != nil && f.nc.IsConnected(), LastError: f.lastErr}
+	s := Status{Connected: f.nc != nil && f.nc.IsConnected(), LastError: f.health.last()}
 	f.mu.Unlock()
 	var err error
 	if s.Head, err = f.db.OutboxHead(); err == nil {
@@ -151,7 +154,7 @@ func (f *Forwarder) Run(ctx context.Context) error {
 // connect dials NATS, retrying for ever in the background when the
 // server is not there yet (Connect returns at once either way).
 func (f *Forwarder) connect(reconnected chan<- struct{}) (*nats.Conn, error) {
-	return dial(f.o.URL, "shouhou uplink "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.noteResult)
+	return dial(f.o.URL, "shouhou uplink "+f.o.Branch, f.o.User, f.o.Password, f.log, reconnected, f.health.note)
 }
 
 // dial connects to url as name, retrying for ever in the background, and
@@ -198,7 +201,7 @@ func (f *Forwarder) loop(ctx context.Context, nc *nats.Conn, js jetstream.JetStr
 	backoff := time.Duration(0)
 	for ctx.Err() == nil {
 		more, err := f.step(ctx, nc, js, &streamReady)
-		f.noteResult(err)
+		f.health.note(err)
 		switch {
 		case err != nil:
 			streamReady = false // look again: head office may have removed it
@@ -330,21 +333,39 @@ func publishEvent(ctx context.Context, js jetstream.JetStream, branch string, ti
 	return ack.Duplicate, nil
 }
 
-// noteResult keeps the last error for Status and logs a change between
-// failing and working once, not every retry.
-func (f *Forwarder) noteResult(err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+// health is one link's last error, for its Status: a change between
+// failing and working is logged once, not on every retry.
+type health struct {
+	log *slog.Logger
+	// failing and working are what the log says when the link starts
+	// failing and when it works again.
+	failing, working string
+
+	mu      sync.Mutex // guards lastErr
+	lastErr string
+}
+
+// note records the result of a try: err, or nil for one that worked.
+func (h *health) note(err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	switch {
-	case err != nil && f.lastErr != err.Error():
-		if f.lastErr == "" {
-			f.log.Warn("uplink: cannot forward events, retrying / 无法上传事件，重试中", "err", err)
+	case err != nil && h.lastErr != err.Error():
+		if h.lastErr == "" {
+			h.log.Warn(h.failing, "err", err)
 		}
-		f.lastErr = err.Error()
-	case err == nil && f.lastErr != "":
-		f.log.Info("uplink: forwarding again / 已恢复上传")
-		f.lastErr = ""
+		h.lastErr = err.Error()
+	case err == nil && h.lastErr != "":
+		h.log.Info(h.working)
+		h.lastErr = ""
 	}
+}
+
+// last is the last failure since the last success ("" if none).
+func (h *health) last() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.lastErr
 }
 
 // signal sends on c without blocking.
