@@ -43,7 +43,9 @@ var chainFaultCards = []string{"SC-000001", "SC-000020"}
 //  1. nats-server is stopped for 3 s and started again (the link cut);
 //  2. the box is killed with SIGKILL at a random moment and restarted on
 //     the same data directory, N times (the client sends its
-//     unacknowledged requests again, as a kiosk would);
+//     unacknowledged requests again, as a kiosk would); every other time
+//     the link is cut for a second first, so the box is killed while it
+//     forwards the backlog in batches;
 //  3. head office is killed with SIGKILL at a random moment and
 //     restarted, N times;
 //  4. nats-server is killed with SIGKILL and started again, N times.
@@ -98,9 +100,22 @@ func TestChainFaults(t *testing.T) {
 	defer hq.Close()
 	f.note(hq, "after round 1")
 
-	// 2. The box killed at random moments.
-	for range n {
-		time.Sleep(time.Duration(100+rand.IntN(700)) * time.Millisecond)
+	// 2. The box killed at random moments; every other time while it
+	// forwards a backlog (the link was cut for a second), so the kill
+	// lands in the middle of a batch.
+	for i := range n {
+		if i%2 == 1 {
+			if err := nats.Stop(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Second)
+			if err := nats.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(time.Duration(rand.IntN(400)) * time.Millisecond)
+		} else {
+			time.Sleep(time.Duration(100+rand.IntN(700)) * time.Millisecond)
+		}
 		f.killBox()
 		f.startBox()
 		f.load.retry(f.client)
