@@ -36,6 +36,7 @@ fuzz:
 # bench runs the benchmarks whose figures are recorded in docs/benchmarks.md.
 bench: deps
 	$(GO) test -run '^$$' -bench . -benchmem -timeout 60m ./...
+	SHOUHOU_CHAIN_FAULTS=20 $(GO) test -count=1 -run TestChainFaults -timeout 30m .
 
 clean:
 	rm -rf bin

@@ -24,20 +24,24 @@ import (
 const (
 	serveChildEnv     = "SHOUHOU_SERVE_CHILD_DATA"
 	serveChildDemoEnv = "SHOUHOU_SERVE_CHILD_DEMO"
+	serveChildConfEnv = "SHOUHOU_SERVE_CHILD_CONF"
 )
 
 // TestServeChild is the child of the tests and benchmarks that run the
 // real `shouhou serve` in a process of its own (serveChild): on the given
-// data directory, with -demo when asked, until it is killed or stopped
-// with SIGTERM.
+// data directory, with -demo when asked and -conf when a config directory
+// is given, until it is killed or stopped with SIGTERM.
 func TestServeChild(t *testing.T) {
 	data := os.Getenv(serveChildEnv)
 	if data == "" {
-		t.Skip("the child of BenchmarkServeRSS, TestVerifyMemoryBounded and TestKill9KeyedRequestsOnce")
+		t.Skip("the child of BenchmarkServeRSS, TestVerifyMemoryBounded, TestKill9KeyedRequestsOnce and TestChainFaults")
 	}
 	args := []string{"serve", "-data", data, "-listen", "127.0.0.1:0"}
 	if os.Getenv(serveChildDemoEnv) != "" {
 		args = append(args, "-demo")
+	}
+	if dir := os.Getenv(serveChildConfEnv); dir != "" {
+		args = append(args, "-conf", dir)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()

@@ -25,11 +25,12 @@ import (
 const hqChildEnv = "SHOUHOU_HQ_CHILD_ARGS"
 
 // TestHQChild is `shouhou hq` in a process of its own, for TestHQCommand
-// to SIGTERM; it does nothing in a normal run.
+// to SIGTERM and TestChainFaults to SIGKILL; it does nothing in a normal
+// run.
 func TestHQChild(t *testing.T) {
 	args := os.Getenv(hqChildEnv)
 	if args == "" {
-		t.Skip("only run by TestHQCommand")
+		t.Skip("only run by TestHQCommand and TestChainFaults")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
