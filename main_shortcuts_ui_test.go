@@ -63,6 +63,13 @@ func TestStatesShortcutsAndLoginInChromium(t *testing.T) {
 	staff.run("Alt+1", chromedp.KeyEvent("1", chromedp.KeyModifiers(chromedp.ModifierAlt)))
 	staff.run("board again", chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
 
+	// Touch targets: every button, field and tab on the board is at least 44 px high.
+	if small := staff.eval("touch targets", `[...document.querySelectorAll('button, .btn, input:not([type=checkbox]), select, #tabs a, label:has(> input[type=checkbox])')]
+		.filter((e) => e.checkVisibility()).map((e) => [e.id || e.name || e.textContent.trim().slice(0, 12), e.getBoundingClientRect().height])
+		.filter(([, h]) => h < 44 - 0.5).map(([n, h]) => n + ' ' + h.toFixed(1) + 'px').join(', ')`); small != "" {
+		t.Errorf("touch targets under 44 px on the board: %s", small)
+	}
+
 	// A ticket's actions carry their keys; Alt+L opens the print step, Esc closes.
 	staff.run("a ticket", chromedp.Click(chromedp.CSS("tr[data-ticket]")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
 	if k := staff.text(`[data-act="print"] kbd`); k != "Alt+L" {
