@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"shouhou/conf"
 	"shouhou/drivers/uplink"
@@ -29,10 +30,13 @@ func (m *Main) startUplink(bg context.Context) error {
 	if err != nil {
 		return err
 	}
-	m.uplink, m.uplinkDone = f, make(chan struct{})
+	// The forwarder has a context of its own: Close stops it last, after
+	// every other writer, once it has sent what they wrote (drainUplink).
+	fctx, stop := context.WithCancel(context.Background())
+	m.uplink, m.uplinkDone, m.stopUplink = f, make(chan struct{}), stop
 	go func() {
 		defer close(m.uplinkDone)
-		if err := f.Run(bg); err != nil {
+		if err := f.Run(fctx); err != nil {
 			m.Logger.Error("chain uplink stopped / 连锁上传已停止", "err", err)
 		}
 	}()
@@ -77,4 +81,22 @@ func (m *Main) chainPassword(c conf.Chain) (string, error) {
 		return "", fmt.Errorf("store.toml [chain] password_file: %w", err)
 	}
 	return strings.TrimSpace(string(b)), nil
+}
+
+// drainUplink stops the forwarder after giving it up to wait to send
+// what the appliance wrote last (its lag back to 0), so a clean shutdown
+// leaves nothing for the next start to forward; with head office out of
+// reach it stops at once, and the outbox keeps the rest.
+func (m *Main) drainUplink(wait time.Duration) {
+	if m.uplink == nil {
+		return
+	}
+	for deadline := time.Now().Add(wait); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if st := m.uplink.Status(); st.Lag == 0 || !st.Connected {
+			break
+		}
+	}
+	m.stopUplink()
+	<-m.uplinkDone
+	m.uplink, m.uplinkDone, m.stopUplink = nil, nil, nil
 }

@@ -58,6 +58,7 @@ type Main struct {
 	// outside a chain. uplinkDone is closed when it has stopped.
 	uplink     *uplink.Forwarder
 	uplinkDone chan struct{}
+	stopUplink context.CancelFunc // ends the forwarder (drainUplink)
 	// blacklist applies head office's card blacklist to the store
 	// (main_chain.go); nil outside a chain. blacklistDone is closed when
 	// it has stopped.
@@ -83,7 +84,7 @@ type Main struct {
 
 // NewMain returns a Main with the documented defaults.
 func NewMain(logger *slog.Logger) *Main {
-	return &Main{DataDir: "./var/data", Listen: ":8080", ListenTLS: ":8443", MemLimit: 384 << 20, Logger: logger, Now: time.Now}
+	return &Main{DataDir: "./var/data", Listen: ":8080", ListenTLS: ":8443", MemLimit: 192 << 20, Logger: logger, Now: time.Now}
 }
 
 // ParseFlags reads serve's flags into m.
@@ -245,10 +246,6 @@ func (m *Main) Close() error {
 		if m.inbox != nil {
 			<-m.inbox
 		}
-		if m.uplinkDone != nil {
-			<-m.uplinkDone
-			m.uplink, m.uplinkDone = nil, nil
-		}
 		if m.blacklistDone != nil {
 			<-m.blacklistDone
 			m.blacklist, m.blacklistDone = nil, nil
@@ -271,6 +268,7 @@ func (m *Main) Close() error {
 		m.cards.Close() // answers what is queued before the store closes
 		m.cards = nil
 	}
+	m.drainUplink(3 * time.Second) // the last writer has stopped: send what they wrote
 	if m.db != nil {
 		errs = append(errs, m.db.Close())
 		m.db = nil
