@@ -183,6 +183,17 @@ func verifyStore(tb testing.TB, n int) string {
 	return data
 }
 
+// verifyRSSLimit is the peak RSS TestVerifyMemoryBounded allows: 512 MiB,
+// twice that under the race detector, whose shadow memory grows with
+// every byte the serve child allocates (measured at 20k tickets: online
+// ~140–225 MiB plain, ~710–790 MiB with -race).
+func verifyRSSLimit() float64 {
+	if raceDetector {
+		return 1024
+	}
+	return 512
+}
+
 // TestVerifyMemoryBounded verifies a generated store of 20,000 tickets
 // offline (a child process) and online (inside a serve child) and records
 // the peak resident memory of each (VmHWM); BenchmarkVerifyRSS does the
@@ -202,8 +213,8 @@ func TestVerifyMemoryBounded(t *testing.T) {
 		}
 		t.Logf("%s verify of %d tickets, %d customers, %d cards, %d ledger entries: peak RSS (VmHWM) %.1f MiB (at the end: anon %.1f, file %.1f), %.2f s",
 			tc.name, n, n, n/10, 3*n/10, f.peakMiB, f.anonMiB, f.fileMiB, f.secs)
-		if f.peakMiB > 512 {
-			t.Errorf("%s verify of %d tickets peaked at %.0f MiB RSS, want well under 512", tc.name, n, f.peakMiB)
+		if limit := verifyRSSLimit(); f.peakMiB > limit {
+			t.Errorf("%s verify of %d tickets peaked at %.0f MiB RSS, want well under %.0f", tc.name, n, f.peakMiB, limit)
 		}
 	}
 }
