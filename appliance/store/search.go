@@ -140,6 +140,9 @@ func (tx *Txn) TicketsByTextSince(q string, since time.Time, limit int) ([]*appl
 	if prefix {
 		return tx.textByPrefix(grams, floor(since), limit, match)
 	}
+	if tx.format >= 5 {
+		return tx.textPostings(grams, floor(since), limit, match)
+	}
 	return tx.textJoin(grams, floor(since), limit, match)
 }
 
