@@ -49,12 +49,12 @@ func randomFault(r *rand.Rand) string {
 	return b.String()
 }
 
-// TestPostingsMatchTermIndex: on a store of a few thousand tickets, some
+// TestSearchPostingsMatchTermIndex: on a store of a few thousand tickets, some
 // rewritten with other faults and some deleted, the join of the posting
 // lists returns exactly what the join of the x/ticket.text entries does,
 // for queries of one to three runs, rare and common, with and without a
 // floor; and Verify finds the posting lists sound.
-func TestPostingsMatchTermIndex(t *testing.T) {
+func TestSearchPostingsMatchTermIndex(t *testing.T) {
 	db := MustOpen(t)
 	r := rand.New(rand.NewPCG(14, 5))
 	const n = 3000
