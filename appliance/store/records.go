@@ -110,6 +110,7 @@ var (
 			}
 			return append(es, ticketSearchIndexes(t)...)
 		},
+		terms: ticketTerms,
 	}
 	ledger = kind[appliance.LedgerEntry]{
 		name:  "ledger",
