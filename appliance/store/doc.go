@@ -8,7 +8,6 @@
 //	r/KIND/ID                     a record
 //	u/INDEX/VALUE                 a unique index entry; its value is the record ID
 //	x/INDEX/VALUE\x00ID           a non-unique index entry; no value
-//	s/post/TERM\x00ID, s/count/TERM  free-text posting lists in blocks, and their counts (postings.go)
 //	n/COUNTER                     a counter (ticket numbers per day, card numbers, print jobs)
 //	o/head, o/acked, o/e/SEQ      the chain outbox: one event per change the chain carries (outbox.go)
 //

@@ -42,9 +42,6 @@ type kind[T any] struct {
 	once    bool
 	id      func(*T) string
 	indexes func(*T) []indexEntry
-	// terms, if set, are the free-text terms whose posting lists hold the
-	// record (postings.go), sorted.
-	terms func(*T) []string
 }
 
 // spec is what Verify needs of every kind, whatever its Go type.
@@ -130,15 +127,6 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 			return err
 		}
 	}
-	if k.terms != nil {
-		var was []string
-		if found {
-			was = k.terms(old)
-		}
-		if err := tx.updatePostings(id, was, k.terms(rec)); err != nil {
-			return err
-		}
-	}
 	v, err := encode(rec)
 	if err != nil {
 		return err
@@ -220,11 +208,6 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 	for _, e := range k.indexes(old) {
 		if err := tx.t.Delete(e.key(id)); err != nil {
 			return fmt.Errorf("store: delete index: %w", err)
-		}
-	}
-	if k.terms != nil {
-		if err := tx.updatePostings(id, k.terms(old), nil); err != nil {
-			return err
 		}
 	}
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {

@@ -110,7 +110,6 @@ var (
 			}
 			return append(es, ticketSearchIndexes(t)...)
 		},
-		terms: ticketTerms,
 	}
 	ledger = kind[appliance.LedgerEntry]{
 		name:  "ledger",

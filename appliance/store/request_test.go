@@ -188,8 +188,8 @@ func TestMigrateFixtures(t *testing.T) {
 				t.Errorf("after the migration m/schema = %d, want %d", got, SchemaVersion)
 			}
 			audits := migrationAudits(t, db)
-			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], "s/post") {
-				t.Errorf("store.migrate audit entries = %q, want %d ending with the %s step", audits, SchemaVersion-tc.from, "s/post")
+			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], idxTicketReport) {
+				t.Errorf("store.migrate audit entries = %q, want %d ending with the %s step", audits, SchemaVersion-tc.from, idxTicketReport)
 			}
 			mustVerify(t, db)
 			if _, _, err := keyed(db, "ticket.pickup", pickupArgs{Key: "after-upgrade", Number: "T1"}); err != nil {

@@ -69,7 +69,6 @@ func schemaMigrations() []migration {
 		// hold r/request records, which a format-2 release would not know.
 		{To: 3, Name: "request: idempotency keys kept with their result (r/request, request.time)"},
 		{To: 4, Name: "ticket: report records for the KPIs and the closing (ticket.report)", Backfill: backfillTicketReport},
-		{To: 5, Name: "ticket: free-text posting lists in blocks with per-term counts (s/post, s/count)", Backfill: backfillPostings},
 	}
 }
 

@@ -28,10 +28,6 @@ import (
 // already sorted by ticket number, newest first when read backwards), and
 // each candidate is then checked for the query runs as substrings, which
 // removes tickets holding the bigrams apart. docs/tickets.md says why.
-// Since data format 5 the join reads the same postings from blocks of
-// ticket numbers, the rarest term first (postings.go, textPostings); the
-// x/ticket.text entries remain for one-character queries, for Verify and
-// for data of older formats opened read-only.
 
 // open reports whether a ticket is still being handled.
 func open(t *appliance.Ticket) bool {
@@ -143,9 +139,6 @@ func (tx *Txn) TicketsByTextSince(q string, since time.Time, limit int) ([]*appl
 	}
 	if prefix {
 		return tx.textByPrefix(grams, floor(since), limit, match)
-	}
-	if tx.format >= 5 {
-		return tx.textPostings(grams, floor(since), limit, match)
 	}
 	return tx.textJoin(grams, floor(since), limit, match)
 }

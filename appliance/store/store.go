@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the data format version this build writes. A directory
 // with a higher version was written by a newer shouhou and is refused.
-const SchemaVersion = 5
+const SchemaVersion = 4
 
 // Options configure Open.
 type Options struct {
