@@ -337,13 +337,25 @@ func (f *chainFault) catchUp(hq *hqstore.DB) *chainBoxState {
 	for attempt := 0; ; attempt++ {
 		f.stopBox()
 		box := readChainBox(t, f.data)
+		// What the box sent before it stopped may still be on its way from
+		// the stream into PostgreSQL: give head office a moment before
+		// starting the box again to send the rest.
 		have := f.events(hq)
+		for settle := time.Now().Add(10 * time.Second); have < box.head && time.Now().Before(settle); have = f.events(hq) {
+			time.Sleep(100 * time.Millisecond)
+		}
 		if have >= box.head {
 			t.Logf("head office caught up with the box's outbox head %d in %v (%d box starts)", box.head, time.Since(start).Round(time.Millisecond), attempt)
 			return box
 		}
 		if attempt == 3 {
-			t.Fatalf("head office holds %d events, the box's outbox %d after %d restarts of the box", have, box.head, attempt)
+			gaps, _ := hq.Gaps(context.Background(), chainFaultBranch)
+			var last []string
+			for seq := box.head; seq > 0 && seq+4 > box.head; seq-- {
+				last = append(last, fmt.Sprintf("%d %s", seq, box.events[seq]))
+			}
+			t.Fatalf("head office holds %d events, the box's outbox %d after %d restarts of the box; gaps %v; the box's last events %v",
+				have, box.head, attempt, gaps, last)
 		}
 		f.startBox()
 		deadline := time.Now().Add(90 * time.Second)
