@@ -3,7 +3,6 @@ package uplink
 import (
 	"context"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -61,19 +60,7 @@ func runFollower(t *testing.T, db *store.DB, url string) (*BlacklistFollower, fu
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := f.Run(ctx); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
-	t.Cleanup(stop)
-	return f, stop
+	return f, runUntilStopped(t, f.Run)
 }
 
 // waitApplied waits until the follower has applied stream seq want.

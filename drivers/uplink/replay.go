@@ -3,7 +3,6 @@ package uplink
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strconv"
@@ -63,11 +62,8 @@ type ReplayResponder struct {
 
 // NewReplayResponder returns a responder for db's outbox; Run starts it.
 func NewReplayResponder(db ReplayStore, o ReplayOptions) (*ReplayResponder, error) {
-	if !chain.ValidBranch(o.Branch) {
-		return nil, fmt.Errorf("uplink: branch %q is not a valid branch id (letters, digits, _ and -, up to 32)", o.Branch)
-	}
-	if o.URL == "" {
-		return nil, errors.New("uplink: no NATS URL")
+	if err := checkLink(o.Branch, o.URL); err != nil {
+		return nil, err
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()

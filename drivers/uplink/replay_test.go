@@ -52,15 +52,7 @@ func TestReplayResponder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	runCtx, stop := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := r.Run(runCtx); err != nil {
-			t.Errorf("Run: %v", err)
-		}
-	}()
-	defer func() { stop(); <-done }()
+	runUntilStopped(t, r.Run)
 	for deadline := time.Now().Add(10 * time.Second); !r.Ready(); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatal("the responder is not ready after 10 s")

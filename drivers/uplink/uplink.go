@@ -89,11 +89,8 @@ type Status struct {
 
 // New returns a Forwarder of db's outbox; Run starts it.
 func New(db Outbox, o Options) (*Forwarder, error) {
-	if !chain.ValidBranch(o.Branch) {
-		return nil, fmt.Errorf("uplink: branch %q is not a valid branch id (letters, digits, _ and -, up to 32)", o.Branch)
-	}
-	if o.URL == "" {
-		return nil, errors.New("uplink: no NATS URL")
+	if err := checkLink(o.Branch, o.URL); err != nil {
+		return nil, err
 	}
 	if o.Logger == nil {
 		o.Logger = slog.Default()
@@ -110,6 +107,18 @@ func New(db Outbox, o Options) (*Forwarder, error) {
 	log := o.Logger.With("branch", o.Branch)
 	return &Forwarder{db: db, o: o, log: log, health: &health{log: log,
 		failing: "uplink: cannot forward events, retrying / 无法上传事件，重试中", working: "uplink: forwarding again / 已恢复上传"}}, nil
+}
+
+// checkLink refuses what no link to head office can run with: a branch
+// id that cannot name a subject, or no NATS URL.
+func checkLink(branch, url string) error {
+	if !chain.ValidBranch(branch) {
+		return fmt.Errorf("uplink: branch %q is not a valid branch id (letters, digits, _ and -, up to 32)", branch)
+	}
+	if url == "" {
+		return errors.New("uplink: no NATS URL")
+	}
+	return nil
 }
 
 // Status reports the connection and the outbox's head and ack.

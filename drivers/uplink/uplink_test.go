@@ -59,19 +59,27 @@ func runForwarder(t *testing.T, db *store.DB, url string) (*Forwarder, func()) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return f, runUntilStopped(t, f.Run)
+}
+
+// runUntilStopped runs run in a goroutine until the test ends or the
+// returned stop is called (as often as wanted); an error from run fails
+// the test.
+func runUntilStopped(t *testing.T, run func(context.Context) error) (stop func()) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		if err := f.Run(ctx); err != nil {
+		if err := run(ctx); err != nil {
 			t.Errorf("Run: %v", err)
 		}
 	}()
 	var once sync.Once
-	stop := func() { once.Do(func() { cancel(); wg.Wait() }) }
+	stop = func() { once.Do(func() { cancel(); wg.Wait() }) }
 	t.Cleanup(stop)
-	return f, stop
+	return stop
 }
 
 // waitAcked waits until the forwarder has the whole outbox acked.
