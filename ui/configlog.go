@@ -48,13 +48,9 @@ func (s *Server) recordConfig(snap *conf.Snapshot) error {
 	if log.Version == snap.Version {
 		return nil
 	}
-	ch := configChange{Version: snap.Version, Since: snap.LoadedAt, First: log.Version == "",
-		Changes: conf.Changes(log.Settings, snap.Settings())}
-	if ch.First {
-		ch.Changes = nil
-	}
-	if ch.Changes == nil {
-		ch.Changes = []conf.Change{}
+	ch := configChange{Version: snap.Version, Since: snap.LoadedAt, First: log.Version == "", Changes: []conf.Change{}}
+	if c := conf.Changes(log.Settings, snap.Settings()); !ch.First && c != nil {
+		ch.Changes = c
 	}
 	log.History = append([]configChange{ch}, log.History...)
 	if len(log.History) > configLogKeep {
