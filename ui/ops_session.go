@@ -104,16 +104,19 @@ type whoami struct {
 	Desk     string          `json:"desk,omitempty"`
 	DeskName string          `json:"desk_name,omitempty"`
 	Store    string          `json:"store"`
-	Version  string          `json:"version"`
-	Config   string          `json:"config"`
-	Demo     bool            `json:"demo"`
+	// TimeZone is the store's time zone (store.toml), so a screen's
+	// "today" is the store's business day whatever the browser's clock.
+	TimeZone string `json:"time_zone"`
+	Version  string `json:"version"`
+	Config   string `json:"config"`
+	Demo     bool   `json:"demo"`
 	// CAFingerprint is the SHA-256 fingerprint of the box's CA ("" without HTTPS).
 	CAFingerprint string `json:"ca_fingerprint,omitempty"`
 }
 
 func opWhoami(c *call, _ *none) (any, error) {
 	cfg := c.srv.config()
-	w := whoami{Actor: c.actor, Desk: c.conn.desk, Store: cfg.Store.Name, Version: c.srv.opts.Version,
+	w := whoami{Actor: c.actor, Desk: c.conn.desk, Store: cfg.Store.Name, TimeZone: cfg.Store.Location.String(), Version: c.srv.opts.Version,
 		Config: cfg.Version, Demo: c.srv.opts.Demo != nil, CAFingerprint: c.srv.caFingerprint()}
 	if c.sess != nil {
 		w.Name = c.sess.name

@@ -17,8 +17,10 @@ const presets = [['today', '今天', 'Today'], ['week', '本周', 'This week'], 
 // A closed ticket's outcome as reports name it: its repair result, else its agreed outcome.
 const closedNames = { ...outcomeNames, ...resultNames, none: ['未记录', 'not recorded'] };
 
-// mountReports draws the reports screen into el, talking over conn.
-export function mountReports(el, conn) {
+// mountReports draws the reports screen into el, talking over conn; tz is
+// the store's time zone (whoami's time_zone), whose day "today" is.
+export function mountReports(el, conn, tz) {
+  zone = tz || undefined;
   if (!view.to) setPreset(view.preset);
   if (!view.day) view.day = ymd(new Date());
   el.innerHTML = `<section id="reports"><h1>${t('报表', 'Reports')}</h1>
@@ -67,7 +69,12 @@ async function load(body, conn) {
 
 // ---- periods ----
 
-function ymd(d) { return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; }
+// zone is the store's time zone (mountReports); undefined: the browser's.
+let zone;
+
+// ymd is the day of d in the store's time zone, YYYY-MM-DD: a browser whose
+// clock is in another zone still closes and reports the store's day.
+function ymd(d) { return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d); }
 
 // setPreset sets the period: today, this week (from Monday), this month, or
 // custom (the period stays as it is, for the date fields).
@@ -75,7 +82,7 @@ function setPreset(p) {
   const now = new Date(), today = ymd(now);
   view.preset = p;
   if (p === 'today') [view.from, view.to] = [today, today];
-  if (p === 'week') { const d = new Date(now); d.setDate(d.getDate() - ((d.getDay() + 6) % 7)); [view.from, view.to] = [ymd(d), today]; }
+  if (p === 'week') { const d = new Date(today + 'T00:00:00Z'); d.setUTCDate(d.getUTCDate() - ((d.getUTCDay() + 6) % 7)); [view.from, view.to] = [d.toISOString().slice(0, 10), today]; }
   if (p === 'month') [view.from, view.to] = [today.slice(0, 8) + '01', today];
   if (p === 'custom' && !view.to) [view.from, view.to] = [today, today];
 }

@@ -272,7 +272,7 @@ function wirePrint(el) {
 // Reports: the KPIs with charts, the daily closing (日结), complaints and the
 // daily reports, each table with its CSV download (reports.js).
 function renderReports() {
-  import('./reports.js').then(({ mountReports }) => { if (state.tab === 'reports') mountReports(main, conn); })
+  import('./reports.js').then(({ mountReports }) => { if (state.tab === 'reports') mountReports(main, conn, state.me && state.me.time_zone); })
     .catch((e) => { main.innerHTML = `<p class="error">${esc(e.message || e)}</p>`; });
 }
 
