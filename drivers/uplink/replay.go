@@ -108,12 +108,13 @@ func (r *ReplayResponder) Run(ctx context.Context) error {
 	sub, err := nc.Subscribe(chain.SubjectReplay+r.o.Branch, func(m *nats.Msg) {
 		reply := r.answer(ctx, js, m.Data)
 		body, _ := json.Marshal(reply) // a ReplayReply always encodes
-		if err := m.Respond(body); err != nil {
-			r.log.Warn("uplink: cannot answer a replay request / 无法答复重发请求", "err", err)
-		}
+		// Counted before the reply leaves: whoever got the reply finds it counted.
 		r.mu.Lock()
 		r.answered++
 		r.mu.Unlock()
+		if err := m.Respond(body); err != nil {
+			r.log.Warn("uplink: cannot answer a replay request / 无法答复重发请求", "err", err)
+		}
 	})
 	if err != nil {
 		return fmt.Errorf("uplink: subscribe %s: %w", chain.SubjectReplay+r.o.Branch, err)
