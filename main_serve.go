@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"time"
 
 	"shouhou/appliance"
@@ -39,7 +38,12 @@ type Main struct {
 	ListenTLS string
 	// Demo loads the demo data set and uses the virtual devices.
 	Demo bool
-	// MemLimit is the Go memory limit in bytes (0 leaves GOMEMLIMIT alone).
+	// MemLimit is the memory budget in bytes (ui.MemoryBudget): the Go
+	// memory limit, and what heavy work is admitted within. MemFromConfig
+	// takes it from store.toml's memory_budget_mib, again on each reload;
+	// 0 sets no budget (in-process tests, many servers in one process).
+	// GOMEMLIMIT in the environment keeps the Go limit the operator gave;
+	// the budget then only admits.
 	MemLimit int64
 	// Logger is the process log.
 	Logger *slog.Logger
@@ -54,6 +58,8 @@ type Main struct {
 	inbox     chan struct{}      // closed when the watched import folder stops
 	bus       *appliance.Bus
 	printers  *printers // the print queue (main_printer.go)
+	// memory is the memory budget (nil for none: MemLimit 0).
+	memory *ui.MemoryBudget
 	// uplink forwards the outbox to head office (main_chain.go); nil
 	// outside a chain. uplinkDone is closed when it has stopped.
 	uplink     *uplink.Forwarder
@@ -84,7 +90,7 @@ type Main struct {
 
 // NewMain returns a Main with the documented defaults.
 func NewMain(logger *slog.Logger) *Main {
-	return &Main{DataDir: "./var/data", Listen: ":8080", ListenTLS: ":8443", MemLimit: 192 << 20, Logger: logger, Now: time.Now}
+	return &Main{DataDir: "./var/data", Listen: ":8080", ListenTLS: ":8443", MemLimit: MemFromConfig, Logger: logger, Now: time.Now}
 }
 
 // ParseFlags reads serve's flags into m.
@@ -95,7 +101,7 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	fs.StringVar(&m.Listen, "listen", m.Listen, "plain HTTP listen `ADDR` (serves the box's own kiosk; redirects the LAN to HTTPS)")
 	fs.StringVar(&m.ListenTLS, "listen-tls", m.ListenTLS, "HTTPS listen `ADDR` for the store LAN (\"\" for none)")
 	fs.BoolVar(&m.Demo, "demo", m.Demo, "load the demo data set and use the virtual printer and reader")
-	fs.Int64Var(&m.MemLimit, "memlimit", m.MemLimit, "Go memory limit in `bytes` (0: leave GOMEMLIMIT alone)")
+	fs.Int64Var(&m.MemLimit, "memlimit", m.MemLimit, "memory budget and Go memory limit in `bytes` (-1: store.toml memory_budget_mib; 0: none)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -105,12 +111,25 @@ func (m *Main) ParseFlags(args []string, stderr io.Writer) error {
 	return nil
 }
 
+// MemFromConfig is Main.MemLimit's default: the budget store.toml gives.
+const MemFromConfig = -1
+
+// openMemoryBudget makes the memory budget MemLimit asks for.
+func (m *Main) openMemoryBudget() {
+	limit := m.MemLimit
+	switch {
+	case limit == 0:
+		return
+	case limit == MemFromConfig:
+		limit = int64(m.Config().Store.MemoryBudgetMiB) << 20
+	}
+	m.memory = ui.NewMemoryBudget(limit, os.Getenv("GOMEMLIMIT") == "")
+	m.Logger.Info("memory budget / 内存预算", "MiB", limit>>20, "go_limit", os.Getenv("GOMEMLIMIT") == "")
+}
+
 // Run opens everything and starts serving; it returns once the appliance
 // is up. Call Close to stop it.
 func (m *Main) Run(ctx context.Context) (err error) {
-	if m.MemLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(m.MemLimit)
-	}
 	if err := os.MkdirAll(m.DataDir, 0o750); err != nil {
 		return fmt.Errorf("data directory: %w", err)
 	}
@@ -118,7 +137,9 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	if err := m.openConfig(); err != nil {
 		return err
 	}
-	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow, Branch: m.Config().Store.Chain.Branch})
+	m.openMemoryBudget()
+	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow, Branch: m.Config().Store.Chain.Branch,
+		AdmitVerify: func() error { return m.memory.Admit("在线校验", "an online verify") }})
 	if err != nil {
 		return err
 	}
@@ -195,6 +216,9 @@ func (m *Main) loadConfig() error {
 	}
 	w.OnReload = func(old, cur *conf.Snapshot) {
 		m.Logger.Info("config reloaded", "version", cur.Version, "was", old.Version)
+		if m.MemLimit == MemFromConfig {
+			m.memory.Set(int64(cur.Store.MemoryBudgetMiB) << 20)
+		}
 		m.bus.Publish("config.reloaded", "", map[string]any{"version": cur.Version, "loaded_at": cur.LoadedAt, "warnings": cur.Warnings})
 	}
 	w.OnError = func(err error) {

@@ -18,7 +18,7 @@ const schedulerEvery = time.Minute
 // mail-back, forgetting idempotency keys past their retention) until bg
 // ends; Close waits for it.
 func (m *Main) newUI(bg context.Context) *ui.Server {
-	o := ui.Options{Store: m.db, Cards: m.cards, Bus: m.bus, Config: m.Config, Logger: m.Logger,
+	o := ui.Options{Store: m.db, Cards: m.cards, Bus: m.bus, Config: m.Config, Logger: m.Logger, Memory: m.memory,
 		Version: version, Now: m.Now, Purchases: m.purchases}
 	o.Tickets = tickets.New(m.db, tickets.Options{Rules: func() tickets.Rules { return ui.TicketRules(m.Config()) },
 		Bus: m.bus, Charger: ui.CardCharger{Cards: m.cards}, Now: m.Now, Logger: m.Logger})

@@ -44,6 +44,12 @@ func buildStore(s *source) (Store, Errors) {
 	case r < time.Hour:
 		errs = append(errs, s.errAt([]any{"idempotency_retention"}, "幂等键至少保留 1 小时 / idempotency keys are kept at least 1h, got %s", r))
 	}
+	switch b := st.MemoryBudgetMiB; {
+	case b == 0:
+		st.MemoryBudgetMiB = DefaultMemoryBudgetMiB
+	case b < MinMemoryBudgetMiB:
+		errs = append(errs, s.errAt([]any{"memory_budget_mib"}, "内存预算至少 %d MiB / the memory budget is at least %d MiB, got %d", MinMemoryBudgetMiB, MinMemoryBudgetMiB, b))
+	}
 	return st, errs
 }
 
@@ -74,6 +80,17 @@ func checkChain(s *source, c Chain) Errors {
 	}
 	return errs
 }
+
+// DefaultMemoryBudgetMiB is the memory budget when store.toml names none:
+// the Go memory limit serve has run with since issue 14 (the systemd
+// unit's MemoryMax, 640M, leaves room above it for Badger's mapped
+// tables and the page cache).
+const DefaultMemoryBudgetMiB = 192
+
+// MinMemoryBudgetMiB is the smallest memory budget store.toml may give:
+// below it Badger's memtables and caches (about 64 MiB with the
+// appliance options) leave the rest of the appliance nothing.
+const MinMemoryBudgetMiB = 96
 
 // DefaultIdempotencyRetention is how long idempotency keys are kept when
 // store.toml does not say: 30 days, far beyond any retry or failover.

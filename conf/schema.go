@@ -27,6 +27,14 @@ type Store struct {
 	// with its result, so that a retry gets the first result; optional,
 	// default DefaultIdempotencyRetention.
 	IdempotencyRetention Duration `toml:"idempotency_retention" json:"idempotency_retention"`
+	// MemoryBudgetMiB is the memory the appliance may use, in MiB
+	// (内存预算): serve sets the Go memory limit to it and refuses heavy,
+	// deferrable work (reports, free-text search, the audit list, an
+	// online verify) with a clear message while the live heap is near
+	// it, instead of growing until the unit's MemoryMax kills the
+	// process. Optional, default DefaultMemoryBudgetMiB; at least
+	// MinMemoryBudgetMiB.
+	MemoryBudgetMiB int `toml:"memory_budget_mib" json:"memory_budget_mib"`
 	// Chain is the [chain] section: the box's place in a chain of stores;
 	// its zero value (no branch) is a store on its own.
 	Chain Chain `toml:"chain" json:"chain"`

@@ -56,6 +56,17 @@ type call struct {
 type opSpec struct {
 	roles roleSet
 	run   func(c *call, args json.RawMessage) (any, error)
+	// heavy names, in Chinese and English, work whose cost grows with the
+	// store (a report, the audit list): the memory budget admits it only
+	// while memory leaves room (MemoryBudget.Admit). "" for the desk's
+	// own ops, which are never refused for memory.
+	heavy [2]string
+}
+
+// heavyAs marks s as heavy work named zh / en.
+func (s opSpec) heavyAs(zh, en string) opSpec {
+	s.heavy = [2]string{zh, en}
+	return s
 }
 
 // op builds a row whose handler takes its arguments decoded into A.
@@ -133,7 +144,7 @@ func opTable() map[string]opSpec {
 		"purchase.correct":     op(approvers, opPurchaseCorrect),
 		"complaint.reasons":    op(deskStaff, opComplaintReasons),
 		"technicians.list":     op(deskStaff, opTechnicians),
-		"report.get":           op(approvers, opReportGet),
+		"report.get":           op(approvers, opReportGet).heavyAs("报表", "the report"),
 
 		"config.status":  op(staff, opConfigStatus),
 		"reader.status":  op(staff, opReaderStatus),
@@ -157,7 +168,7 @@ func opTable() map[string]opSpec {
 
 		"session.list":   op(admins, opSessionList),
 		"session.revoke": op(admins, opSessionRevoke),
-		"audit.list":     op(approvers, opAuditList),
+		"audit.list":     op(approvers, opAuditList).heavyAs("操作记录查询", "the audit list"),
 		"audit.get":      op(approvers, opAuditGet),
 	}
 }
@@ -213,6 +224,12 @@ func (s *Server) handle(c *conn, req Request) (rep Reply) {
 			rep.Error = &WireError{Code: CodeForbidden, Message: fmt.Sprintf("您的角色无权执行此操作 / the %s role may not do %s", actor.Role, req.Op)}
 		}
 		return rep
+	}
+	if spec.heavy[0] != "" {
+		if err := s.opts.Memory.Admit(spec.heavy[0], spec.heavy[1]); err != nil {
+			rep.Error = wireError(err)
+			return rep
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), opTimeout)
 	defer cancel()

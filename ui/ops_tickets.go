@@ -183,6 +183,11 @@ func opTicketGet(c *call, a *numberArgs) (any, error) {
 }
 
 func opTicketSearch(c *call, a *tickets.Query) (any, error) {
+	if a.WalksText() {
+		if err := c.srv.opts.Memory.Admit("全文查找", "a free-text search"); err != nil {
+			return nil, err
+		}
+	}
 	w, err := c.workflow()
 	if err != nil {
 		return nil, err

@@ -47,6 +47,9 @@ type PrintQueue interface {
 
 // Options configure a Server.
 type Options struct {
+	// Memory is the memory budget that admits heavy work; nil admits
+	// everything.
+	Memory *MemoryBudget
 	// Store is the appliance's open store.
 	Store *store.DB
 	// Cards is the card service (required for card operations and swipes).

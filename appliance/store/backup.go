@@ -174,6 +174,12 @@ func (db *DB) serveAdminConn(conn net.Conn, log *slog.Logger, extra map[string]A
 			log.Error("online backup failed", "err", err)
 		}
 	case "verify":
+		if db.admitVerify != nil {
+			if err := db.admitVerify(); err != nil {
+				fmt.Fprintf(conn, "ERR %v\n", err)
+				return
+			}
+		}
 		r, err := db.Verify()
 		if err != nil {
 			fmt.Fprintf(conn, "ERR %v\n", err)

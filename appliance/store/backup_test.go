@@ -188,3 +188,44 @@ func TestRestoreRefusesNonEmptyTargetAndBadInput(t *testing.T) {
 
 func runtimeGosched() { time.Sleep(time.Millisecond) }
 func runtimeSleep()   { time.Sleep(20 * time.Millisecond) }
+
+// TestOnlineVerifyRefusedByAdmit: an online verify the server does not
+// admit (the memory budget nearly used) is refused with the reason, and
+// runs once admitted again.
+func TestOnlineVerifyRefusedByAdmit(t *testing.T) {
+	dir := t.TempDir()
+	var short atomic.Bool
+	short.Store(true)
+	db, err := Open(dir, Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), AdmitVerify: func() error {
+		if short.Load() {
+			return errors.New("内存紧张 / memory is short")
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- db.ServeAdmin(ctx, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	defer func() {
+		cancel()
+		<-served
+	}()
+	var out bytes.Buffer
+	for i := 0; i < 50; i++ { // the listener may not be up yet
+		out.Reset()
+		if _, err = VerifyVia(dir, &out); !errors.Is(err, ErrNoServer) {
+			break
+		}
+		runtimeSleep()
+	}
+	if err == nil || !strings.Contains(err.Error(), "memory is short") {
+		t.Fatalf("verify with memory short = %v (%s), want refused naming memory", err, out.String())
+	}
+	short.Store(false)
+	if ok, err := VerifyVia(dir, &out); err != nil || !ok {
+		t.Fatalf("verify admitted = %v, %v\n%s", ok, err, out.String())
+	}
+}

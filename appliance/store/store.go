@@ -39,6 +39,10 @@ type Options struct {
 	// branch it is configured with, so a box that joins a chain later
 	// forwards its whole history.
 	Branch string
+	// AdmitVerify, if set, is asked before an online verify through the
+	// admin socket starts; its error refuses it ("ERR …") with the
+	// reason, e.g. that memory is short (ui.MemoryBudget).
+	AdmitVerify func() error
 }
 
 // DB is an open store directory. It is safe for concurrent use.
@@ -56,6 +60,8 @@ type DB struct {
 	format int
 	// branch is stamped on outbox events (Options.Branch).
 	branch string
+	// admitVerify is Options.AdmitVerify.
+	admitVerify func() error
 	// outboxNotify gets a token after a commit that wrote outbox events
 	// (OutboxNotify); buffered 1, so signals coalesce.
 	outboxNotify chan struct{}
@@ -103,7 +109,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", dir, err)
 	}
-	db := &DB{bdb: bdb, dir: dir, log: o.Logger, branch: o.Branch, outboxNotify: make(chan struct{}, 1)}
+	db := &DB{bdb: bdb, dir: dir, log: o.Logger, branch: o.Branch, admitVerify: o.AdmitVerify, outboxNotify: make(chan struct{}, 1)}
 	db.clock.Store(&o.Now)
 	if err := db.checkSchema(o.ReadOnly); err != nil {
 		bdb.Close()

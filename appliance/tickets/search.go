@@ -177,3 +177,15 @@ func newestFirst(ts []*appliance.Ticket, limit int) []*appliance.Ticket {
 	}
 	return ts
 }
+
+// WalksText reports whether q may run a free-text search: By text, or a
+// guess that falls through to it (not a ticket number, a card number or
+// a phone). It is the one search whose cost grows with the store, which
+// the memory budget may refuse while memory is short.
+func (q Query) WalksText() bool {
+	if q.By != "" {
+		return q.By == ByText
+	}
+	up, phone := strings.ToUpper(q.Q), normalPhone(q.Q)
+	return !numberRE.MatchString(up) && !cardRE.MatchString(up) && !(phoneRE.MatchString(phone) && len(phone) == len(q.Q))
+}

@@ -124,3 +124,24 @@ func TestSearchFollowsEdits(t *testing.T) {
 		}
 	}
 }
+
+func TestQueryWalksText(t *testing.T) {
+	for _, tc := range []struct {
+		q    tickets.Query
+		want bool
+	}{
+		{tickets.Query{Q: "T20261123-0042"}, false},
+		{tickets.Query{Q: "sc-000123"}, false},
+		{tickets.Query{Q: "13800130020"}, false},
+		{tickets.Query{Q: "138-0013-0020"}, true}, // not a phone as typed: the guess may reach free text
+		{tickets.Query{Q: "屏幕不亮"}, true},
+		{tickets.Query{Q: "张"}, true},
+		{tickets.Query{By: tickets.ByText, Q: "13800130020"}, true},
+		{tickets.Query{By: tickets.ByName, Q: "张"}, false},
+		{tickets.Query{By: tickets.ByPhone, Q: "屏幕"}, false},
+	} {
+		if got := tc.q.WalksText(); got != tc.want {
+			t.Errorf("%+v.WalksText() = %v, want %v", tc.q, got, tc.want)
+		}
+	}
+}
