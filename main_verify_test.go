@@ -19,6 +19,7 @@ import (
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
+	"shouhou/appliance/store/benchcache"
 )
 
 const verifyChildEnv = "SHOUHOU_VERIFY_CHILD_DATA"
@@ -221,12 +222,13 @@ func TestVerifyMemoryBounded(t *testing.T) {
 
 // BenchmarkVerifyRSS measures the peak resident memory and the time of
 // verify, offline and online, over generated stores of 10k, 100k and 1M
-// tickets (the 1M store takes a long while to build: run it alone,
-// -bench 'VerifyRSS/tickets=1000000').
+// tickets, customers and cards (deskStore, built once into the benchmark
+// cache: package benchcache; the first 1M build takes the better part of an
+// hour, so run it alone, -bench 'VerifyRSS/tickets=1000000').
 func BenchmarkVerifyRSS(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
 		b.Run(fmt.Sprintf("tickets=%d", n), func(b *testing.B) {
-			data := verifyStore(b, n)
+			data := benchcache.Store(b, "desk", n, deskStoreGen, deskStore)
 			var off, on verifyFigures
 			for b.Loop() {
 				off, on = verifyOfflinePeak(b, data), verifyOnlinePeak(b, data)

@@ -1,0 +1,71 @@
+// Package benchcache keeps the large stores the benchmarks generate (a
+// million tickets takes the better part of an hour to write on the
+// appliance's two cores) in a cache directory between runs, so that
+// `make bench` builds each once and later runs start from a copy in
+// seconds. It is for benchmarks and tests only.
+package benchcache
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"shouhou/appliance/store"
+)
+
+// Env names the cache directory (default: the user's cache directory,
+// shouhou-bench). `make bench` leaves it to the default; a CI runner may
+// point it at a volume that outlives the checkout.
+const Env = "SHOUHOU_BENCH_CACHE"
+
+// Store returns the directory of a fresh copy of the store build writes
+// for n, built once into the cache and copied from there on every call,
+// so a benchmark may write to what it gets.
+//
+// The cache entry is named by what, n, gen and the store's
+// SchemaVersion: gen is the caller's generator version, to be raised
+// whenever build, or the store's key layout without a change of
+// SchemaVersion, changes, so that a store built by old code is never
+// reused. An entry appears only once complete (built under a temporary
+// name, then renamed), so a run killed while building leaves nothing a
+// later run would take for a store.
+func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir string, n int)) string {
+	tb.Helper()
+	root := os.Getenv(Env)
+	if root == "" {
+		dir, err := os.UserCacheDir()
+		if err != nil {
+			tb.Fatalf("benchcache: no cache directory (set %s): %v", Env, err)
+		}
+		root = filepath.Join(dir, "shouhou-bench")
+	}
+	entry := filepath.Join(root, fmt.Sprintf("%s-n%d-format%d-gen%d", what, n, store.SchemaVersion, gen))
+	if _, err := os.Stat(entry); errors.Is(err, os.ErrNotExist) {
+		tmp := entry + ".building-" + strconv.Itoa(os.Getpid())
+		if err := os.MkdirAll(tmp, 0o750); err != nil {
+			tb.Fatalf("benchcache: %v", err)
+		}
+		defer os.RemoveAll(tmp)
+		start := time.Now()
+		build(tb, filepath.Join(tmp, "data"), n)
+		if tb.Failed() {
+			tb.FailNow()
+		}
+		if err := os.Rename(tmp, entry); err != nil {
+			tb.Fatalf("benchcache: keep the generated store: %v", err)
+		}
+		tb.Logf("benchcache: generated %s of %d in %s, kept in %s", what, n, time.Since(start).Round(time.Second), entry)
+	} else if err != nil {
+		tb.Fatalf("benchcache: %v", err)
+	}
+	dst := filepath.Join(tb.TempDir(), "data")
+	if out, err := exec.Command("cp", "-a", filepath.Join(entry, "data"), dst).CombinedOutput(); err != nil {
+		tb.Fatalf("benchcache: copy %s: %v\n%s", entry, err, out)
+	}
+	return dst
+}
