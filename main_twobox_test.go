@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,30 +21,41 @@ import (
 	"shouhou/ui"
 )
 
-// twoBoxLostUID is the chip of the card branch b1 issues in
-// TestTwoBranchesAndHeadOffice and reports lost; the test lays it on
-// branch b2's reader.
-const twoBoxLostUID = "04B1C0FFEE0001"
-
-// twoBoxRefusalLimit is how soon after b1 acknowledged the loss b2's
-// reader must refuse the card (issue 15: refused at every branch within
-// seconds; the integration test's figure is 2 s).
+// twoBoxRefusalLimit is how soon after a branch acknowledged a card's
+// loss, cancellation or replacement the other branch's reader must refuse
+// it (issue 15: refused at every branch within seconds; the integration
+// test's figure is 2 s).
 const twoBoxRefusalLimit = 2 * time.Second
+
+// twoBoxBranch is one branch box of TestTwoBranchesAndHeadOffice: the
+// serve child, its desk1 screen and the vpcd slot of desk1's reader.
+type twoBoxBranch struct {
+	name string
+	*chainFault
+	slot int
+	desk *deskFrames
+	work *twoBoxWork
+}
 
 // TestTwoBranchesAndHeadOffice runs head office (`hq`) and two branch
 // boxes (`serve` with the demo data, b1 and b2, each with its own data
 // directory and [chain] branch) as child processes against a real
-// nats-server (JetStream) and PostgreSQL; b2's desk1 reader is the real
-// PC/SC stack, pcscd with vpcd. At each branch a clerk takes in tickets
-// and moves card money over the websocket: a new customer's card issued
-// with a deposit, topped up and charged, and a demo card topped up and
-// charged. Once each box's uplink has nothing left to forward, head
-// office's PostgreSQL must hold each branch's tickets (the numbers the box
-// lists, no more) and, per card moved, the box's ledger sum, entry count
-// and balance. Then b1 reports its new card lost and the test lays that
-// chip on b2's reader at once: b2's desk must get a refusal naming branch
-// b1 within 2 s of b1's acknowledgement (before the loss b2 refused the
-// chip only as unknown).
+// nats-server (JetStream) and PostgreSQL; each box's desk1 reader is the
+// real PC/SC stack, pcscd with vpcd (b1 on vpcd's slot 1, b2 on slot 0).
+// At each branch a clerk takes in tickets and moves card money over the
+// websocket: a new customer's card issued with a deposit, topped up and
+// charged, and a demo card topped up and charged. Once each box's uplink
+// has nothing left to forward, head office's PostgreSQL must hold each
+// branch's tickets (the numbers the box lists, no more) and, per card
+// moved, the box's ledger sum, entry count and balance.
+//
+// Then a card reported at one branch is laid on the other's reader as
+// soon as the reporting branch acknowledged the report, and must be
+// refused there, naming the reporting branch and what it reported, within
+// 2 s: b1's new card reported lost (refused at b2; before, b2 refused the
+// chip only as unknown), b2's cancelled (refused at b1), and b1's lost
+// card replaced (its old chip refused at b2 as replaced). Last, b1 may not
+// bind the chip b2 cancelled to a card of its own.
 func TestTwoBranchesAndHeadOffice(t *testing.T) {
 	if os.Getenv(serveChildEnv) != "" || os.Getenv(hqChildEnv) != "" {
 		t.Skip("in a child")
@@ -51,84 +64,127 @@ func TestTwoBranchesAndHeadOffice(t *testing.T) {
 	nats := chaintest.StartNATS(t, chaintest.NATSOptions{})
 	pg := chaintest.StartPostgres(t)
 	tmp := t.TempDir()
-	box := func(branch, reader string) *chainFault {
-		dir := filepath.Join(tmp, branch)
-		return &chainFault{t: t, data: filepath.Join(dir, "data"), conf: branchConf(t, filepath.Join(dir, "conf"), branch, nats.URL(), reader),
-			logs: dir, hqArgs: []string{"-nats", nats.URL(), "-pg", pg.DSN("")}}
-	}
-	b1, b2 := box("b1", ""), box("b2", vpcdtest.ReaderName(0))
 	start := time.Now()
-	b1.startHQ()
-	b1.startBox()
-	b2.startBox()
+	var branches []*twoBoxBranch
+	for i, name := range []string{"b1", "b2"} {
+		dir := filepath.Join(tmp, name)
+		slot := 1 - i
+		br := &twoBoxBranch{name: name, slot: slot, work: &twoBoxWork{uid: fmt.Sprintf("04%sC0FFEE0001", strings.ToUpper(name))},
+			chainFault: &chainFault{t: t, data: filepath.Join(dir, "data"), logs: dir, hqArgs: []string{"-nats", nats.URL(), "-pg", pg.DSN("")},
+				conf: branchConf(t, filepath.Join(dir, "conf"), name, nats.URL(), vpcdtest.ReaderName(slot))}}
+		if i == 0 {
+			br.startHQ()
+		}
+		br.startBox()
+		br.desk = dialDesk(t, br.client.ws.RemoteAddr().String(), "desk1")
+		branches = append(branches, br)
+	}
+	b1, b2 := branches[0], branches[1]
 	t.Logf("hq and both boxes up in %v (logs in %s)", time.Since(start).Round(time.Millisecond), tmp)
-	desk := dialDesk(t, b2.client.ws.RemoteAddr().String(), "desk1")
 
-	// b2's reader works: its own demo card opens the customer panel.
-	card := swipe(t, "04DE3001")
-	if f := desk.next(t, 20*time.Second, ui.EventCardPresented, ui.EventCardRefused); f.Event != ui.EventCardPresented || f.Data.Customer == nil || f.Data.Customer.ID != "demo-01" {
-		t.Fatalf("b2's own card 04DE3001 on its reader: %s, want card.presented of demo-01", f)
+	for i, br := range branches {
+		// The branch's reader works: its own demo card opens the panel.
+		if f := br.swipe(t, "04DE3001"); f.Event != ui.EventCardPresented || f.Data.Customer == nil || f.Data.Customer.ID != "demo-01" {
+			t.Fatalf("%s's own card 04DE3001 on its reader: %s, want card.presented of demo-01", br.name, f)
+		}
+		br.work.do(t, br.client, br.name, fmt.Sprintf("1391111000%d", i+1))
 	}
-	card.Remove()
-	desk.next(t, 10*time.Second, ui.EventCardRemoved)
-
-	work := map[string]*twoBoxWork{"b1": {uid: twoBoxLostUID}, "b2": {uid: "04B2C0FFEE0001"}}
-	for i, br := range []string{"b1", "b2"} {
-		work[br].do(t, []*chainFault{b1, b2}[i].client, br, fmt.Sprintf("1391111000%d", i+1))
-	}
-
 	// Before the loss, b2 refuses b1's chip only as unknown.
-	card = swipe(t, twoBoxLostUID)
-	if f := desk.next(t, 10*time.Second, ui.EventCardPresented, ui.EventCardRefused); f.Event != ui.EventCardRefused || f.Data.Error == nil ||
-		f.Data.Error.Code != "not_found" {
+	if f := b2.swipe(t, b1.work.uid); f.Event != ui.EventCardRefused || f.Data.Error == nil || f.Data.Error.Code != "not_found" {
 		t.Fatalf("b1's chip on b2's reader before the loss: %s, want card.refused not_found", f)
 	}
-	card.Remove()
-	desk.next(t, 10*time.Second, ui.EventCardRemoved)
 
 	hq, err := hqstore.Open(context.Background(), pg.DSN(""))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer hq.Close()
-	for i, br := range []string{"b1", "b2"} {
-		c := []*chainFault{b1, b2}[i].client
-		waitForwarded(t, c, br)
-		checkHeadOffice(t, hq, c, br, work[br])
+	for _, br := range branches {
+		waitForwarded(t, br.client, br.name)
+		checkHeadOffice(t, hq, br.client, br.name, br.work)
 	}
 
-	// b1 reports its card lost; the chip is laid on b2's reader at once.
-	b1.client.mustCall("card.lost", map[string]string{"card": work["b1"].card}, nil)
-	acked := time.Now()
-	card = swipe(t, twoBoxLostUID)
-	for {
-		f := desk.next(t, 10*time.Second, ui.EventCardPresented, ui.EventCardRefused)
-		took := time.Since(acked)
-		if f.Event == ui.EventCardRefused && f.Data.Error != nil && f.Data.Error.Code == "unauthorized" {
-			msg := f.Data.Error.Message
-			for _, want := range []string{"branch b1", "b1 分店挂失", work["b1"].card} {
-				if !strings.Contains(msg, want) {
-					t.Errorf("b2's refusal of the card lost at b1 says %q, want it to say %q", msg, want)
-				}
-			}
-			t.Logf("b2's reader refused the card b1 reported lost %v after b1 acknowledged the loss", took.Round(time.Millisecond))
-			if took > twoBoxRefusalLimit {
-				t.Errorf("b2 refused the card lost at b1 %v after the loss, want within %v", took.Round(time.Millisecond), twoBoxRefusalLimit)
-			}
-			break
-		}
-		if f.Event != ui.EventCardRefused || f.Data.Error == nil || f.Data.Error.Code != "not_found" || took > 10*time.Second {
-			t.Fatalf("the card lost at b1 on b2's reader %v after the loss: %s, want card.refused naming b1", took.Round(time.Millisecond), f)
-		}
-		// The reader read the chip before the entry reached b2: take the
-		// card off and lay it again, as the customer would.
-		t.Logf("%v after the loss b2 still refused the chip as unknown; laying it again", took.Round(time.Millisecond))
-		card.Remove()
-		desk.next(t, 10*time.Second, ui.EventCardRemoved)
-		card = swipe(t, twoBoxLostUID)
+	b1.client.mustCall("card.lost", map[string]string{"card": b1.work.card}, nil)
+	b2.refusedSoon(t, time.Now(), b1.work.uid, "lost at b1", "branch b1", "b1 分店挂失", b1.work.card)
+
+	b2.client.mustCall("card.cancel", map[string]string{"key": "tb-b2-cancel", "card": b2.work.card}, nil)
+	b1.refusedSoon(t, time.Now(), b2.work.uid, "cancelled at b2", "cancelled at branch b2", "b2 分店注销", b2.work.card)
+
+	var replaced struct {
+		Card appliance.Card `json:"card"`
 	}
-	card.Remove()
+	b1.client.mustCall("card.replace", map[string]string{"key": "tb-b1-replace", "card": b1.work.card, "new_uid": "04B1C0FFEE0002"}, &replaced)
+	b2.refusedSoon(t, time.Now(), b1.work.uid, "replaced at b1", "replaced at branch b1", "b1 分店补换", b1.work.card)
+
+	err = b1.client.call("card.bind", map[string]string{"card": replaced.Card.Number, "uid": b2.work.uid}, nil)
+	var refused *opError
+	if !errors.As(err, &refused) || refused.Code != "unauthorized" || !strings.Contains(refused.Message, "cancelled at branch b2") {
+		t.Errorf("b1 binds the chip b2 cancelled to %s: %v, want refused naming b2", replaced.Card.Number, err)
+	}
 	t.Logf("done in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// swipe lays a card with chip uid on the branch's reader, and returns the
+// desk's card.presented or card.refused frame once the card is taken off
+// again.
+func (br *twoBoxBranch) swipe(t *testing.T, uid string) deskFrame {
+	t.Helper()
+	card := br.lay(t, uid)
+	f := br.desk.next(t, 20*time.Second, ui.EventCardPresented, ui.EventCardRefused)
+	br.takeOff(t, card)
+	return f
+}
+
+// lay lays a card with chip uid on the branch's reader.
+func (br *twoBoxBranch) lay(t *testing.T, uid string) *vpcdtest.Card {
+	t.Helper()
+	b, err := hex.DecodeString(uid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return vpcdtest.Insert(t, br.slot, vpcdtest.ATR14443, vpcdtest.UIDScript(b))
+}
+
+// takeOff takes card off the branch's reader and waits for the desk's
+// card.removed, so that the next card laid is a new swipe.
+func (br *twoBoxBranch) takeOff(t *testing.T, card *vpcdtest.Card) {
+	t.Helper()
+	card.Remove()
+	br.desk.next(t, 10*time.Second, ui.EventCardRemoved)
+}
+
+// refusedSoon lays the card with chip uid on the branch's reader at once
+// and expects the desk's refusal to say each of want within
+// twoBoxRefusalLimit of acked, when the other branch acknowledged the
+// report (what). A refusal that does not say it yet (the reader read the
+// chip before the blacklist entry arrived) has the card taken off and
+// laid again, as a customer would, for up to 10 s.
+func (br *twoBoxBranch) refusedSoon(t *testing.T, acked time.Time, uid, what string, want ...string) {
+	t.Helper()
+	for {
+		card := br.lay(t, uid)
+		f := br.desk.next(t, 10*time.Second, ui.EventCardPresented, ui.EventCardRefused)
+		took := time.Since(acked)
+		br.takeOff(t, card)
+		if f.Event != ui.EventCardRefused || f.Data.Error == nil {
+			t.Fatalf("%s's reader, the card %s %v before: %s, want card.refused", br.name, what, took.Round(time.Millisecond), f)
+		}
+		says := true
+		for _, w := range want {
+			says = says && strings.Contains(f.Data.Error.Message, w)
+		}
+		if says && f.Data.Error.Code == "unauthorized" {
+			t.Logf("%s's reader refused the card %s %v after the report was acknowledged", br.name, what, took.Round(time.Millisecond))
+			if took > twoBoxRefusalLimit {
+				t.Errorf("%s refused the card %s %v after the report, want within %v", br.name, what, took.Round(time.Millisecond), twoBoxRefusalLimit)
+			}
+			return
+		}
+		if took > 10*time.Second {
+			t.Fatalf("%s's reader, the card %s %v before: %s, want a refusal saying %q", br.name, what, took.Round(time.Millisecond), f, want)
+		}
+		t.Logf("%s's reader, %v after the card was %s: refused as %q; laying it again", br.name, took.Round(time.Millisecond), what, f.Data.Error.Message)
+	}
 }
 
 // twoBoxWork is what TestTwoBranchesAndHeadOffice's clerk does at one
