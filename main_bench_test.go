@@ -36,7 +36,9 @@ func TestServeChild(t *testing.T) {
 	if data == "" {
 		t.Skip("the child of BenchmarkServeRSS, TestVerifyMemoryBounded, TestKill9KeyedRequestsOnce and TestChainFaults")
 	}
-	args := []string{"serve", "-data", data, "-listen", "127.0.0.1:0"}
+	// Both listeners on free ports: two children may serve at once
+	// (TestTwoBranchesAndHeadOffice's branch boxes).
+	args := []string{"serve", "-data", data, "-listen", "127.0.0.1:0", "-listen-tls", "127.0.0.1:0"}
 	if os.Getenv(serveChildDemoEnv) != "" {
 		args = append(args, "-demo")
 	}

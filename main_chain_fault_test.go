@@ -159,7 +159,14 @@ func TestChainFaults(t *testing.T) {
 // SH01 of the chain at url, and returns it.
 func chainFaultConf(t *testing.T, tmp, url string) string {
 	t.Helper()
-	dir := filepath.Join(tmp, "conf")
+	return branchConf(t, filepath.Join(tmp, "conf"), chainFaultBranch, url, "")
+}
+
+// branchConf writes config directory dir (config init's defaults) whose
+// store.toml names branch of the chain at url and, unless reader is "",
+// whose desk1 reader is the PC/SC reader named reader; it returns dir.
+func branchConf(t *testing.T, dir, branch, url, reader string) string {
+	t.Helper()
 	if code, out := runCmd("config", "init", dir); code != 0 {
 		t.Fatalf("config init = %d %q", code, out)
 	}
@@ -172,8 +179,23 @@ func chainFaultConf(t *testing.T, tmp, url string) string {
 	if i < 0 {
 		t.Fatal("store.toml from config init has no [chain] section")
 	}
-	chain := string(orig[:i]) + "[chain]\nbranch = \"" + chainFaultBranch + "\"\nurl = \"" + url + "\"\n"
+	chain := string(orig[:i]) + "[chain]\nbranch = \"" + branch + "\"\nurl = \"" + url + "\"\n"
 	if err := os.WriteFile(file, []byte(chain), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if reader == "" {
+		return dir
+	}
+	file = filepath.Join(dir, "devices.toml")
+	devices, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const acr = `reader = "ACS ACR122U PICC Interface 00 00"`
+	if !strings.Contains(string(devices), acr) {
+		t.Fatalf("devices.toml from config init has no %s", acr)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(devices), acr, fmt.Sprintf("reader = %q", reader), 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return dir

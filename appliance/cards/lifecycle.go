@@ -51,7 +51,7 @@ func (s *Service) Issue(ctx context.Context, actor appliance.Actor, a IssueArgs)
 		if err := canHoldNewCard(tx, a.CustomerID); err != nil {
 			return nil, err
 		}
-		if err := uidFree(tx, uid, ""); err != nil {
+		if err := s.uidUsable(tx, uid, ""); err != nil {
 			return nil, err
 		}
 		number, err := tx.NextCardNumber()
@@ -121,7 +121,26 @@ func uidFree(tx *store.Txn, uid, except string) error {
 		"此芯片已绑定卡 %s / this chip is bound to card %s", other.Number, other.Number)}
 }
 
-// BindUID binds a chip UID to an active card (binding it again is a no-op).
+// uidUsable refuses a UID for card except (or a new card when "") that
+// the chain's blacklist lists, as a swipe of it would be refused
+// (chainBlockedError, naming the branch that reported it), or that is
+// bound to another card here.
+func (s *Service) uidUsable(tx *store.Txn, uid, except string) error {
+	if uid == "" {
+		return nil
+	}
+	listed, err := s.chainListed(tx, uid)
+	if err != nil {
+		return write(err)
+	}
+	if listed != nil {
+		return chainBlockedError(listed)
+	}
+	return uidFree(tx, uid, except)
+}
+
+// BindUID binds a chip UID to an active card (binding it again is a no-op);
+// a chip another branch reported is refused.
 func (s *Service) BindUID(ctx context.Context, actor appliance.Actor, card, uid string) (*Result, error) {
 	u, err := normalUID(uid)
 	if err != nil {
@@ -131,7 +150,7 @@ func (s *Service) BindUID(ctx context.Context, actor appliance.Actor, card, uid 
 		if c.Status != appliance.CardActive {
 			return blockedError(c)
 		}
-		if err := uidFree(tx, u, c.Number); err != nil {
+		if err := s.uidUsable(tx, u, c.Number); err != nil {
 			return err
 		}
 		for _, have := range c.UIDs {

@@ -44,7 +44,7 @@ func (s *Service) Replace(ctx context.Context, actor appliance.Actor, a ReplaceA
 		if old.Status != appliance.CardActive && old.Status != appliance.CardLost {
 			return nil, blockedError(old)
 		}
-		if err := uidFree(tx, uid, ""); err != nil {
+		if err := s.uidUsable(tx, uid, ""); err != nil {
 			return nil, err
 		}
 		number, err := tx.NextCardNumber()
