@@ -12,10 +12,11 @@ import (
 	"shouhou/drivers/uplink"
 )
 
-// startUplink starts the chain forwarder, the blacklist follower and the
-// replay responder (drivers/uplink) when store.toml names a [chain]
-// branch; they run until bg ends, and m.uplinkDone, m.blacklistDone and
-// m.replayDone are closed when they have stopped. The section is read once: a change takes effect when the
+// startUplink starts the chain forwarder, the blacklist follower, the
+// replay responder and the outbox pruner (drivers/uplink) when store.toml
+// names a [chain] branch; they run until bg ends, and m.uplinkDone,
+// m.blacklistDone, m.replayDone and m.pruneDone are closed when they have
+// stopped. The section is read once: a change takes effect when the
 // appliance restarts.
 func (m *Main) startUplink(bg context.Context) error {
 	c := m.Config().Store.Chain
@@ -61,6 +62,19 @@ func (m *Main) startUplink(bg context.Context) error {
 		defer close(m.replayDone)
 		if err := r.Run(bg); err != nil {
 			m.Logger.Error("chain replay responder stopped / 连锁重发应答已停止", "err", err)
+		}
+	}()
+	// The pruner deletes only what the forwarder has acked, and keeps
+	// that for outbox_keep_days for head office's replays.
+	p, err := uplink.NewOutboxPruner(m.db, uplink.PrunerOptions{Keep: c.OutboxKeep(), Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	m.pruneDone = make(chan struct{})
+	go func() {
+		defer close(m.pruneDone)
+		if err := p.Run(bg); err != nil {
+			m.Logger.Error("chain outbox pruner stopped / 发件箱清理已停止", "err", err)
 		}
 	}()
 	return nil

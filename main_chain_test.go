@@ -128,8 +128,8 @@ func runChainMain(t *testing.T, n *chaintest.NATS) *Main {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { m.Close() })
-	if m.uplink == nil {
-		t.Fatal("no uplink started with a [chain] branch")
+	if m.uplink == nil || m.pruneDone == nil {
+		t.Fatal("no uplink or no outbox pruner started with a [chain] branch")
 	}
 	return m
 }

@@ -74,7 +74,8 @@ type Main struct {
 	// which answers head office's replay requests, has stopped; nil
 	// outside a chain.
 	replayDone chan struct{}
-	readers    *readers // the card readers (main_reader.go)
+	pruneDone  chan struct{} // closed when the outbox pruner (main_chain.go) has stopped; nil outside a chain
+	readers    *readers      // the card readers (main_reader.go)
 	ui         *ui.Server
 	tls        *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
 	ln         net.Listener
@@ -277,6 +278,10 @@ func (m *Main) Close() error {
 		if m.replayDone != nil {
 			<-m.replayDone
 			m.replayDone = nil
+		}
+		if m.pruneDone != nil {
+			<-m.pruneDone
+			m.pruneDone = nil
 		}
 		m.stopBg = nil
 	}

@@ -38,6 +38,12 @@ func buildStore(s *source) (Store, Errors) {
 		errs = append(errs, s.errAt([]any{"hours", "close"}, "关门时间应晚于开门时间 / close must be after open"))
 	}
 	errs = append(errs, checkChain(s, st.Chain)...)
+	switch k := st.Chain.OutboxKeepDays; {
+	case k == 0:
+		st.Chain.OutboxKeepDays = DefaultOutboxKeepDays
+	case k < 0:
+		errs = append(errs, s.errAt([]any{"chain", "outbox_keep_days"}, "发件箱保留天数至少为 1 / outbox_keep_days is at least 1, got %d", k))
+	}
 	switch r := st.IdempotencyRetention.D(); {
 	case r == 0:
 		st.IdempotencyRetention = Duration(DefaultIdempotencyRetention)

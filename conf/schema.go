@@ -57,7 +57,19 @@ type Chain struct {
 	// PasswordFile is the file holding User's password (read when the
 	// appliance starts, never kept in the config); required with a user.
 	PasswordFile string `toml:"password_file" json:"password_file"`
+	// OutboxKeepDays is how many days the box keeps an outbox event after
+	// head office's stream acked it, for a replay head office asks for;
+	// older acked events are pruned. At least 1; 0 (unset) is
+	// DefaultOutboxKeepDays.
+	OutboxKeepDays int `toml:"outbox_keep_days" json:"outbox_keep_days"`
 }
+
+// DefaultOutboxKeepDays is how long acked outbox events are kept when
+// store.toml does not say: a week, for head office's replays.
+const DefaultOutboxKeepDays = 7
+
+// OutboxKeep is OutboxKeepDays as a duration.
+func (c Chain) OutboxKeep() time.Duration { return time.Duration(c.OutboxKeepDays) * 24 * time.Hour }
 
 // On reports whether the box belongs to a chain.
 func (c Chain) On() bool { return c.Branch != "" }

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -278,22 +280,43 @@ func (db *DB) SetOutboxAcked(seq uint64) error {
 // (never one above OutboxAcked) and returns how many it deleted. Head and
 // ack stay, so seqs go on from where they were.
 func (db *DB) PruneOutbox(upTo uint64) (int, error) {
+	n, err := db.pruneOutbox(upTo, time.Time{})
+	if err != nil {
+		return n, fmt.Errorf("store: prune outbox to %d: %w", upTo, err)
+	}
+	return n, nil
+}
+
+// PruneOutboxBefore deletes the acked events written before cutoff and
+// returns how many it deleted. It goes from the oldest event on and stops
+// at the first one written at or after cutoff (or not acked), so what is
+// kept is always every event from some seq to the head, even if the
+// clock was once set back. Head and ack stay.
+func (db *DB) PruneOutboxBefore(cutoff time.Time) (int, error) {
+	n, err := db.pruneOutbox(math.MaxUint64, cutoff)
+	if err != nil {
+		return n, fmt.Errorf("store: prune outbox before %s: %w", cutoff.Format(time.RFC3339), err)
+	}
+	return n, nil
+}
+
+// pruneOutbox deletes, in transactions of pruneBatch, the oldest events
+// at or below both upTo and the ack and, with a cutoff, written before it.
+func (db *DB) pruneOutbox(upTo uint64, cutoff time.Time) (int, error) {
 	total := 0
 	for {
-		n, err := db.pruneOutboxBatch(upTo)
+		n, err := db.pruneOutboxBatch(upTo, cutoff)
 		total += n
-		if err != nil {
-			return total, fmt.Errorf("store: prune outbox to %d: %w", upTo, err)
-		}
-		if n < pruneBatch {
-			return total, nil
+		if err != nil || n < pruneBatch {
+			return total, err
 		}
 	}
 }
 
 // pruneOutboxBatch deletes up to pruneBatch of the oldest events at or
-// below both upTo and the ack.
-func (db *DB) pruneOutboxBatch(upTo uint64) (int, error) {
+// below both upTo and the ack and, unless cutoff is zero, written before
+// cutoff; it stops at the first event that is not.
+func (db *DB) pruneOutboxBatch(upTo uint64, cutoff time.Time) (int, error) {
 	n := 0
 	err := db.Update(func(tx *Txn) error {
 		acked, err := tx.counter(outboxAckedKey)
@@ -302,7 +325,7 @@ func (db *DB) pruneOutboxBatch(upTo uint64) (int, error) {
 		}
 		limit := min(upTo, acked)
 		opts := badger.DefaultIteratorOptions
-		opts.PrefetchValues = false
+		opts.PrefetchValues = !cutoff.IsZero()
 		opts.Prefix = []byte(outboxEventsKey)
 		it := tx.t.NewIterator(opts)
 		defer it.Close()
@@ -314,6 +337,17 @@ func (db *DB) pruneOutboxBatch(upTo uint64) (int, error) {
 			}
 			if seq > limit {
 				break
+			}
+			if !cutoff.IsZero() {
+				var at struct {
+					Time time.Time `json:"time"`
+				}
+				if err := it.Item().Value(func(v []byte) error { return decode(v, &at) }); err != nil {
+					return fmt.Errorf("event %d: %w", seq, err)
+				}
+				if !at.Time.Before(cutoff) {
+					break
+				}
 			}
 			if err := tx.t.Delete(key); err != nil {
 				return fmt.Errorf("delete event %d: %w", seq, err)

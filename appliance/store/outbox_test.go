@@ -287,6 +287,88 @@ func TestOutboxAckAndPrune(t *testing.T) {
 	mustVerify(t, db)
 }
 
+// TestOutboxPruneBefore: the keep-time prune removes the acked events
+// written before the cutoff and keeps the unacked ones, the young ones,
+// and everything after the first young one (a clock set back leaves an
+// old event behind a young one: kept, so the outbox stays one run of
+// seqs); Verify passes after it.
+func TestOutboxPruneBefore(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	old, young := now.AddDate(0, 0, -10), now.AddDate(0, 0, -1)
+	cutoff := now.AddDate(0, 0, -7)
+	tests := []struct {
+		name       string
+		written    []time.Time // one event each, seq 1, 2, …
+		ack        uint64
+		wantPruned int
+		wantOldest uint64
+	}{
+		{"old and acked go, young stay", []time.Time{old, old, old, young, young}, 5, 3, 4},
+		{"old but not acked stay", []time.Time{old, old, old, young, young}, 2, 2, 3},
+		{"nothing acked, nothing goes", []time.Time{old, old}, 0, 0, 1},
+		{"all young, nothing goes", []time.Time{young, young}, 2, 0, 1},
+		{"all old and acked, all go", []time.Time{old, old, old}, 3, 3, 4},
+		{"an old event after a young one stays", []time.Time{old, young, old, young}, 4, 1, 2},
+		{"written at the cutoff stays", []time.Time{old, cutoff}, 2, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := MustOpen(t)
+			for i, at := range tt.written {
+				db.SetClock(func() time.Time { return at })
+				mustUpdate(t, db, func(tx *Txn) error { return tx.PutCustomer(&appliance.Customer{ID: fmt.Sprintf("c%02d", i)}) })
+			}
+			if err := db.SetOutboxAcked(tt.ack); err != nil {
+				t.Fatal(err)
+			}
+			n, err := db.PruneOutboxBefore(cutoff)
+			if err != nil {
+				t.Fatalf("PruneOutboxBefore: %v", err)
+			}
+			oldest, _ := db.OutboxOldest()
+			evs := mustOutbox(t, db, 1)
+			if n != tt.wantPruned || oldest != tt.wantOldest || len(evs) != len(tt.written)-tt.wantPruned {
+				t.Errorf("pruned %d, oldest %d, %d events kept; want %d, %d, %d", n, oldest, len(evs),
+					tt.wantPruned, tt.wantOldest, len(tt.written)-tt.wantPruned)
+			}
+			for _, ev := range evs {
+				if ev.Seq <= tt.ack && ev.Time.Before(cutoff) && ev.Seq < tt.wantOldest {
+					t.Errorf("event %d (written %s, acked) was kept below the oldest", ev.Seq, ev.Time)
+				}
+			}
+			mustVerify(t, db)
+			// A second prune finds nothing more to do.
+			if n, err := db.PruneOutboxBefore(cutoff); err != nil || n != 0 {
+				t.Errorf("a second prune deleted %d, %v; want 0", n, err)
+			}
+		})
+	}
+}
+
+// TestOutboxPruneBeforeBatches: more events than one prune transaction
+// takes all go, in several.
+func TestOutboxPruneBeforeBatches(t *testing.T) {
+	db := MustOpen(t)
+	db.SetClock(func() time.Time { return time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC) })
+	const n = pruneBatch + 250
+	mustUpdate(t, db, func(tx *Txn) error {
+		for i := range n {
+			if err := tx.PutCustomer(&appliance.Customer{ID: fmt.Sprintf("c%05d", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := db.SetOutboxAcked(n); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.PruneOutboxBefore(time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC))
+	if err != nil || got != n {
+		t.Fatalf("PruneOutboxBefore = %d, %v; want %d", got, err, n)
+	}
+	mustVerify(t, db)
+}
+
 // TestVerifyFindsOutboxDamage breaks the outbox behind the API.
 func TestVerifyFindsOutboxDamage(t *testing.T) {
 	tests := []struct {

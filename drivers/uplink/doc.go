@@ -24,6 +24,10 @@
 // office names that the duplicate window still remembers (its message was
 // deleted from the stream) goes once more under a replay's own id.
 //
+// OutboxPruner deletes, hourly, the outbox events the stream acked that
+// are older than the keep time, so the outbox does not grow for ever; a
+// replay asking for a pruned seq is answered with the seqs that are gone.
+//
 // It follows the NATS client protocol and JetStream's publish API as
 // nats.go implements them: https://docs.nats.io/nats-concepts/jetstream,
 // https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication.
