@@ -49,6 +49,12 @@ type Chain struct {
 	// PasswordFile is the file holding User's password (read when the
 	// appliance starts, never kept in the config); required with a user.
 	PasswordFile string `toml:"password_file" json:"password_file"`
+	// CrossBranchCharge lets a card issued at another branch be charged
+	// at this box's desk (asked of the issuing box over NATS, whose
+	// ledger stays the balance's authority) and lets this box answer
+	// other branches' charges on its own cards; off by default, when a
+	// card of another branch is refused as unknown. Needs a branch.
+	CrossBranchCharge bool `toml:"cross_branch_charge" json:"cross_branch_charge"`
 }
 
 // On reports whether the box belongs to a chain.
