@@ -334,6 +334,18 @@ func (c *ChargeClient) Charge(ctx context.Context, uid string, req chain.ChargeR
 	return &reply, nil
 }
 
+// Locate returns the other branch and card the chain's card directory
+// gives for chip uid: ENOTFOUND when no other branch has it, EUNAVAILABLE
+// when the directory cannot be reached (within the client's timeout).
+func (c *ChargeClient) Locate(ctx context.Context, uid string) (chain.CardHome, error) {
+	if nc := c.conn(); nc == nil || !nc.IsConnected() {
+		return chain.CardHome{}, directoryUnreachable()
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
+	defer cancel()
+	return c.lookup(ctx, strings.ToUpper(strings.TrimSpace(uid)))
+}
+
 // conn is the client's connection, nil before Run or after it.
 func (c *ChargeClient) conn() *nats.Conn {
 	c.mu.Lock()
