@@ -174,6 +174,7 @@ func TestCrossBranchCharge(t *testing.T) {
 	runDirectory(t, b2, "b2", n.URL())
 	r, stopResponder := runResponder(t, b1, b1.cards, "b1", n.URL())
 	c := runClient(t, "b2", n.URL(), 2*time.Second)
+	poisonDirectory(t, n.URL(), "04E1B2C3D4E5F6", chain.CardHome{Branch: "b1", Card: "SC-000001"})
 
 	reply, err := charge(c, strings.ToLower(uid), "k1", 1500)
 	if err != nil || reply.Entry != card+"#2" || reply.Balance != 8500 {
@@ -207,13 +208,14 @@ func TestCrossBranchCharge(t *testing.T) {
 			{"lost card", lostUID, 100, appliance.EUNAUTHORIZED, "reported lost"},
 			{"balance too small", uid, 9000, appliance.ECONFLICT, "does not cover"},
 			{"unknown card", "04D1B2C3D4E5F6", 100, appliance.ENOTFOUND, "no branch of the chain has this card"},
+			{"UID not on the card the directory names", "04E1B2C3D4E5F6", 100, appliance.ENOTFOUND, "branch b1 has no such card"},
 			{"own card", "04C1B2C3D4E5F6", 100, appliance.ENOTFOUND, "no branch of the chain has this card"},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
 				reply, err := charge(c, tt.uid, "k-"+tt.name, tt.fen)
 				wantRefused(t, tt.name, reply, err, tt.code, tt.msg)
-				if tt.code != appliance.ENOTFOUND && !strings.Contains(appliance.ErrorMessage(err), "发卡门店 b1") {
+				if !strings.Contains(tt.msg, "no branch of the chain") && !strings.Contains(appliance.ErrorMessage(err), "发卡门店 b1") {
 					t.Errorf("%s: message %q does not name the issuing branch b1", tt.name, appliance.ErrorMessage(err))
 				}
 			})
@@ -382,4 +384,78 @@ func mustJetStream(t *testing.T, nc *nats.Conn) jetstream.JetStream {
 		t.Fatal(err)
 	}
 	return js
+}
+
+// crossBranchPermissions is what docs/chain.md adds to branch BRANCH's
+// NATS permissions for cross_branch_charge: write and read the card
+// directory, ask any branch's charge subject, answer its own.
+const crossBranchPermissions = `{
+  publish: [ "$JS.API.INFO", "$JS.API.STREAM.INFO.KV_SHOUHOU_CARDS", "$KV.SHOUHOU_CARDS.>",
+             "$JS.API.DIRECT.GET.KV_SHOUHOU_CARDS.>", "shouhou.charge.*" ]
+  subscribe: [ "_INBOX.>", "shouhou.charge.BRANCH" ]
+  allow_responses: true
+}`
+
+// TestCrossBranchPermissions: with only docs/chain.md's permissions (and
+// head office having made the bucket), b1 writes its cards to the
+// directory and answers b2's charge.
+func TestCrossBranchPermissions(t *testing.T) {
+	perms := func(b string) string { return strings.ReplaceAll(crossBranchPermissions, "BRANCH", b) }
+	n := chaintest.StartNATS(t, chaintest.NATSOptions{Users: []chaintest.NATSUser{
+		{User: "b1", Password: "p1", Permissions: perms("b1")}, {User: "b2", Password: "p2", Permissions: perms("b2")},
+		{User: "HQ", Password: "hq-s3cret"}}})
+	nc, err := nats.Connect(n.URL(), nats.UserInfo("HQ", "hq-s3cret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if _, err := EnsureCardBucket(ctx, mustJetStream(t, nc), 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	b1 := openBranch(t, "b1")
+	card := b1.issue(t, "c1", "04A1B2C3D4E5F6", 3000)
+	d, err := NewCardDirectory(b1.db, DirectoryOptions{URL: n.URL(), Branch: "b1", User: "b1", Password: "p1", Logger: quiet, Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilStopped(t, d.Run)
+	waitWritten(t, d, b1.db)
+	r, err := NewChargeResponder(b1.db, b1.cards, ChargeOptions{URL: n.URL(), Branch: "b1", User: "b1", Password: "p1", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilStopped(t, r.Run)
+	waitFor(t, "the charge responder", r.Ready)
+	c, err := NewChargeClient(ChargeOptions{URL: n.URL(), Branch: "b2", User: "b2", Password: "p2", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runUntilStopped(t, c.Run)
+	waitFor(t, "the charge client", c.Ready)
+	reply, err := charge(c, "04A1B2C3D4E5F6", "k1", 1000)
+	if err != nil || reply.Entry != card+"#2" || reply.Balance != 2000 {
+		t.Fatalf("Charge with the documented permissions = %+v, %v; want %s#2, balance 2000", reply, err, card)
+	}
+}
+
+// poisonDirectory puts a directory entry no box wrote: uid → home.
+func poisonDirectory(t *testing.T, url, uid string, home chain.CardHome) {
+	t.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	kv, err := EnsureCardBucket(ctx, mustJetStream(t, nc), 5*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(home)
+	if _, err := kv.Put(ctx, uid, body); err != nil {
+		t.Fatal(err)
+	}
 }
