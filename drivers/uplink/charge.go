@@ -244,7 +244,13 @@ type ChargeClient struct {
 	nc *nats.Conn
 	js jetstream.JetStream
 	kv jetstream.KeyValue // nil until the directory is first found
+	// homes are the directory entries last read, so that a charge with
+	// the link down can name the issuing branch it cannot reach.
+	homes map[string]chain.CardHome
 }
+
+// maxHomes bounds ChargeClient.homes; when full it starts again empty.
+const maxHomes = 1000
 
 // NewChargeClient returns a client asking as o.Branch; Run connects it.
 func NewChargeClient(o ChargeOptions) (*ChargeClient, error) {
@@ -295,12 +301,16 @@ func (c *ChargeClient) Ready() bool {
 // charge not confirmed: a retry with the same key is answered with the
 // first result).
 func (c *ChargeClient) Charge(ctx context.Context, uid string, req chain.ChargeRequest) (*chain.ChargeReply, error) {
+	uid = strings.ToUpper(strings.TrimSpace(uid))
 	if nc := c.conn(); nc == nil || !nc.IsConnected() {
-		return nil, directoryUnreachable() // at once: a request would only wait for the reconnection
+		// At once: a request would only wait for the reconnection.
+		if home, ok := c.knownHome(uid); ok {
+			return nil, unreachable(home.Branch)
+		}
+		return nil, directoryUnreachable()
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
-	uid = strings.ToUpper(strings.TrimSpace(uid))
 	home, err := c.lookup(ctx, uid)
 	if err != nil {
 		return nil, err
@@ -338,12 +348,16 @@ func (c *ChargeClient) Charge(ctx context.Context, uid string, req chain.ChargeR
 // gives for chip uid: ENOTFOUND when no other branch has it, EUNAVAILABLE
 // when the directory cannot be reached (within the client's timeout).
 func (c *ChargeClient) Locate(ctx context.Context, uid string) (chain.CardHome, error) {
+	uid = strings.ToUpper(strings.TrimSpace(uid))
 	if nc := c.conn(); nc == nil || !nc.IsConnected() {
+		if home, ok := c.knownHome(uid); ok {
+			return home, nil
+		}
 		return chain.CardHome{}, directoryUnreachable()
 	}
 	ctx, cancel := context.WithTimeout(ctx, c.o.Timeout)
 	defer cancel()
-	return c.lookup(ctx, strings.ToUpper(strings.TrimSpace(uid)))
+	return c.lookup(ctx, uid)
 }
 
 // conn is the client's connection, nil before Run or after it.
@@ -368,7 +382,21 @@ func (c *ChargeClient) lookup(ctx context.Context, uid string) (chain.CardHome, 
 		return home, &appliance.Error{Code: appliance.ENOTFOUND, Field: "card", Message: fmt.Sprintf(
 			"连锁各门店都没有此卡（%s） / no branch of the chain has this card (%s)", uid, uid)}
 	}
+	c.mu.Lock()
+	if c.homes == nil || len(c.homes) >= maxHomes {
+		c.homes = make(map[string]chain.CardHome)
+	}
+	c.homes[uid] = home
+	c.mu.Unlock()
 	return home, nil
+}
+
+// knownHome is the directory entry of uid last read, if any.
+func (c *ChargeClient) knownHome(uid string) (chain.CardHome, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	h, ok := c.homes[uid]
+	return h, ok
 }
 
 // directory returns the card directory bucket, looked up once.

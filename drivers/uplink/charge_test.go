@@ -281,11 +281,13 @@ func TestCrossBranchCharge(t *testing.T) {
 		waitFor(t, "the lost connection", func() bool { return !c.Ready() })
 		start := time.Now()
 		reply, err := charge(c, uid, "k5", 100)
-		wantRefused(t, "NATS down", reply, err, appliance.EUNAVAILABLE, "nothing was charged")
+		wantRefused(t, "NATS down", reply, err, appliance.EUNAVAILABLE, "the issuing branch b1 cannot be reached; nothing was charged")
 		if d := time.Since(start); d > 500*time.Millisecond {
 			t.Errorf("refused after %v with NATS down, want at once", d)
 		}
 		wantEntries(t, b1, card, 4, 7000)
+		reply, err = charge(c, "04F1B2C3D4E5F6", "k6", 100)
+		wantRefused(t, "NATS down, a card never looked up", reply, err, appliance.EUNAVAILABLE, "card directory cannot be reached")
 	})
 }
 
