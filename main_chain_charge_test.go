@@ -30,9 +30,6 @@ func TestServeCrossBranchCharge(t *testing.T) {
 	if b1.foreign == nil || b2.foreign == nil {
 		t.Fatal("cross_branch_charge = true started no charge client")
 	}
-	if off := runBranchMain(t, section("b3", false)); off.foreign != nil || off.crossDone != nil {
-		t.Error("cross_branch_charge off started the cross-branch workers")
-	}
 	err := b1.db.Update(func(tx *store.Txn) error {
 		return tx.PutCustomer(&appliance.Customer{ID: "c1", Name: "王芳", Phones: []string{"13900000001"}})
 	})
@@ -66,5 +63,31 @@ func TestServeCrossBranchCharge(t *testing.T) {
 	card, entries, err := b1.cards.Ledger(number)
 	if err != nil || len(entries) != 2 || card.BalanceFen != 3800 || entries[1].Operator != "b2/clerk" {
 		t.Fatalf("b1's ledger of %s: %v, %d entries, balance %d; want 2, 3800, the last by b2/clerk", number, err, len(entries), card.BalanceFen)
+	}
+
+	// The desk's op at b2, twice with one key (the clerk confirming again):
+	// one more entry at b1, and b2's answer carries b1's balance.
+	ws := dialStaff(t, b2.Addr(), "clerk", "1111")
+	args := map[string]any{"key": "desk-k2", "card": number, "amount_fen": 800, "uid": "04a1b2c3d4e5f6"}
+	for range 2 {
+		var got struct {
+			Card   appliance.Card `json:"card"`
+			Branch string         `json:"branch"`
+		}
+		ws.mustCall("card.charge", args, &got)
+		if got.Branch != "b1" || got.Card.Number != number || got.Card.BalanceFen != 3000 {
+			t.Errorf("card.charge at b2 = %+v, want b1's %s at 3000", got, number)
+		}
+	}
+	if card, entries, _ := b1.cards.Ledger(number); len(entries) != 3 || card.BalanceFen != 3000 {
+		t.Errorf("b1's ledger after b2's desk charged twice with one key: %d entries, balance %d; want 3, 3000", len(entries), card.BalanceFen)
+	}
+	off := runBranchMain(t, section("b3", false))
+	if off.foreign != nil || off.crossDone != nil {
+		t.Error("cross_branch_charge off started the cross-branch workers")
+	}
+	err = dialStaff(t, off.Addr(), "clerk", "1111").call("card.charge", args, nil)
+	if err == nil || !strings.Contains(err.Error(), "no such card") {
+		t.Errorf("card.charge of b1's card at b3 (switch off) = %v, want refused as unknown", err)
 	}
 }
