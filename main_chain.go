@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"shouhou/conf"
@@ -77,6 +78,49 @@ func (m *Main) startUplink(bg context.Context) error {
 			m.Logger.Error("chain outbox pruner stopped / 发件箱清理已停止", "err", err)
 		}
 	}()
+	if c.CrossBranchCharge {
+		return m.startCrossBranch(bg, c, pass)
+	}
+	return nil
+}
+
+// startCrossBranch starts what lets a card be used at another branch
+// ([chain] cross_branch_charge): the card directory writer, the charge
+// responder for this box's cards and the client the desk asks other
+// branches with (m.foreign). They run until bg ends; m.crossDone is
+// closed when all three have stopped (the responder after the charges
+// it had begun, before the card service closes).
+func (m *Main) startCrossBranch(bg context.Context, c conf.Chain, pass string) error {
+	o := uplink.ChargeOptions{URL: c.URL, Branch: c.Branch, User: c.User, Password: pass, Logger: m.Logger}
+	d, err := uplink.NewCardDirectory(m.db, uplink.DirectoryOptions{URL: c.URL, Branch: c.Branch, User: c.User, Password: pass, Logger: m.Logger})
+	if err != nil {
+		return err
+	}
+	r, err := uplink.NewChargeResponder(m.db, m.cards, o)
+	if err != nil {
+		return err
+	}
+	cl, err := uplink.NewChargeClient(o)
+	if err != nil {
+		return err
+	}
+	m.foreign, m.crossDone = cl, make(chan struct{})
+	var wg sync.WaitGroup
+	for name, run := range map[string]func(context.Context) error{"card directory / 卡目录": d.Run,
+		"charge responder / 跨店扣款应答": r.Run, "charge client / 跨店扣款": cl.Run} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := run(bg); err != nil {
+				m.Logger.Error("chain "+name+" stopped / 已停止", "err", err)
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(m.crossDone)
+	}()
+	m.Logger.Info("chain cross-branch charge on / 跨店扣款已开启", "branch", c.Branch)
 	return nil
 }
 

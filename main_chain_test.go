@@ -100,6 +100,13 @@ func customerEvent(t *testing.T, db *store.DB, id string) uint64 {
 // branch SH01 (password s3cret) on n; it stops at the test's end.
 func runChainMain(t *testing.T, n *chaintest.NATS) *Main {
 	t.Helper()
+	return runBranchMain(t, "branch = \"SH01\"\nurl = \""+n.URL()+"\"\nuser = \"SH01\"\npassword_file = \"nats.pass\"\n")
+}
+
+// runBranchMain runs serve in-process with chain as store.toml's [chain]
+// section (a password_file there is nats.pass, holding s3cret).
+func runBranchMain(t *testing.T, chainSection string) *Main {
+	t.Helper()
 	tmp := t.TempDir()
 	confDir := filepath.Join(tmp, "conf")
 	if code, out := runCmd("config", "init", confDir); code != 0 {
@@ -114,7 +121,7 @@ func runChainMain(t *testing.T, n *chaintest.NATS) *Main {
 	if i < 0 {
 		t.Fatal("store.toml from config init has no [chain] section")
 	}
-	withChain := string(orig[:i]) + "[chain]\nbranch = \"SH01\"\nurl = \"" + n.URL() + "\"\nuser = \"SH01\"\npassword_file = \"nats.pass\"\n"
+	withChain := string(orig[:i]) + "[chain]\n" + chainSection
 	if err := os.WriteFile(storeFile, []byte(withChain), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -75,16 +75,22 @@ type Main struct {
 	// outside a chain.
 	replayDone chan struct{}
 	pruneDone  chan struct{} // closed when the outbox pruner (main_chain.go) has stopped; nil outside a chain
-	readers    *readers      // the card readers (main_reader.go)
-	ui         *ui.Server
-	tls        *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
-	ln         net.Listener
-	tlsLn      net.Listener
-	http       *http.Server
-	https      *http.Server
-	stopBg     context.CancelFunc
-	bgDone     chan struct{} // one value per HTTP server that ended
-	adminErr   chan error
+	// foreign charges other branches' cards for the desk (main_chain.go,
+	// [chain] cross_branch_charge); nil when that is off. crossDone is
+	// closed when it, the card directory writer and the charge responder
+	// have stopped.
+	foreign   *uplink.ChargeClient
+	crossDone chan struct{}
+	readers   *readers // the card readers (main_reader.go)
+	ui        *ui.Server
+	tls       *tlsca.Authority // the box's CA and certificate (main_tls.go); nil without HTTPS
+	ln        net.Listener
+	tlsLn     net.Listener
+	http      *http.Server
+	https     *http.Server
+	stopBg    context.CancelFunc
+	bgDone    chan struct{} // one value per HTTP server that ended
+	adminErr  chan error
 	// schedDone is closed when the ticket scheduler has stopped (newUI).
 	schedDone chan struct{}
 }
@@ -282,6 +288,10 @@ func (m *Main) Close() error {
 		if m.pruneDone != nil {
 			<-m.pruneDone
 			m.pruneDone = nil
+		}
+		if m.crossDone != nil {
+			<-m.crossDone
+			m.foreign, m.crossDone = nil, nil
 		}
 		m.stopBg = nil
 	}

@@ -40,6 +40,9 @@ func (m *Main) newUI(bg context.Context) *ui.Server {
 	if m.uplink != nil {
 		o.Chain = func() any { return m.chainStatus() }
 	}
+	if m.foreign != nil {
+		o.ForeignCards = m.foreign
+	}
 	return ui.NewServer(o)
 }
 

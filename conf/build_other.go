@@ -64,7 +64,7 @@ func buildStore(s *source) (Store, Errors) {
 func checkChain(s *source, c Chain) Errors {
 	at := func(key string) []any { return []any{"chain", key} }
 	if !c.On() {
-		if c.URL != "" || c.User != "" || c.PasswordFile != "" {
+		if c.URL != "" || c.User != "" || c.PasswordFile != "" || c.CrossBranchCharge {
 			return Errors{s.errAt(at("branch"), "连锁设置缺少分店编号 / [chain] has settings but no branch")}
 		}
 		return nil

@@ -62,6 +62,12 @@ type Chain struct {
 	// older acked events are pruned. At least 1; 0 (unset) is
 	// DefaultOutboxKeepDays.
 	OutboxKeepDays int `toml:"outbox_keep_days" json:"outbox_keep_days"`
+	// CrossBranchCharge lets a card issued at another branch be charged
+	// at this box's desk (asked of the issuing box over NATS, whose
+	// ledger stays the balance's authority) and lets this box answer
+	// other branches' charges on its own cards; off by default, when a
+	// card of another branch is refused as unknown. Needs a branch.
+	CrossBranchCharge bool `toml:"cross_branch_charge" json:"cross_branch_charge"`
 }
 
 // DefaultOutboxKeepDays is how long acked outbox events are kept when

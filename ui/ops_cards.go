@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"shouhou/appliance"
 	"shouhou/appliance/cards"
 	"shouhou/appliance/store"
@@ -86,12 +88,24 @@ func opCardTopUp(c *call, a *cards.MoneyArgs) (any, error) {
 	return c.cardReceipt(res), nil
 }
 
-func opCardCharge(c *call, a *cards.MoneyArgs) (any, error) {
+// opCardCharge charges a card of this box, or, given the chip UID of a
+// card this box does not hold, another branch's card at its issuing box
+// (chargeForeign).
+func opCardCharge(c *call, a *cardChargeArgs) (any, error) {
 	svc, err := c.cards()
 	if err != nil {
 		return nil, err
 	}
-	res, err := svc.Charge(c.ctx, c.actor, *a)
+	if uid := strings.ToUpper(strings.TrimSpace(a.UID)); uid != "" {
+		local, err := c.srv.localUID(uid)
+		if err != nil {
+			return nil, err
+		}
+		if !local {
+			return c.chargeForeign(a, uid)
+		}
+	}
+	res, err := svc.Charge(c.ctx, c.actor, a.MoneyArgs)
 	if err != nil {
 		return nil, err
 	}

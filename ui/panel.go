@@ -36,6 +36,10 @@ type Panel struct {
 	// and the card (balance) only, and Purchases and Tickets are nil; the
 	// whole panel follows in card.panel.
 	Partial bool `json:"partial,omitempty"`
+	// Foreign is the branch that issued the card, when another branch of
+	// the chain did: its ledger keeps the balance (not shown here), and
+	// the desk may only charge the card (card.charge with UID).
+	Foreign string `json:"foreign,omitempty"`
 }
 
 // PurchaseView is a purchase with its free-repair warranty status today.
@@ -189,6 +193,11 @@ func (s *Server) CardSwipe(ctx context.Context, desk, uid string, seen time.Time
 		return SwipeRefused, appliance.Errorf(appliance.EUNAVAILABLE, "卡服务未启动 / the card service is not running")
 	}
 	h, err := s.opts.Cards.Resolve(uid, desk)
+	if appliance.ErrorCode(err) == appliance.ENOTFOUND && s.opts.ForeignCards != nil {
+		if err = s.foreignSwipe(ctx, desk, uid, seen); err == nil {
+			return SwipeCustomer, nil
+		}
+	}
 	if err != nil {
 		s.opts.Bus.Publish(EventCardRefused, desk, map[string]any{"uid": uid, "error": wireError(err)})
 		return SwipeRefused, err
@@ -209,6 +218,26 @@ func (s *Server) CardSwipe(ctx context.Context, desk, uid string, seen time.Time
 	p.UID, p.Seen = uid, seenAt
 	s.opts.Bus.Publish(EventCardPanel, desk, p)
 	return SwipeCustomer, nil
+}
+
+// foreignSwipe shows at desk a card that another branch of the chain
+// issued (the card directory names it): a panel with the card's number
+// and branch, from which only a charge can be made.
+func (s *Server) foreignSwipe(ctx context.Context, desk, uid string, seen time.Time) error {
+	uid = strings.ToUpper(strings.TrimSpace(uid))
+	home, err := s.opts.ForeignCards.Locate(ctx, uid)
+	if err != nil {
+		return err
+	}
+	p := &Panel{Customer: &appliance.Customer{Name: fmt.Sprintf("%s 分店的卡 / a card of branch %s", home.Branch, home.Branch)},
+		Card: &appliance.Card{Number: home.Card, Status: appliance.CardActive}, UID: uid,
+		Purchases: []PurchaseView{}, Tickets: []TicketSummary{}, Foreign: home.Branch}
+	if !seen.IsZero() {
+		p.Seen = &seen
+	}
+	s.opts.Bus.Publish(EventCardPresented, desk, p)
+	s.opts.Bus.Publish(EventCardPanel, desk, p)
+	return nil
 }
 
 // CardRemoved handles a card taken off desk's reader.

@@ -73,6 +73,10 @@ type Options struct {
 	// view of drivers/uplink), a value that encodes with at least
 	// "connected", "lag" and "last_error"; nil outside a chain.
 	Chain func() any
+	// ForeignCards charges the cards other branches of the chain issued;
+	// nil unless store.toml [chain] cross_branch_charge is on, when a
+	// card this box does not hold is refused as unknown.
+	ForeignCards ForeignCards
 	// PaperText draws a document as its paper shows it, one paper line a
 	// line (drivers/printer.Text), for form.preview; nil: no preview.
 	PaperText func(*forms.Document) string

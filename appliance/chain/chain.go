@@ -46,6 +46,11 @@ const (
 	// (request/reply) for a card used at another branch: a ChargeRequest,
 	// answered by a ChargeReply.
 	SubjectCharge = "shouhou.charge."
+	// BucketCards is the JetStream key-value bucket of the chain's card
+	// directory: key a chip UID (upper-case hex), value the CardHome of
+	// the card that has it. Every box writes its own cards' UIDs, so a box
+	// can tell which branch issued a card it does not hold.
+	BucketCards = "SHOUHOU_CARDS"
 )
 
 // Event kinds: what an Event's Data holds.
@@ -186,3 +191,18 @@ type ChargeReply struct {
 	Code    string `json:"code,omitempty"`
 	Message string `json:"message,omitempty"`
 }
+
+// CardHome is a card directory entry (BucketCards): the branch that
+// issued the card with a UID, and the card's number there (card numbers
+// are per box, so the number alone names no card).
+type CardHome struct {
+	Branch string `json:"branch"`
+	Card   string `json:"card"`
+}
+
+// ChargeSubject is the subject the issuing branch answers charges on.
+func ChargeSubject(branch string) string { return SubjectCharge + branch }
+
+// ChargeQueue is the queue group of a branch's charge responders: a
+// request is answered by one of them.
+const ChargeQueue = "shouhou-charge"

@@ -27,10 +27,24 @@
 // OutboxPruner deletes, hourly, the outbox events the stream acked that
 // are older than the keep time, so the outbox does not grow for ever; a
 // replay asking for a pruned seq is answered with the seqs that are gone.
+// A card used at another branch (store.toml [chain] cross_branch_charge)
+// is charged where it was issued, whose ledger keeps the balance:
+// CardDirectory writes this box's cards' UIDs into the chain's card
+// directory, the JetStream key-value bucket chain.BucketCards, from the
+// card events of its own outbox (its cursor kept in the bucket), so the
+// asking box can tell which branch issued a UID; ChargeClient looks the
+// UID up and sends a chain.ChargeRequest with the desk's idempotency key
+// to chain.ChargeSubject(issuer); ChargeResponder, on the issuing box,
+// charges through the card service under that key, so a request repeated
+// after a lost or late reply is answered with the first result and never
+// charged twice. Unreachable or silent, the issuing box is a refusal at
+// the desk within the client's timeout.
 //
 // It follows the NATS client protocol and JetStream's publish API as
 // nats.go implements them: https://docs.nats.io/nats-concepts/jetstream,
-// https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication.
+// https://docs.nats.io/using-nats/developer/develop_jetstream/model_deep_dive#message-deduplication,
+// https://docs.nats.io/nats-concepts/jetstream/key-value-store,
+// https://docs.nats.io/nats-concepts/core-nats/reqreply.
 //
 // The package must not import shouhou's ui or conf; main turns the
 // store.toml [chain] section into Options.

@@ -245,14 +245,14 @@ function renderStaffCustomer() {
   main.innerHTML = `${refusedBox()}<section class="panel" id="panel">
     <div class="cust"><h1 id="custname">${esc(p.customer.name)}</h1><div class="phone">${esc((p.customer.phones || []).join(', '))}</div><div class="sub">${esc(p.customer.address || '')}</div></div>
     <div class="cardbox">${c ? `<div class="mono">${esc(c.number)} <span class="pill card-${esc(c.status)}">${name(cardStatusNames, c.status)}</span></div>
-      <div class="balance">${t('余额', 'Balance')} <b id="balance">${yuan(c.balance_fen)}</b></div>` : t('没有卡', 'No card')}</div>
-    <div class="actions big"><button class="btn primary" id="intakebtn">${t('受理', 'Intake')}</button>${c && c.status === 'active' ? `
-      <button class="btn primary" id="topup">${t('充值', 'Top up')}</button>
+      <div class="balance">${t('余额', 'Balance')} <b id="balance">${p.foreign && !p.charged ? `${t('以发卡门店为准', 'kept at the issuing branch')} <span class="mono">${esc(p.foreign)}</span>` : yuan(c.balance_fen)}</b></div>` : t('没有卡', 'No card')}</div>
+    <div class="actions big">${p.foreign ? '' : `<button class="btn primary" id="intakebtn">${t('受理', 'Intake')}</button>`}${c && c.status === 'active' ? `
+      ${p.foreign ? '' : `<button class="btn primary" id="topup">${t('充值', 'Top up')}</button>`}
       <button class="btn" id="charge">${t('扣款', 'Charge')}</button>
-      <button class="btn danger" id="lost">${t('挂失', 'Report lost')}</button>` : ''}
-      ${c ? `<button class="btn secondary" id="ledger">${t('流水', 'Ledger')}</button>` : ''}
+      ${p.foreign ? '' : `<button class="btn danger" id="lost">${t('挂失', 'Report lost')}</button>`}` : ''}
+      ${c && !p.foreign ? `<button class="btn secondary" id="ledger">${t('流水', 'Ledger')}</button>` : ''}
       <button class="btn secondary" id="closepanel">${t('完成', 'Done')}</button></div>
-    ${receiptBox()}
+    ${p.foreign ? '' : receiptBox()}
     <h2>${t('购买记录', 'Purchases')}</h2>
     <table class="board"><thead><tr><th>${t('商品', 'Product')}</th><th>${t('购买日期', 'Bought')}</th><th>${t('价格', 'Price')}</th><th>${t('保修', 'Warranty')}</th></tr></thead><tbody>
     ${p.partial ? `<tr><td colspan="4">${loading()}</td></tr>` : ''}${(p.purchases || []).map((x) => `<tr><td>${esc(x.name)}<div class="sub">${esc(x.serial || '')}</div></td><td>${date(x.purchased)}</td><td>${yuan(x.price_fen)}</td>
@@ -267,6 +267,10 @@ function renderStaffCustomer() {
     state.view = 'intake';
     render();
   };
+  if (p.foreign) { // another branch's card: it can only be charged here (card.charge with its UID)
+    if (c && c.status === 'active') main.querySelector('#charge').onclick = () => money('card.charge', c, t('扣款', 'Charge'));
+    return;
+  }
   main.querySelector('#intakebtn').onclick = () => startIntake(null);
   wireReceipt(conn, main, startIntake, (n) => openTicket(conn, n));
   main.querySelectorAll('[data-pickup]').forEach((b) => b.onclick = () => pickupFlow(conn, b.dataset.pickup));
@@ -306,8 +310,10 @@ function money(op, card, title) {
     if (!m) { box.querySelector('#moneyerr').innerHTML = t('请输入金额，如 50 或 12.50', 'Enter an amount such as 50 or 12.50'); return; }
     const fen = Number(m[1]) * 100 + Number((m[2] || '').padEnd(2, '0'));
     try {
-      const r = await conn.call(op, { key, card: card.number, amount_fen: fen });
+      const uid = op === 'card.charge' && state.panel.uid ? { uid: state.panel.uid } : {};
+      const r = await conn.call(op, { key, card: card.number, amount_fen: fen, ...uid });
       state.panel.card = r.card;
+      if (state.panel.foreign) state.panel.charged = true;
       const e = (r.entries || [])[0] || {};
       modal(`<div class="receipt" id="receipt"><h2>${t('交易凭条', 'Receipt')}</h2><dl class="kv">
         <dt>${t('卡号', 'Card')}</dt><dd class="mono">${esc(card.number)}</dd><dt>${t('交易', 'Transaction')}</dt><dd>${name(ledgerNames, e.kind)}</dd>
