@@ -1,0 +1,179 @@
+package hqreports
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"shouhou/appliance"
+	"shouhou/appliance/reports"
+)
+
+// BranchMoney is one branch's card money over all time, by the box's
+// rules (reports.CardLiabilityOf over head office's copies of its ledger
+// and cards).
+type BranchMoney struct {
+	// Branch is the branch id.
+	Branch string `json:"branch"`
+	// Cards counts the branch's cards; Entries its ledger entries.
+	Cards   int `json:"cards"`
+	Entries int `json:"entries"`
+	// Liability are the sums by kind, the ledger total, the sum of the
+	// cards' balances (the branch's liability to card holders) and what
+	// does not reconcile.
+	Liability *reports.Liability `json:"liability"`
+}
+
+// TopupsFen is the money loaded onto the branch's cards: issue deposits
+// and top-ups.
+func (m *BranchMoney) TopupsFen() int64 {
+	return m.Liability.ByKind[appliance.LedgerIssue] + m.Liability.ByKind[appliance.LedgerTopup]
+}
+
+// ChargesFen is what was charged to the branch's cards (positive).
+func (m *BranchMoney) ChargesFen() int64 { return -m.Liability.ByKind[appliance.LedgerCharge] }
+
+// RefundsFen is what was refunded to the branch's cards.
+func (m *BranchMoney) RefundsFen() int64 { return m.Liability.ByKind[appliance.LedgerRefund] }
+
+// CardMoney returns every branch's card money, by branch id.
+func (h *Reports) CardMoney(ctx context.Context) ([]BranchMoney, error) {
+	branches, err := h.branchIDs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	entries := map[string][]*appliance.LedgerEntry{}
+	cards := map[string][]*appliance.Card{}
+	if err := eachRecord(ctx, h, "ledger", entries); err != nil {
+		return nil, err
+	}
+	if err := eachRecord(ctx, h, "cards", cards); err != nil {
+		return nil, err
+	}
+	out := make([]BranchMoney, 0, len(branches))
+	for _, b := range branches {
+		out = append(out, BranchMoney{Branch: b, Cards: len(cards[b]), Entries: len(entries[b]),
+			Liability: reports.CardLiabilityOf(entries[b], cards[b])})
+	}
+	return out, nil
+}
+
+// eachRecord reads every row of table into by, by branch.
+func eachRecord[T any](ctx context.Context, h *Reports, table string, by map[string][]*T) error {
+	rows, err := h.pool.Query(ctx, `SELECT branch, data FROM `+table+` ORDER BY branch, id`)
+	if err != nil {
+		return fmt.Errorf("hqreports: %s: %w", table, err)
+	}
+	var branch string
+	var data []byte
+	_, err = pgx.ForEachRow(rows, []any{&branch, &data}, func() error {
+		v := new(T)
+		if err := json.Unmarshal(data, v); err != nil {
+			return fmt.Errorf("%s of %s: %w", table, branch, err)
+		}
+		by[branch] = append(by[branch], v)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("hqreports: %s: %w", table, err)
+	}
+	return nil
+}
+
+// CardCheck is one card's reconciliation: the sum and count of the ledger
+// entries head office holds against the card record's balance and count.
+type CardCheck struct {
+	// Branch and Card name the card.
+	Branch string `json:"branch"`
+	Card   string `json:"card"`
+	// BalanceFen and LedgerCount are the card record's ("" card: none
+	// held, the entries have no card).
+	BalanceFen  int64 `json:"balance_fen"`
+	LedgerCount int64 `json:"ledger_count"`
+	// SumFen and Entries are the sum and count of the entries held.
+	SumFen  int64 `json:"sum_fen"`
+	Entries int64 `json:"entries"`
+	// NoCard is set when entries are held for a card head office has no
+	// record of.
+	NoCard bool `json:"no_card"`
+}
+
+// OK reports whether the card reconciles: its balance is the sum of its
+// entries and head office holds as many entries as the card counts.
+func (c *CardCheck) OK() bool {
+	return !c.NoCard && c.BalanceFen == c.SumFen && c.LedgerCount == c.Entries
+}
+
+// Reconciliation is every card's check, by branch and card number.
+type Reconciliation struct {
+	// Cards are every card's check.
+	Cards []CardCheck `json:"cards"`
+	// Mismatches are the checks that do not reconcile.
+	Mismatches []CardCheck `json:"mismatches"`
+}
+
+// Reconcile checks every card of every branch against the ledger head
+// office holds of it, in SQL.
+func (h *Reports) Reconcile(ctx context.Context) (*Reconciliation, error) {
+	rows, err := h.pool.Query(ctx, `SELECT coalesce(c.branch, l.branch), coalesce(c.id, l.card),
+			coalesce((c.data->>'balance_fen')::bigint, 0), coalesce((c.data->>'ledger_count')::bigint, 0),
+			coalesce(l.sum, 0), coalesce(l.n, 0), c.id IS NULL
+		FROM cards c FULL JOIN (
+			SELECT branch, card, sum((data->>'amount_fen')::bigint)::bigint AS sum, count(*) AS n
+			FROM ledger GROUP BY branch, card) l
+		ON l.branch = c.branch AND l.card = c.id
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("hqreports: reconcile: %w", err)
+	}
+	checks, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (CardCheck, error) {
+		var c CardCheck
+		err := r.Scan(&c.Branch, &c.Card, &c.BalanceFen, &c.LedgerCount, &c.SumFen, &c.Entries, &c.NoCard)
+		return c, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hqreports: reconcile: %w", err)
+	}
+	out := &Reconciliation{Cards: checks, Mismatches: []CardCheck{}}
+	for _, c := range checks {
+		if !c.OK() {
+			out.Mismatches = append(out.Mismatches, c)
+		}
+	}
+	return out, nil
+}
+
+// BranchClosing is a day's closing as a branch froze it.
+type BranchClosing struct {
+	// Branch is the branch id.
+	Branch string `json:"branch"`
+	// Closing is the branch's frozen closing.
+	Closing *reports.Closing `json:"closing"`
+}
+
+// Closings returns the closings the branches froze for the days from..to
+// (both included, 2006-01-02), by day then branch.
+func (h *Reports) Closings(ctx context.Context, from, to string) ([]BranchClosing, error) {
+	rows, err := h.pool.Query(ctx, `SELECT branch, data FROM closings
+		WHERE data->>'day' BETWEEN $1 AND $2 ORDER BY data->>'day', branch`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("hqreports: closings: %w", err)
+	}
+	var out []BranchClosing
+	var branch string
+	var data []byte
+	_, err = pgx.ForEachRow(rows, []any{&branch, &data}, func() error {
+		c := new(reports.Closing)
+		if err := json.Unmarshal(data, c); err != nil {
+			return fmt.Errorf("closing of %s: %w", branch, err)
+		}
+		out = append(out, BranchClosing{Branch: branch, Closing: c})
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("hqreports: closings: %w", err)
+	}
+	return out, nil
+}
