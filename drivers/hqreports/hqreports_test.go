@@ -331,9 +331,24 @@ func TestReportsEqualTheBoxes(t *testing.T) {
 		if len(r.Cards) != 8 || len(r.Mismatches) != 0 {
 			t.Errorf("Reconcile() = %d cards, mismatches %s; want 8 that square", len(r.Cards), jsonText(t, r.Mismatches))
 		}
+		entries, cardsHeld := map[string]int{}, map[string]int{}
 		for _, c := range r.Cards {
 			if c.Entries < 2 || c.SumFen != c.BalanceFen {
 				t.Errorf("Reconcile() card %s/%s = %+v, want a few entries summing to the balance", c.Branch, c.Card, c)
+			}
+			entries[c.Branch] += int(c.Entries)
+			cardsHeld[c.Branch]++
+		}
+		// Each box's own verify finds its ledger sound and counts what
+		// head office holds.
+		for _, b := range f.boxes {
+			v, err := b.db.Verify()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !v.OK() || v.Records["ledger"] != entries[b.id] || v.Records["card"] != cardsHeld[b.id] {
+				t.Errorf("Verify() of %s = problems %q, %d entries and %d cards; head office holds %d and %d",
+					b.id, v.Problems, v.Records["ledger"], v.Records["card"], entries[b.id], cardsHeld[b.id])
 			}
 		}
 	})

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
+	"shouhou/appliance"
 	"shouhou/appliance/reports"
 )
 
@@ -82,5 +84,38 @@ func TestTablesCSV(t *testing.T) {
 	}
 	if got := readCSV(t, b.Bytes())[1][1]; got != `'=HYPERLINK("http://x")` {
 		t.Errorf("a card number written as a formula is exported as %q, want it made text", got)
+	}
+}
+
+// TestTablesCatalog checks every report name builds and that a malformed
+// month or an unknown report is the user's mistake (EINVALID), named.
+func TestTablesCatalog(t *testing.T) {
+	f := mustChain(t)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		name, month string
+		tables      int
+		field       string
+	}{
+		{ReportBranches, "", 1, ""}, {ReportKPI, "2026-11", 1, ""}, {ReportCards, "", 2, ""},
+		{ReportClosings, "2026-12", 1, ""}, {ReportReconcile, "x", 2, ""},
+		{ReportKPI, "2026-13", 0, "month"}, {ReportClosings, "<b>", 0, "month"}, {"nope", "2026-11", 0, "report"},
+	} {
+		t.Run(tc.name+" "+tc.month, func(t *testing.T) {
+			ts, err := f.rep.Tables(ctx, tc.name, tc.month)
+			if tc.field != "" {
+				var e *appliance.Error
+				if !errors.As(err, &e) || e.Code != appliance.EINVALID || e.Field != tc.field {
+					t.Fatalf("Tables(%q, %q) error = %v, want EINVALID on %s", tc.name, tc.month, err, tc.field)
+				}
+				return
+			}
+			if err != nil || len(ts) != tc.tables {
+				t.Fatalf("Tables(%q, %q) = %d tables, %v; want %d", tc.name, tc.month, len(ts), err, tc.tables)
+			}
+		})
+	}
+	if m := f.rep.Month(); m != "2026-12" {
+		t.Errorf("Month() = %q on %s, want 2026-12", m, f.clock.now())
 	}
 }
