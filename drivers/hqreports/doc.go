@@ -11,5 +11,5 @@
 // come as appliance/reports.Table, so reports.WriteCSV exports them.
 //
 // It reads hqstore's tables and writes nothing; it must not import net/http
-// (ui/hqweb serves it).
+// or ui itself (ui/hqweb serves it, through its Source interface).
 package hqreports
