@@ -49,7 +49,7 @@ func (h *Reports) Tables(ctx context.Context, name, month string) ([]reports.Tab
 		if err != nil {
 			return nil, err
 		}
-		return []reports.Table{k.Table()}, nil
+		return k.Tables(), nil
 	case ReportCards:
 		ms, err := h.CardMoney(ctx)
 		if err != nil {

@@ -39,6 +39,23 @@ func (c *ChainKPIs) Table() reports.Table {
 	return t
 }
 
+// Tables returns the KPIs as tables: the summary (Table), then each
+// branch's and the chain's in full as the box's report shows them
+// (reports.KPIs.Tables), named hq-kpi-branch-ID and hq-kpi-chain.
+func (c *ChainKPIs) Tables() []reports.Table {
+	out := []reports.Table{c.Table()}
+	full := func(name, who string, k *reports.KPIs) {
+		t := k.Tables()[0]
+		t.Name, t.Title = name, who+" · "+t.Title
+		out = append(out, t)
+	}
+	for _, b := range c.Branches {
+		full("hq-kpi-branch-"+b.Branch, "门店 "+b.Branch, b.KPIs)
+	}
+	full("hq-kpi-chain", "全连锁 chain", c.Total)
+	return out
+}
+
 // MoneyTable returns the card money as one table: a row per branch, then
 // the chain's total.
 func MoneyTable(ms []BranchMoney) reports.Table {

@@ -52,7 +52,7 @@ func TestTablesCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	kt := k.Table()
-	for _, tb := range []reports.Table{kt, MoneyTable(money), ClosingsTable(closings, "2026-12-01", "2026-12-31"), BranchesTable(bs)} {
+	for _, tb := range []reports.Table{kt, k.Tables()[1], MoneyTable(money), ClosingsTable(closings, "2026-12-01", "2026-12-31"), BranchesTable(bs)} {
 		t.Run(tb.Name, func(t *testing.T) {
 			var b bytes.Buffer
 			if err := reports.WriteCSV(&b, tb); err != nil {
@@ -71,6 +71,9 @@ func TestTablesCSV(t *testing.T) {
 		want, err := b.rep.KPIs(from, to)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if got, box := k.Tables()[1+i], want.Tables()[0]; got.Name != "hq-kpi-branch-"+b.id || !reflect.DeepEqual(got.Rows, box.Rows) {
+			t.Errorf("the full KPI table of %s = %s %q, want the box's rows %q", b.id, got.Name, got.Rows, box.Rows)
 		}
 		if row := kt.Rows[i]; row[0] != b.id || row[3] != reports.Percent(want.OnTime) || row[5] != reports.Percent(want.SatisfactionOverall) {
 			t.Errorf("KPI row %q, want %s with on time %s and satisfaction %s", row, b.id, reports.Percent(want.OnTime),
@@ -97,7 +100,7 @@ func TestTablesCatalog(t *testing.T) {
 		tables      int
 		field       string
 	}{
-		{ReportBranches, "", 1, ""}, {ReportKPI, "2026-11", 1, ""}, {ReportCards, "", 2, ""},
+		{ReportBranches, "", 1, ""}, {ReportKPI, "2026-11", 4, ""}, {ReportCards, "", 2, ""},
 		{ReportClosings, "2026-12", 1, ""}, {ReportReconcile, "x", 2, ""},
 		{ReportKPI, "2026-13", 0, "month"}, {ReportClosings, "<b>", 0, "month"}, {"nope", "2026-11", 0, "report"},
 	} {

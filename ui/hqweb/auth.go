@@ -90,6 +90,9 @@ func (s *Server) serveLogin(w http.ResponseWriter, r *http.Request) {
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
 	if err := r.ParseForm(); err != nil || !s.tokenOK(r.PostFormValue("token")) {
+		s.failMu.Lock()
+		time.Sleep(s.o.FailDelay)
+		s.failMu.Unlock()
 		s.render(w, http.StatusUnauthorized, "login", &pageData{Title: "登录 Log in", Error: "口令不对 / wrong token"})
 		return
 	}

@@ -4,8 +4,9 @@
 // tables in the staff screens' style and as a CSV download.
 //
 // Access needs the head office token (shouhou hq -token-file), typed once
-// on a login form and compared in constant time; the browser then keeps
-// a signed session in an HttpOnly, SameSite=Strict cookie. A cross-origin
+// on a login form and compared in constant time, wrong tokens answered
+// one at a time after a delay; the browser then keeps a session signed
+// with the token in an HttpOnly, SameSite=Strict cookie. A cross-origin
 // POST is refused (net/http.CrossOriginProtection), every page carries a
 // Content-Security-Policy that allows no script, and every value is
 // written through html/template: branch ids, card numbers and the text

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"sync"
 	"time"
 
 	"shouhou/appliance"
@@ -57,6 +58,10 @@ type Options struct {
 	Token string
 	// SessionAge is how long a login lasts; 0 means 12 hours.
 	SessionAge time.Duration
+	// FailDelay is how long a wrong token is answered after; wrong tokens
+	// are answered one at a time, so guessing runs at one a FailDelay. 0
+	// means a second.
+	FailDelay time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives internal errors; nil means slog.Default().
@@ -64,12 +69,14 @@ type Options struct {
 }
 
 // Server serves head office's reports. It holds no state but its options
-// and is safe for concurrent use.
+// (sessions are signed, not stored) and is safe for concurrent use.
 type Server struct {
 	src  Source
 	o    Options
 	tmpl *template.Template
 	css  []byte
+	// failMu is held while a wrong token's answer waits (Options.FailDelay).
+	failMu sync.Mutex
 }
 
 // New returns the reports' server over src.
@@ -79,6 +86,9 @@ func New(src Source, o Options) (*Server, error) {
 	}
 	if o.SessionAge <= 0 {
 		o.SessionAge = 12 * time.Hour
+	}
+	if o.FailDelay <= 0 {
+		o.FailDelay = time.Second
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -228,7 +238,7 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request) {
 // monthName and tableName are a month and a table name fit for a file name.
 var (
 	monthName = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}$`)
-	tableName = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
+	tableName = regexp.MustCompile(`^[A-Za-z0-9_-]{1,80}$`)
 )
 
 func (s *Server) serveCSV(w http.ResponseWriter, r *http.Request) {

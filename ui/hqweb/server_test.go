@@ -43,7 +43,7 @@ const token = "s3cret-令牌"
 // mustServer serves tableSource behind the login on a loopback port.
 func mustServer(t *testing.T) *httptest.Server {
 	t.Helper()
-	s, err := New(tableSource{}, Options{Token: token, Logger: slog.New(slog.DiscardHandler)})
+	s, err := New(tableSource{}, Options{Token: token, Logger: slog.New(slog.DiscardHandler), FailDelay: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,6 +163,34 @@ func TestLogin(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestWrongTokensWait: wrong tokens are answered one at a time, each after
+// the delay.
+func TestWrongTokensWait(t *testing.T) {
+	ts := mustServer(t)
+	start := time.Now()
+	done := make(chan int, 4)
+	for range 4 {
+		go func() {
+			res, err := client(t).Do(loginRequest(t, ts.URL, "guess"))
+			if err != nil {
+				done <- 0
+				return
+			}
+			res.Body.Close()
+			done <- res.StatusCode
+		}()
+	}
+	for range 4 {
+		if code := <-done; code != http.StatusUnauthorized {
+			t.Errorf("a wrong token = %d, want 401", code)
+		}
+	}
+	if d := time.Since(start); d < 200*time.Millisecond {
+		t.Errorf("4 wrong tokens answered in %v, want one at a time, 50 ms each", d)
+	}
+	mustLogin(t, client(t), ts.URL)
 }
 
 // TestForgedSession: a cookie this server did not sign, or signed long
