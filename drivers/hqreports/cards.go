@@ -38,48 +38,49 @@ func (m *BranchMoney) ChargesFen() int64 { return -m.Liability.ByKind[appliance.
 // RefundsFen is what was refunded to the branch's cards.
 func (m *BranchMoney) RefundsFen() int64 { return m.Liability.ByKind[appliance.LedgerRefund] }
 
-// CardMoney returns every branch's card money, by branch id.
+// CardMoney returns every branch's card money, by branch id. It holds
+// one branch's ledger in memory at a time.
 func (h *Reports) CardMoney(ctx context.Context) ([]BranchMoney, error) {
 	branches, err := h.branchIDs(ctx)
 	if err != nil {
 		return nil, err
 	}
-	entries := map[string][]*appliance.LedgerEntry{}
-	cards := map[string][]*appliance.Card{}
-	if err := eachRecord(ctx, h, "ledger", entries); err != nil {
-		return nil, err
-	}
-	if err := eachRecord(ctx, h, "cards", cards); err != nil {
-		return nil, err
-	}
 	out := make([]BranchMoney, 0, len(branches))
 	for _, b := range branches {
-		out = append(out, BranchMoney{Branch: b, Cards: len(cards[b]), Entries: len(entries[b]),
-			Liability: reports.CardLiabilityOf(entries[b], cards[b])})
+		entries, err := branchRecords[appliance.LedgerEntry](ctx, h, "ledger", b)
+		if err != nil {
+			return nil, err
+		}
+		cards, err := branchRecords[appliance.Card](ctx, h, "cards", b)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, BranchMoney{Branch: b, Cards: len(cards), Entries: len(entries),
+			Liability: reports.CardLiabilityOf(entries, cards)})
 	}
 	return out, nil
 }
 
-// eachRecord reads every row of table into by, by branch.
-func eachRecord[T any](ctx context.Context, h *Reports, table string, by map[string][]*T) error {
-	rows, err := h.pool.Query(ctx, `SELECT branch, data FROM `+table+` ORDER BY branch, id`)
+// branchRecords reads every row of table for branch.
+func branchRecords[T any](ctx context.Context, h *Reports, table, branch string) ([]*T, error) {
+	rows, err := h.pool.Query(ctx, `SELECT data FROM `+table+` WHERE branch = $1 ORDER BY id`, branch)
 	if err != nil {
-		return fmt.Errorf("hqreports: %s: %w", table, err)
+		return nil, fmt.Errorf("hqreports: %s of %s: %w", table, branch, err)
 	}
-	var branch string
+	var out []*T
 	var data []byte
-	_, err = pgx.ForEachRow(rows, []any{&branch, &data}, func() error {
+	_, err = pgx.ForEachRow(rows, []any{&data}, func() error {
 		v := new(T)
 		if err := json.Unmarshal(data, v); err != nil {
-			return fmt.Errorf("%s of %s: %w", table, branch, err)
+			return err
 		}
-		by[branch] = append(by[branch], v)
+		out = append(out, v)
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("hqreports: %s: %w", table, err)
+		return nil, fmt.Errorf("hqreports: %s of %s: %w", table, branch, err)
 	}
-	return nil
+	return out, nil
 }
 
 // CardCheck is one card's reconciliation: the sum and count of the ledger
