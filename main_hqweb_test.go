@@ -39,9 +39,11 @@ func freeAddr(t *testing.T) string {
 func hqEvents(t *testing.T) []chain.Event {
 	t.Helper()
 	at := time.Date(2026, 11, 5, 10, 0, 0, 0, time.UTC)
-	card, _ := json.Marshal(&appliance.Card{Number: "<script>x</script>", Status: appliance.CardActive, BalanceFen: 500, LedgerCount: 1})
-	entry, _ := json.Marshal(&appliance.LedgerEntry{Card: "<script>x</script>", Seq: 1, Kind: appliance.LedgerTopup, AmountFen: 300,
-		BalanceFen: 300, Time: at})
+	e := &appliance.LedgerEntry{Card: "<script>x</script>", Seq: 1, Kind: appliance.LedgerTopup, AmountFen: 300, BalanceFen: 300, Time: at}
+	e.Hash = e.ComputeHash()
+	entry, _ := json.Marshal(e)
+	card, _ := json.Marshal(&appliance.Card{Number: "<script>x</script>", Status: appliance.CardActive, BalanceFen: 500,
+		LedgerCount: 1, LedgerHead: e.Hash})
 	closing, _ := json.Marshal(&reports.Closing{Day: "2026-11-05", Opened: 3, Frozen: true, ClosedBy: `<img src=x onerror=alert(1)>`})
 	return []chain.Event{
 		{Branch: "SH01", Seq: 1, Time: at, Kind: chain.KindCard, ID: "<script>x</script>", Data: card},
@@ -158,8 +160,8 @@ func TestHQServesReports(t *testing.T) {
 		}
 	}
 	res, body := fetch("GET", "/csv/reconcile/hq-reconcile-mismatches", "", session)
-	if want := reports.BOM + "门店 branch,卡号 card,卡余额 balance,流水合计 ledger sum,卡记笔数 card's count,总部笔数 entries held,状态 status\n" +
-		"SH01,<script>x</script>,5.00,3.00,1,1,不平 mismatch\n"; res.StatusCode != http.StatusOK || body != want {
+	if want := reports.BOM + "门店 branch,卡号 card,卡余额 balance,流水合计 ledger sum,卡记笔数 card's count,总部笔数 entries held,状态 status,说明 problems\n" +
+		"SH01,<script>x</script>,5.00,3.00,1,1,不平 mismatch,card <script>x</script>: balance 500 but its ledger sums to 300\n"; res.StatusCode != http.StatusOK || body != want {
 		t.Errorf("GET the mismatches' CSV = %d %q, want %q", res.StatusCode, body, want)
 	}
 

@@ -1,14 +1,17 @@
 package hqreports
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 
 	"shouhou/appliance"
 	"shouhou/appliance/reports"
+	"shouhou/appliance/store"
 )
 
 // BranchMoney is one branch's card money over all time, by the box's
@@ -99,12 +102,17 @@ type CardCheck struct {
 	// NoCard is set when entries are held for a card head office has no
 	// record of.
 	NoCard bool `json:"no_card"`
+	// Chain are the problems the box's own verify would find in the card's
+	// ledger as head office holds it (store.CheckCardLedger: an entry
+	// missing or altered, a broken hash chain, a head the card does not
+	// name); none when sound.
+	Chain []string `json:"chain"`
 }
 
 // OK reports whether the card reconciles: its balance is the sum of its
 // entries and head office holds as many entries as the card counts.
 func (c *CardCheck) OK() bool {
-	return !c.NoCard && c.BalanceFen == c.SumFen && c.LedgerCount == c.Entries
+	return !c.NoCard && c.BalanceFen == c.SumFen && c.LedgerCount == c.Entries && len(c.Chain) == 0
 }
 
 // Reconciliation is every card's check, by branch and card number.
@@ -116,7 +124,8 @@ type Reconciliation struct {
 }
 
 // Reconcile checks every card of every branch against the ledger head
-// office holds of it, in SQL.
+// office holds of it: the sums and counts in SQL, then each card's hash
+// chain as the box's verify checks it, one branch in memory at a time.
 func (h *Reports) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	rows, err := h.pool.Query(ctx, `SELECT coalesce(c.branch, l.branch), coalesce(c.id, l.card),
 			coalesce((c.data->>'balance_fen')::bigint, 0), coalesce((c.data->>'ledger_count')::bigint, 0),
@@ -137,11 +146,54 @@ func (h *Reports) Reconcile(ctx context.Context) (*Reconciliation, error) {
 	if err != nil {
 		return nil, fmt.Errorf("hqreports: reconcile: %w", err)
 	}
+	chains := map[string]map[string][]string{}
+	for i := range checks {
+		c := &checks[i]
+		if chains[c.Branch] == nil {
+			if chains[c.Branch], err = h.chainProblems(ctx, c.Branch); err != nil {
+				return nil, err
+			}
+		}
+		c.Chain = chains[c.Branch][c.Card]
+	}
 	out := &Reconciliation{Cards: checks, Mismatches: []CardCheck{}}
 	for _, c := range checks {
 		if !c.OK() {
 			out.Mismatches = append(out.Mismatches, c)
 		}
+	}
+	return out, nil
+}
+
+// chainProblems checks each card's ledger of branch (store.CheckCardLedger)
+// and returns the problems by card number, the sound cards left out.
+func (h *Reports) chainProblems(ctx context.Context, branch string) (map[string][]string, error) {
+	entries, err := branchRecords[appliance.LedgerEntry](ctx, h, "ledger", branch)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := branchRecords[appliance.Card](ctx, h, "cards", branch)
+	if err != nil {
+		return nil, err
+	}
+	byCard := map[string][]*appliance.LedgerEntry{}
+	for _, e := range entries {
+		byCard[e.Card] = append(byCard[e.Card], e)
+	}
+	out := map[string][]string{}
+	check := func(number string, c *appliance.Card) {
+		es := byCard[number]
+		slices.SortFunc(es, func(a, b *appliance.LedgerEntry) int { return cmp.Compare(a.Seq, b.Seq) })
+		if p := store.CheckCardLedger(number, c, es); len(p) > 0 {
+			out[number] = p
+		}
+	}
+	for _, c := range cards {
+		check(c.Number, c)
+		delete(byCard, c.Number)
+	}
+	for number := range byCard {
+		check(number, nil)
 	}
 	return out, nil
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -421,5 +422,56 @@ func TestReconcileFlagsATamperedBalance(t *testing.T) {
 	}
 	if p := money[1].Liability.Problems; len(p) != 0 {
 		t.Errorf("CardMoney() of south problems = %q, want none", p)
+	}
+	if ch := r.Mismatches[1].Chain; !strings.Contains(strings.Join(ch, "\n"), "card SC-000002: balance") {
+		t.Errorf("the tampered card's chain problems = %q, want its balance named", ch)
+	}
+}
+
+// TestReconcileFlagsAnAlteredEntry: an entry whose amount was changed on
+// the way, with the card's balance changed to match, squares by the sums;
+// the hash chain, checked as the box's verify checks it, does not.
+func TestReconcileFlagsAnAlteredEntry(t *testing.T) {
+	f := mustChain(t)
+	ctx := context.Background()
+	var data []byte
+	var id string
+	err := f.hq.Pool().QueryRow(ctx, `SELECT id, data FROM ledger WHERE branch = 'south' AND card = 'SC-000003'
+		ORDER BY id LIMIT 1`).Scan(&id, &data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e appliance.LedgerEntry
+	if err := json.Unmarshal(data, &e); err != nil {
+		t.Fatal(err)
+	}
+	e.AmountFen += 5000
+	c, _ := cardRow(t, f.hq, "south", "SC-000003")
+	c.BalanceFen += 5000
+	entry, _ := json.Marshal(&e)
+	card, _ := json.Marshal(c)
+	last, err := f.hq.LastSeq(ctx, "south")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ev := range []chain.Event{
+		{Branch: "south", Seq: last + 1, Time: time.Now(), Kind: chain.KindLedger, ID: id, Data: entry},
+		{Branch: "south", Seq: last + 2, Time: time.Now(), Kind: chain.KindCard, ID: c.Number, Data: card},
+	} {
+		if ok, err := f.hq.Apply(ctx, ev); err != nil || !ok {
+			t.Fatalf("Apply(%d) = %v, %v", i, ok, err)
+		}
+	}
+	r, err := f.rep.Reconcile(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Mismatches) != 1 {
+		t.Fatalf("Reconcile().Mismatches = %s, want the altered card", jsonText(t, r.Mismatches))
+	}
+	m := r.Mismatches[0]
+	if m.Branch != "south" || m.Card != "SC-000003" || m.SumFen != m.BalanceFen || m.Entries != m.LedgerCount ||
+		!strings.Contains(strings.Join(m.Chain, "\n"), "SC-000003#1: hash does not match") {
+		t.Errorf("the mismatch = %s, want south SC-000003 squaring by sums, its entry #1 altered", jsonText(t, m))
 	}
 }

@@ -2,6 +2,7 @@ package hqreports
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"shouhou/appliance"
@@ -119,7 +120,7 @@ func ClosingsTable(cs []BranchClosing, from, to string) reports.Table {
 // reconcile, then every card.
 func (r *Reconciliation) Tables() []reports.Table {
 	cols := []string{"门店 branch", "卡号 card", "卡余额 balance", "流水合计 ledger sum", "卡记笔数 card's count",
-		"总部笔数 entries held", "状态 status"}
+		"总部笔数 entries held", "状态 status", "说明 problems"}
 	row := func(c CardCheck) []string {
 		status := "平 ok"
 		switch {
@@ -129,7 +130,7 @@ func (r *Reconciliation) Tables() []reports.Table {
 			status = "不平 mismatch"
 		}
 		return []string{c.Branch, c.Card, reports.Yuan(c.BalanceFen), reports.Yuan(c.SumFen),
-			strconv.FormatInt(c.LedgerCount, 10), strconv.FormatInt(c.Entries, 10), status}
+			strconv.FormatInt(c.LedgerCount, 10), strconv.FormatInt(c.Entries, 10), status, strings.Join(c.Chain, "; ")}
 	}
 	bad := reports.Table{Name: "hq-reconcile-mismatches", Title: "对账不平 / Cards that do not reconcile", Columns: cols}
 	for _, c := range r.Mismatches {
