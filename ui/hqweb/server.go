@@ -32,8 +32,8 @@ type Source interface {
 	Month() string
 }
 
-// Report is one report's tab.
-type Report struct {
+// tab is one report's tab.
+type tab struct {
 	// Name is the Source's report name.
 	Name string
 	// Label is the tab's text, Chinese then English.
@@ -42,8 +42,9 @@ type Report struct {
 	Monthly bool
 }
 
-// Reports are the tabs, in order (drivers/hqreports' report names).
-var Reports = []Report{
+// tabs are the tabs, in order (drivers/hqreports' report names). It is
+// never changed.
+var tabs = []tab{
 	{"kpi", "服务指标 KPIs", true},
 	{"cards", "储值卡资金 Card money", false},
 	{"closings", "日结 Closings", true},
@@ -116,7 +117,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
 	mux.HandleFunc("GET /{$}", s.page(func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/r/"+Reports[0].Name, http.StatusSeeOther)
+		http.Redirect(w, r, "/r/"+tabs[0].Name, http.StatusSeeOther)
 	}))
 	mux.HandleFunc("GET /r/{report}", s.page(s.serveReport))
 	mux.HandleFunc("GET /csv/{report}/{table}", s.api(s.serveCSV))
@@ -178,13 +179,13 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d *pageD
 }
 
 // report finds a report by name.
-func report(name string) (Report, bool) {
-	for _, rp := range Reports {
+func report(name string) (tab, bool) {
+	for _, rp := range tabs {
 		if rp.Name == name {
 			return rp, true
 		}
 	}
-	return Report{}, false
+	return tab{}, false
 }
 
 // month is the request's month, or the current one.
@@ -211,7 +212,7 @@ func (s *Server) serveReport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &pageData{Title: rp.Label, Path: r.URL.Path}
-	for _, o := range Reports {
+	for _, o := range tabs {
 		d.Nav = append(d.Nav, navItem{Href: "/r/" + o.Name, Label: o.Label, On: o.Name == rp.Name})
 	}
 	month := s.month(r)
