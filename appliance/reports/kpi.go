@@ -120,12 +120,17 @@ func (r *Reports) KPISince(from time.Time) time.Time {
 
 // kpiFold adds up the KPIs of a period one report record at a time.
 type kpiFold struct {
-	r                                               *Reports
-	p                                               period
-	k                                               *KPIs
+	r *Reports
+	p period
+	// k is the result being filled: its counts as they go, its rates at the end.
+	k *KPIs
+	// due and onTime count the tickets due, and resolved by then; cDue and
+	// cOnTime the complaints; surveys the surveys answered, sat the
+	// satisfied answers per item; complaints the complaints opened.
 	due, onTime, cDue, cOnTime, surveys, complaints int
 	sat                                             []int
-	resolveSum                                      time.Duration
+	// resolveSum is the time from intake to resolution, summed.
+	resolveSum time.Duration
 	// opened are the repairs of a purchase taken in in the period, repaired
 	// the repairs done, by purchase: at the end, a repair opened is a
 	// repeat when one done with an earlier number was done within its
@@ -134,6 +139,7 @@ type kpiFold struct {
 	repaired map[string][]repairSeen
 }
 
+// newKPIFold starts the KPIs of the days from..to.
 func (r *Reports) newKPIFold(from, to time.Time) (*kpiFold, error) {
 	p, err := r.span(from, to)
 	if err != nil {
