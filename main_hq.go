@@ -17,6 +17,10 @@ import (
 type hqFlags struct {
 	nats, user, passwordFile string
 	pg, durable              string
+	// listen, tokenFile and confDir are the reports' web server: its
+	// address, the file holding its login token, and the chain's config
+	// (report options) — "" for the defaults in Asia/Shanghai.
+	listen, tokenFile, confDir string
 }
 
 // runHQ runs head office's consumer: every branch's events from NATS into
@@ -29,12 +33,26 @@ func runHQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&f.passwordFile, "nats-password-file", "", "file holding the NATS user's password")
 	fs.StringVar(&f.pg, "pg", "", "PostgreSQL connection string, postgres://user@host:5432/db")
 	fs.StringVar(&f.durable, "durable", hqstore.DefaultDurable, "JetStream durable consumer name")
+	fs.StringVar(&f.listen, "listen", "", "address to serve head office's reports on, e.g. :8090 (empty: no reports server)")
+	fs.StringVar(&f.tokenFile, "token-file", "", "file holding the reports' login token (required with -listen)")
+	fs.StringVar(&f.confDir, "conf", "", "the chain's config directory, for the reports' time zone, targets and warranty")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if f.pg == "" || fs.NArg() > 0 {
 		fs.Usage()
 		return exitError(2)
+	}
+	if f.listen != "" && f.tokenFile == "" {
+		fmt.Fprintln(stderr, "shouhou hq: -listen 需要 -token-file / -listen needs -token-file")
+		return exitError(2)
+	}
+	var web *hqWeb
+	if f.listen != "" {
+		var err error
+		if web, err = newHQWeb(f); err != nil {
+			return err
+		}
 	}
 	var password string
 	if f.passwordFile != "" {
@@ -57,6 +75,13 @@ func runHQ(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Durable: f.durable, Logger: log})
 	if err != nil {
 		return err
+	}
+	if web != nil {
+		stopWeb, err := web.start(ctx, db, log)
+		if err != nil {
+			return err
+		}
+		defer stopWeb()
 	}
 	log.Info("hq: consuming branch events / 总部开始接收各门店事件", "nats", f.nats, "durable", f.durable)
 	if err := c.Run(ctx); err != nil {

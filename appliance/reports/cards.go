@@ -1,7 +1,10 @@
 package reports
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
+	"strings"
 
 	"shouhou/appliance"
 	"shouhou/appliance/store"
@@ -54,6 +57,13 @@ type cardScan struct {
 // (a figure written by each entry, independent of the amounts), and the
 // all-time sums by kind; then every card's balance.
 func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
+	return scanLedgerOf(p, tx.EachLedgerEntry, tx.EachCard)
+}
+
+// scanLedgerOf is scanLedger over any source of entries (each card's
+// entries together, in seq order) and cards.
+func scanLedgerOf(p period, eachEntry func(func(*appliance.LedgerEntry) error) error,
+	eachCard func(func(*appliance.Card) error) error) (*cardScan, error) {
 	s := &cardScan{day: map[appliance.LedgerKind]*CardRow{}, cardRefund: map[string]int64{}, cardCharge: map[string]int64{},
 		byOperator: map[string]*OperatorMoney{},
 		liab:       Liability{ByKind: map[appliance.LedgerKind]int64{}, Problems: []string{}}}
@@ -61,7 +71,7 @@ func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
 	var card string
 	var before, atEnd int64
 	flush := func() { s.startFen += before; s.endFen += atEnd }
-	err := tx.EachLedgerEntry(func(e *appliance.LedgerEntry) error {
+	err := eachEntry(func(e *appliance.LedgerEntry) error {
 		if e.Card != card {
 			flush()
 			card, before, atEnd = e.Card, 0, 0
@@ -104,7 +114,7 @@ func scanLedger(tx *store.Txn, p period) (*cardScan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reports: scan ledger: %w", err)
 	}
-	err = tx.EachCard(func(c *appliance.Card) error {
+	err = eachCard(func(c *appliance.Card) error {
 		s.liab.BalancesFen += c.BalanceFen
 		if c.BalanceFen != perCard[c.Number] {
 			s.liab.Problems = append(s.liab.Problems, fmt.Sprintf("卡 %s 余额 %d ≠ 流水合计 %d / card %s balance %d ≠ its ledger %d",
@@ -166,6 +176,32 @@ func (r *Reports) CardLiability() (*Liability, error) {
 		return err
 	})
 	return l, err
+}
+
+// CardLiabilityOf is CardLiability over ledger entries and cards the caller
+// holds, in any order: head office reconciles a branch's card money from
+// its copies of the branch's records by the box's own rules.
+func CardLiabilityOf(entries []*appliance.LedgerEntry, cards []*appliance.Card) *Liability {
+	sorted := slices.Clone(entries)
+	slices.SortFunc(sorted, func(a, b *appliance.LedgerEntry) int {
+		return cmp.Or(strings.Compare(a.Card, b.Card), cmp.Compare(a.Seq, b.Seq))
+	})
+	s, _ := scanLedgerOf(period{}, func(fn func(*appliance.LedgerEntry) error) error {
+		for _, e := range sorted {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, func(fn func(*appliance.Card) error) error {
+		for _, c := range cards {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return &s.liab
 }
 
 // fillCards puts the day's card money on the closing, the refunds, and

@@ -75,92 +75,154 @@ func isRepair(k appliance.TicketKind) bool {
 // KPIs computes the service KPIs over the days from..to (both included) in
 // one walk over the tickets' report records.
 func (r *Reports) KPIs(from, to time.Time) (*KPIs, error) {
-	p, err := r.span(from, to)
+	f, err := r.newKPIFold(from, to)
 	if err != nil {
 		return nil, err
 	}
-	k := &KPIs{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), Satisfaction: map[string]Rate{},
-		OnTimeTarget: r.o.OnTimeTarget, SatisfactionTarget: r.o.SatisfactionTarget}
-	var due, onTime, cDue, cOnTime, surveys, complaints, repairs, repeats int
-	sat := make([]int, len(SurveyItems))
-	var resolveSum time.Duration
-	// opened are the repairs of a purchase taken in in the period, repaired
-	// the repairs done, by purchase: after the walk, a repair opened is a
-	// repeat when one done with an earlier number was done within its
-	// warranty before it. The records come in no particular order.
-	var opened []repairSeen
-	repaired := map[string][]repairSeen{}
 	err = r.db.View(func(tx *store.Txn) error {
 		// A repair resolved before the period can make a repair in it a
 		// repeat: the walk starts a warranty earlier.
-		since := p.from.AddDate(0, -r.o.RepairWarrantyMonths, 0)
-		return r.walkReports(tx, since, p.to, func(t *store.TicketReport) error {
-			res := t.Resolved
-			if p.has(t.Created) {
-				k.Tickets++
-				if t.Kind == appliance.KindComplaint {
-					complaints++
-				}
-				if isRepair(t.Kind) && t.PurchaseID != "" {
-					opened = append(opened, repairSeen{t.PurchaseID, t.Number, t.Created})
-				}
-			}
-			if isRepair(t.Kind) && t.PurchaseID != "" && t.Result == appliance.ResultRepaired && !res.IsZero() {
-				repaired[t.PurchaseID] = append(repaired[t.PurchaseID], repairSeen{t.PurchaseID, t.Number, res})
-			}
-			if p.has(t.Due) {
-				cancelled := t.Cancelled
-				if cancelled.IsZero() || cancelled.After(t.Due) {
-					ok := !res.IsZero() && !res.After(t.Due)
-					if t.Kind == appliance.KindComplaint {
-						cDue++
-						if ok {
-							cOnTime++
-						}
-					} else {
-						due++
-						if ok {
-							onTime++
-						}
-					}
-				}
-			}
-			if p.has(res) {
-				k.Resolved++
-				resolveSum += res.Sub(t.Created)
-			}
-			if p.has(t.Surveyed) {
-				surveys++
-				for i, v := range t.Survey {
-					if v >= SatisfiedLevel {
-						sat[i]++
-					}
-				}
-			}
+		return r.walkReports(tx, r.KPISince(from), f.p.to, func(t *store.TicketReport) error {
+			f.add(t)
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("reports: kpis: %w", err)
 	}
-	repairs = len(opened)
-	for _, o := range opened {
-		if r.repeatRepair(o, repaired[o.purchase]) {
+	return f.result(), nil
+}
+
+// KPIsOf computes the KPIs over the days from..to (both included) from
+// report records the caller holds (store.ReportOf of each ticket), by the
+// same rules as KPIs: head office computes a branch's KPIs from its copies
+// of the branch's tickets. tickets must hold every ticket that can count
+// (those changed or due from a repair warranty before from on); more is
+// harmless, as each figure looks only at its own times. A Reports used
+// only for KPIsOf may be made with a nil store.
+func (r *Reports) KPIsOf(from, to time.Time, tickets []*store.TicketReport) (*KPIs, error) {
+	f, err := r.newKPIFold(from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tickets {
+		f.add(t)
+	}
+	return f.result(), nil
+}
+
+// KPISince is the earliest change or due time a ticket can have and still
+// count in the KPIs of a period starting on from (a repair warranty
+// before from's day): what a caller of KPIsOf must select from.
+func (r *Reports) KPISince(from time.Time) time.Time {
+	return r.startOfDay(from).AddDate(0, -r.o.RepairWarrantyMonths, 0)
+}
+
+// kpiFold adds up the KPIs of a period one report record at a time.
+type kpiFold struct {
+	r *Reports
+	p period
+	// k is the result being filled: its counts as they go, its rates at the end.
+	k *KPIs
+	// due and onTime count the tickets due, and resolved by then; cDue and
+	// cOnTime the complaints; surveys the surveys answered, sat the
+	// satisfied answers per item; complaints the complaints opened.
+	due, onTime, cDue, cOnTime, surveys, complaints int
+	sat                                             []int
+	// resolveSum is the time from intake to resolution, summed.
+	resolveSum time.Duration
+	// opened are the repairs of a purchase taken in in the period, repaired
+	// the repairs done, by purchase: at the end, a repair opened is a
+	// repeat when one done with an earlier number was done within its
+	// warranty before it. The records come in no particular order.
+	opened   []repairSeen
+	repaired map[string][]repairSeen
+}
+
+// newKPIFold starts the KPIs of the days from..to.
+func (r *Reports) newKPIFold(from, to time.Time) (*kpiFold, error) {
+	p, err := r.span(from, to)
+	if err != nil {
+		return nil, err
+	}
+	k := &KPIs{From: r.dayKey(p.from), To: r.dayKey(p.to.AddDate(0, 0, -1)), Satisfaction: map[string]Rate{},
+		OnTimeTarget: r.o.OnTimeTarget, SatisfactionTarget: r.o.SatisfactionTarget}
+	return &kpiFold{r: r, p: p, k: k, sat: make([]int, len(SurveyItems)), repaired: map[string][]repairSeen{}}, nil
+}
+
+// add counts one ticket's report record. It keeps none of t's memory but
+// its strings (the store's walk reuses the record).
+func (f *kpiFold) add(t *store.TicketReport) {
+	p, k, res := f.p, f.k, t.Resolved
+	if p.has(t.Created) {
+		k.Tickets++
+		if t.Kind == appliance.KindComplaint {
+			f.complaints++
+		}
+		if isRepair(t.Kind) && t.PurchaseID != "" {
+			f.opened = append(f.opened, repairSeen{t.PurchaseID, t.Number, t.Created})
+		}
+	}
+	if isRepair(t.Kind) && t.PurchaseID != "" && t.Result == appliance.ResultRepaired && !res.IsZero() {
+		f.repaired[t.PurchaseID] = append(f.repaired[t.PurchaseID], repairSeen{t.PurchaseID, t.Number, res})
+	}
+	if p.has(t.Due) {
+		f.addDue(t)
+	}
+	if p.has(res) {
+		k.Resolved++
+		f.resolveSum += res.Sub(t.Created)
+	}
+	if p.has(t.Surveyed) {
+		f.surveys++
+		for i, v := range t.Survey {
+			if v >= SatisfiedLevel {
+				f.sat[i]++
+			}
+		}
+	}
+}
+
+// addDue counts a ticket due in the period, unless cancelled before.
+func (f *kpiFold) addDue(t *store.TicketReport) {
+	if !t.Cancelled.IsZero() && !t.Cancelled.After(t.Due) {
+		return
+	}
+	ok := !t.Resolved.IsZero() && !t.Resolved.After(t.Due)
+	if t.Kind == appliance.KindComplaint {
+		f.cDue++
+		if ok {
+			f.cOnTime++
+		}
+		return
+	}
+	f.due++
+	if ok {
+		f.onTime++
+	}
+}
+
+// result works out the rates from the counts.
+func (f *kpiFold) result() *KPIs {
+	k := f.k
+	repeats := 0
+	for _, o := range f.opened {
+		if f.r.repeatRepair(o, f.repaired[o.purchase]) {
 			repeats++
 		}
 	}
-	k.OnTime, k.ComplaintReplies = rate(onTime, due), rate(cOnTime, cDue)
+	k.OnTime, k.ComplaintReplies = rate(f.onTime, f.due), rate(f.cOnTime, f.cDue)
 	all := 0
 	for i, name := range SurveyItems {
-		k.Satisfaction[name] = rate(sat[i], surveys)
-		all += sat[i]
+		k.Satisfaction[name] = rate(f.sat[i], f.surveys)
+		all += f.sat[i]
 	}
-	k.SatisfactionOverall = rate(all, surveys*len(SurveyItems))
-	k.Complaints, k.RepeatRepairs = rate(complaints, k.Tickets), rate(repeats, repairs)
+	k.SatisfactionOverall = rate(all, f.surveys*len(SurveyItems))
+	k.Complaints, k.RepeatRepairs = rate(f.complaints, k.Tickets), rate(repeats, len(f.opened))
 	if k.Resolved > 0 {
-		k.AvgResolveSeconds = int64(resolveSum/time.Second) / int64(k.Resolved)
+		k.AvgResolveSeconds = int64(f.resolveSum/time.Second) / int64(k.Resolved)
 	}
-	return k, nil
+	return k
 }
 
 // repairSeen is one repair of a purchase: its number and when it was

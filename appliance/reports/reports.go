@@ -71,6 +71,9 @@ func New(db *store.DB, o Options) *Reports {
 	return &Reports{db: db, o: o}
 }
 
+// Location is the store's time zone (Options.Location).
+func (r *Reports) Location() *time.Location { return r.o.Location }
+
 // ParseDay reads a day written as 2006-01-02 in the store's time zone.
 func (r *Reports) ParseDay(s string) (time.Time, error) {
 	d, err := time.ParseInLocation(DayFormat, s, r.o.Location)

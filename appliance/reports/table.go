@@ -35,6 +35,10 @@ func Yuan(fen int64) string {
 	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
 
+// Percent writes a rate as the KPI table does: a percentage with one
+// decimal, "—" when there is nothing to count.
+func Percent(r Rate) string { return percent(r) }
+
 // percent writes a rate as a percentage with one decimal.
 func percent(r Rate) string {
 	if r.Total == 0 {

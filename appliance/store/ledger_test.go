@@ -133,3 +133,54 @@ func TestStoreChainInWindows(t *testing.T) {
 		t.Errorf("a gap in the store-wide sequence: problems %q, %v", r.Problems, err)
 	}
 }
+
+// TestCheckCardLedger checks copies of a card's ledger as head office holds
+// them: sound as written, and each kind of damage Verify names named too.
+func TestCheckCardLedger(t *testing.T) {
+	db := MustOpen(t)
+	appendChain(t, db, "SC-000001", 3)
+	var card *appliance.Card
+	var entries []*appliance.LedgerEntry
+	err := db.View(func(tx *Txn) error {
+		var err error
+		if card, err = tx.Card("SC-000001"); err != nil {
+			return err
+		}
+		return tx.EachLedgerEntry(func(e *appliance.LedgerEntry) error { entries = append(entries, e); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := CheckCardLedger(card.Number, card, entries); len(p) != 0 {
+		t.Fatalf("CheckCardLedger(sound) = %q, want none", p)
+	}
+	edited := func(i int, edit func(*appliance.LedgerEntry)) []*appliance.LedgerEntry {
+		out := append([]*appliance.LedgerEntry{}, entries...)
+		e := *out[i]
+		edit(&e)
+		out[i] = &e
+		return out
+	}
+	richer := *card
+	richer.BalanceFen += 100
+	for _, tc := range []struct {
+		name    string
+		card    *appliance.Card
+		entries []*appliance.LedgerEntry
+		want    string
+	}{
+		{"an amount changed", card, edited(1, func(e *appliance.LedgerEntry) { e.AmountFen = 900 }), "SC-000001#2: hash"},
+		{"an entry missing", card, append(append([]*appliance.LedgerEntry{}, entries[0]), entries[2]), "SC-000001#3: expected entry #2"},
+		{"the last entry missing", card, entries[:2], "card SC-000001: balance 300"},
+		{"rewritten with a fresh hash", card, edited(2, func(e *appliance.LedgerEntry) { e.Operator = "mallory"; e.Hash = e.ComputeHash() }), "ledger count/head"},
+		{"a balance raised", &richer, entries, "card SC-000001: balance 400"},
+		{"no card record", nil, entries, "which does not exist"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := CheckCardLedger("SC-000001", tc.card, tc.entries)
+			if !strings.Contains(strings.Join(p, "\n"), tc.want) {
+				t.Errorf("CheckCardLedger = %q, want a problem naming %q", p, tc.want)
+			}
+		})
+	}
+}

@@ -58,8 +58,10 @@ type TicketReport struct {
 	PaidFen int64
 }
 
-// reportOf returns the report record of a ticket.
-func reportOf(t *appliance.Ticket) *TicketReport {
+// ReportOf returns the report record of a ticket: what the ticket.report
+// index keeps of it, for a caller that holds tickets outside the store
+// (head office, which computes the box's reports from their copies).
+func ReportOf(t *appliance.Ticket) *TicketReport {
 	r := &TicketReport{Number: t.Number, Kind: t.Kind, PurchaseID: t.PurchaseID, Result: t.Result, Outcome: t.Outcome,
 		Payment: t.Payment, Created: t.Created, Updated: t.Updated, Due: t.Due, Resolved: t.ResolvedAt(),
 		Closed: t.ClosedAt(), Cancelled: t.CancelledAt(), Paid: t.Paid, PaidFen: t.PaidFen}
@@ -78,7 +80,7 @@ const reportCodec byte = 1
 
 // reportEntry is a ticket's ticket.report index entry.
 func reportEntry(t *appliance.Ticket) indexEntry {
-	return indexEntry{name: idxTicketReport, value: touchStamp(t), data: encodeReport(reportOf(t))}
+	return indexEntry{name: idxTicketReport, value: touchStamp(t), data: encodeReport(ReportOf(t))}
 }
 
 // encodeReport writes r (but its number, which is in the key): the codec
@@ -227,7 +229,7 @@ func decodeReport(r *TicketReport, number string, v []byte) error {
 // index: then the records are made from the tickets (EachTicketTouched).
 func (tx *Txn) EachTicketReport(since time.Time, first, last string, fn func(*TicketReport) error) error {
 	if tx.format < 4 {
-		return tx.EachTicketTouched(since, first, last, func(t *appliance.Ticket) error { return fn(reportOf(t)) })
+		return tx.EachTicketTouched(since, first, last, func(t *appliance.Ticket) error { return fn(ReportOf(t)) })
 	}
 	prefix := []byte("x/" + idxTicketReport + "/")
 	opts := badger.DefaultIteratorOptions

@@ -45,7 +45,7 @@ func reportTestTickets() map[string]*appliance.Ticket {
 func TestReportRecordRoundTrip(t *testing.T) {
 	for name, tk := range reportTestTickets() {
 		t.Run(name, func(t *testing.T) {
-			want := reportOf(tk)
+			want := ReportOf(tk)
 			got := &TicketReport{Number: "left over", PurchaseID: "from before", RefundFen: 9}
 			if err := decodeReport(got, tk.Number, encodeReport(want)); err != nil {
 				t.Fatal(err)
@@ -58,7 +58,7 @@ func TestReportRecordRoundTrip(t *testing.T) {
 }
 
 func TestDecodeReportRefusesBadValues(t *testing.T) {
-	good := encodeReport(reportOf(reportTestTickets()["closed, paid by card, surveyed, settled"]))
+	good := encodeReport(ReportOf(reportTestTickets()["closed, paid by card, surveyed, settled"]))
 	for _, tt := range []struct {
 		name, want string
 		v          []byte
@@ -108,7 +108,7 @@ func TestEachTicketReport(t *testing.T) {
 		var want, got []TicketReport
 		err := db.View(func(tx *Txn) error {
 			err := tx.EachTicketTouched(since, "T20261101-0010", "T20261101-0090", func(tk *appliance.Ticket) error {
-				want = append(want, utcReport(reportOf(tk)))
+				want = append(want, utcReport(ReportOf(tk)))
 				return nil
 			})
 			if err != nil {
@@ -140,7 +140,7 @@ func TestEachTicketReport(t *testing.T) {
 // another encoding unchanged.
 func FuzzDecodeReport(f *testing.F) {
 	for _, tk := range reportTestTickets() {
-		f.Add(encodeReport(reportOf(tk)))
+		f.Add(encodeReport(ReportOf(tk)))
 	}
 	f.Fuzz(func(t *testing.T, v []byte) {
 		var r, again TicketReport

@@ -210,3 +210,25 @@ func (tx *Txn) foldStoreChain(r *Report, total, window int64) (string, error) {
 	}
 	return head, nil
 }
+
+// CheckCardLedger checks one card's ledger as Verify does, for records
+// held outside the store (head office's copies): entries, the card's in
+// seq order, run from #1, each naming the one before by hash, each hash
+// matching its fields and each balance following from the one before;
+// and the card record (nil: none held) agrees with the chain's sum,
+// count and head. It returns the problems, none when the ledger is sound.
+func CheckCardLedger(number string, c *appliance.Card, entries []*appliance.LedgerEntry) []string {
+	r := &Report{Records: map[string]int{}}
+	ch := &cardChain{card: number}
+	for _, e := range entries {
+		checkEntry(ch, e, r)
+		ch.count, ch.sum, ch.balance, ch.head = e.Seq, ch.sum+e.AmountFen, e.BalanceFen, e.Hash
+	}
+	switch {
+	case c == nil && len(entries) > 0:
+		r.problem("ledger entries for card %s, which does not exist", number)
+	case c != nil:
+		compareCard(c, ch, r)
+	}
+	return r.Problems
+}
