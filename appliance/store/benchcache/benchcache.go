@@ -8,6 +8,8 @@ package benchcache
 import (
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +33,9 @@ const Env = "SHOUHOU_BENCH_CACHE"
 // SchemaVersion: gen is the caller's generator version, to be raised
 // whenever build, or the store's key layout without a change of
 // SchemaVersion, changes, so that a store built by old code is never
-// reused. An entry appears only once complete (built under a temporary
+// reused. A store the same generator made in an older format is migrated
+// (a copy opened by store.Open) instead of generated again. An entry
+// appears only once complete (built under a temporary
 // name, then renamed), so a run killed while building leaves nothing a
 // later run would take for a store.
 func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir string, n int)) string {
@@ -44,7 +48,10 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		}
 		root = filepath.Join(dir, "shouhou-bench")
 	}
-	entry := filepath.Join(root, fmt.Sprintf("%s-n%d-format%d-gen%d", what, n, store.SchemaVersion, gen))
+	name := func(format int) string {
+		return filepath.Join(root, fmt.Sprintf("%s-n%d-format%d-gen%d", what, n, format, gen))
+	}
+	entry := name(store.SchemaVersion)
 	if _, err := os.Stat(entry); errors.Is(err, os.ErrNotExist) {
 		tmp := entry + ".building-" + strconv.Itoa(os.Getpid())
 		if err := os.MkdirAll(tmp, 0o750); err != nil {
@@ -52,7 +59,23 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		}
 		defer os.RemoveAll(tmp)
 		start := time.Now()
-		build(tb, filepath.Join(tmp, "data"), n)
+		if older := olderEntry(name); older != "" {
+			// The same generator's store of an older format: migrate a
+			// copy (store.Open does) rather than generate it again.
+			if out, err := exec.Command("cp", "-a", filepath.Join(older, "data"), filepath.Join(tmp, "data")).CombinedOutput(); err != nil {
+				tb.Fatalf("benchcache: copy %s: %v\n%s", older, err, out)
+			}
+			db, err := store.Open(filepath.Join(tmp, "data"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			if err != nil {
+				tb.Fatalf("benchcache: migrate %s: %v", older, err)
+			}
+			if err := db.Close(); err != nil {
+				tb.Fatalf("benchcache: migrate %s: %v", older, err)
+			}
+			tb.Logf("benchcache: migrated %s to format %d", older, store.SchemaVersion)
+		} else {
+			build(tb, filepath.Join(tmp, "data"), n)
+		}
 		if tb.Failed() {
 			tb.FailNow()
 		}
@@ -68,4 +91,15 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		tb.Fatalf("benchcache: copy %s: %v\n%s", entry, err, out)
 	}
 	return dst
+}
+
+// olderEntry is the newest cache entry of an older format than this
+// store's that name gives, or "".
+func olderEntry(name func(format int) string) string {
+	for f := store.SchemaVersion - 1; f >= 1; f-- {
+		if _, err := os.Stat(name(f)); err == nil {
+			return name(f)
+		}
+	}
+	return ""
 }

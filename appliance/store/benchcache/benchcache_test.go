@@ -1,9 +1,15 @@
 package benchcache
 
 import (
+	"fmt"
+	"io"
+	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
+
+	"shouhou/appliance/store"
 )
 
 // TestStoreBuildsOnceAndCopies: the first call builds, the second copies
@@ -34,5 +40,32 @@ func TestStoreBuildsOnceAndCopies(t *testing.T) {
 	Store(t, "probe", 7, 2, build)
 	if builds != 2 {
 		t.Errorf("a new generator version built %d times in all, want 2", builds)
+	}
+}
+
+// TestStoreMigratesAnOlderFormat: a cached store of an older format (the
+// committed schema3 fixture, made by a release of format 3) is migrated,
+// not generated again, and kept under the current format.
+func TestStoreMigratesAnOlderFormat(t *testing.T) {
+	root := t.TempDir()
+	t.Setenv(Env, root)
+	older := filepath.Join(root, "fixture-n1-format3-gen1")
+	if err := os.MkdirAll(older, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("cp", "-a", "../../../build/testdata/schema3/data", filepath.Join(older, "data")).CombinedOutput(); err != nil {
+		t.Fatalf("copy the fixture: %v\n%s", err, out)
+	}
+	dir := Store(t, "fixture", 1, 1, func(tb testing.TB, dir string, n int) { tb.Fatal("generated a store an older format of which is cached") })
+	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Format(); got != store.SchemaVersion {
+		t.Errorf("the migrated copy is of format %d, want %d", got, store.SchemaVersion)
+	}
+	if _, err := os.Stat(filepath.Join(root, fmt.Sprintf("fixture-n1-format%d-gen1", store.SchemaVersion))); err != nil {
+		t.Errorf("the migrated store is not kept: %v", err)
 	}
 }
