@@ -47,7 +47,12 @@ type twoBoxBranch struct {
 // charged, and a demo card topped up and charged. Once each box's uplink
 // has nothing left to forward, head office's PostgreSQL must hold each
 // branch's tickets (the numbers the box lists, no more) and, per card
-// moved, the box's ledger sum, entry count and balance.
+// moved, the box's ledger sum, entry count and balance; and head office's
+// reports, read over HTTP as CSV downloads, must show each branch's
+// tickets and resolutions of the month as the box's own KPI report does,
+// its card money (money in, charges, liability) as the box's ledgers sum,
+// the chain's totals as the branches' sums, and no card that does not
+// reconcile.
 //
 // Then a card reported at one branch is laid on the other's reader as
 // soon as the reporting branch acknowledged the report, and must be
@@ -65,6 +70,7 @@ func TestTwoBranchesAndHeadOffice(t *testing.T) {
 	pg := chaintest.StartPostgres(t)
 	tmp := t.TempDir()
 	start := time.Now()
+	webArgs, webAddr := hqWebArgs(t, tmp)
 	var branches []*twoBoxBranch
 	for i, name := range []string{"b1", "b2"} {
 		dir := filepath.Join(tmp, name)
@@ -73,6 +79,7 @@ func TestTwoBranchesAndHeadOffice(t *testing.T) {
 			chainFault: &chainFault{t: t, data: filepath.Join(dir, "data"), logs: dir, hqArgs: []string{"-nats", nats.URL(), "-pg", pg.DSN("")},
 				conf: branchConf(t, filepath.Join(dir, "conf"), name, nats.URL(), vpcdtest.ReaderName(slot))}}
 		if i == 0 {
+			br.hqArgs = append(br.hqArgs, webArgs...)
 			br.startHQ()
 		}
 		br.startBox()
@@ -87,7 +94,7 @@ func TestTwoBranchesAndHeadOffice(t *testing.T) {
 		if f := br.swipe(t, "04DE3001"); f.Event != ui.EventCardPresented || f.Data.Customer == nil || f.Data.Customer.ID != "demo-01" {
 			t.Fatalf("%s's own card 04DE3001 on its reader: %s, want card.presented of demo-01", br.name, f)
 		}
-		br.work.do(t, br.client, br.name, fmt.Sprintf("1391111000%d", i+1))
+		br.work.do(t, br.client, br.name, fmt.Sprintf("1391111000%d", i+1), i)
 	}
 	// Before the loss, b2 refuses b1's chip only as unknown.
 	if f := b2.swipe(t, b1.work.uid); f.Event != ui.EventCardRefused || f.Data.Error == nil || f.Data.Error.Code != "not_found" {
@@ -103,6 +110,7 @@ func TestTwoBranchesAndHeadOffice(t *testing.T) {
 		waitForwarded(t, br.client, br.name)
 		checkHeadOffice(t, hq, br.client, br.name, br.work)
 	}
+	checkHQReports(t, loginHQReports(t, webAddr), branches)
 
 	b1.client.mustCall("card.lost", map[string]string{"card": b1.work.card}, nil)
 	b2.refusedSoon(t, time.Now(), b1.work.uid, "lost at b1", "branch b1", "b1 分店挂失", b1.work.card)
@@ -196,10 +204,12 @@ type twoBoxWork struct {
 	intakes []string // the tickets taken in
 }
 
-// do takes in three tickets for a demo customer and one for a new customer
-// (phone), issues the new customer a card with chip w.uid and a deposit,
-// tops it up and charges it, and tops up and charges demo card SC-000001.
-func (w *twoBoxWork) do(t *testing.T, c *wsClient, branch, phone string) {
+// do takes in 3+extra tickets for a demo customer and one for a new
+// customer (phone), issues the new customer a card with chip w.uid and a
+// deposit, tops it up and charges it, and tops up (20 yuan + extra times
+// 10) and charges demo card SC-000001: branches given different extras
+// have different figures.
+func (w *twoBoxWork) do(t *testing.T, c *wsClient, branch, phone string, extra int) {
 	t.Helper()
 	key := func(what string) string { return "tb-" + branch + "-" + what }
 	intake := func(args map[string]any) appliance.Ticket {
@@ -210,7 +220,7 @@ func (w *twoBoxWork) do(t *testing.T, c *wsClient, branch, phone string) {
 		w.intakes = append(w.intakes, r.Ticket.Number)
 		return r.Ticket
 	}
-	for i := range 3 {
+	for i := range 3 + extra {
 		intake(crashIntakeArgs(key(fmt.Sprint("in-", i))))
 	}
 	tk := intake(map[string]any{"kind": "out_of_stock", "key": key("in-new"), "fault": "到货通知 / stock notice",
@@ -226,7 +236,7 @@ func (w *twoBoxWork) do(t *testing.T, c *wsClient, branch, phone string) {
 	for i, m := range []struct {
 		op, card string
 		fen      int64
-	}{{"card.topup", w.card, 5000}, {"card.charge", w.card, 2345}, {"card.topup", "SC-000001", 2000}, {"card.charge", "SC-000001", 1500}} {
+	}{{"card.topup", w.card, 5000}, {"card.charge", w.card, 2345}, {"card.topup", "SC-000001", 2000 + 1000*int64(extra)}, {"card.charge", "SC-000001", 1500}} {
 		if err := send(c, m.op, map[string]any{"key": key(fmt.Sprint("move-", i)), "card": m.card, "amount_fen": m.fen}, nil); err != nil {
 			t.Fatalf("%s: %v", branch, err)
 		}
