@@ -142,6 +142,18 @@ func (db *DB) SetClock(now func() time.Time) (previous func() time.Time) {
 // Dir returns the directory the store was opened on.
 func (db *DB) Dir() string { return db.dir }
 
+// Settle compacts the whole store into its last level (Badger's
+// Flatten, with workers compactions at once) and returns when done: the
+// shape a store reaches after years of slow growth, which a store written
+// in one go (a benchmark's, or an import) does not have until its
+// compactions catch up. Nothing else may write meanwhile.
+func (db *DB) Settle(workers int) error {
+	if err := db.bdb.Flatten(workers); err != nil {
+		return fmt.Errorf("store: settle: %w", err)
+	}
+	return nil
+}
+
 // Format returns the data format of the open directory (SchemaVersion,
 // or an older one opened read-only).
 func (db *DB) Format() int { return db.format }

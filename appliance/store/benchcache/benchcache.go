@@ -35,7 +35,7 @@ const Env = "SHOUHOU_BENCH_CACHE"
 // SchemaVersion, changes, so that a store built by old code is never
 // reused. A store the same generator made in an older format is migrated
 // (a copy opened by store.Open) instead of generated again. An entry
-// appears only once complete (built under a temporary
+// appears only once complete and settled (store.DB.Settle) (built under a temporary
 // name, then renamed), so a run killed while building leaves nothing a
 // later run would take for a store.
 func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir string, n int)) string {
@@ -76,6 +76,7 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		} else {
 			build(tb, filepath.Join(tmp, "data"), n)
 		}
+		settle(tb, filepath.Join(tmp, "data"))
 		if tb.Failed() {
 			tb.FailNow()
 		}
@@ -102,4 +103,24 @@ func olderEntry(name func(format int) string) string {
 		}
 	}
 	return ""
+}
+
+// settle compacts a generated store into the shape a store that grew
+// over years has (store.DB.Settle): written in one go, its levels are far
+// out of shape, and every benchmark that opened it would first measure
+// the compactions catching up, hundreds of MiB of table builders in the
+// heap.
+func settle(tb testing.TB, dir string) {
+	tb.Helper()
+	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		tb.Fatalf("benchcache: settle: %v", err)
+	}
+	if err := db.Settle(2); err != nil {
+		db.Close()
+		tb.Fatalf("benchcache: %v", err)
+	}
+	if err := db.Close(); err != nil {
+		tb.Fatalf("benchcache: settle: %v", err)
+	}
 }

@@ -19,22 +19,26 @@ func TestStoreBuildsOnceAndCopies(t *testing.T) {
 	builds := 0
 	build := func(tb testing.TB, dir string, n int) {
 		builds++
-		if err := os.MkdirAll(dir, 0o750); err != nil {
+		db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		if err != nil {
 			tb.Fatal(err)
 		}
-		if err := os.WriteFile(filepath.Join(dir, "MANIFEST"), []byte{byte(n)}, 0o640); err != nil {
+		if err := db.Close(); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "PROBE"), []byte{byte(n)}, 0o640); err != nil {
 			tb.Fatal(err)
 		}
 	}
 	a := Store(t, "probe", 7, 1, build)
-	if err := os.WriteFile(filepath.Join(a, "MANIFEST"), []byte("changed by the first caller"), 0o640); err != nil {
+	if err := os.WriteFile(filepath.Join(a, "PROBE"), []byte("changed by the first caller"), 0o640); err != nil {
 		t.Fatal(err)
 	}
 	b := Store(t, "probe", 7, 1, build)
 	if builds != 1 {
 		t.Errorf("built %d times, want once", builds)
 	}
-	if got, err := os.ReadFile(filepath.Join(b, "MANIFEST")); err != nil || string(got) != "\x07" {
+	if got, err := os.ReadFile(filepath.Join(b, "PROBE")); err != nil || string(got) != "\x07" {
 		t.Errorf("the second copy holds %q, %v; want the cached store, not the first caller's change", got, err)
 	}
 	Store(t, "probe", 7, 2, build)
@@ -56,7 +60,9 @@ func TestStoreMigratesAnOlderFormat(t *testing.T) {
 	if out, err := exec.Command("cp", "-a", "../../../build/testdata/schema3/data", filepath.Join(older, "data")).CombinedOutput(); err != nil {
 		t.Fatalf("copy the fixture: %v\n%s", err, out)
 	}
-	dir := Store(t, "fixture", 1, 1, func(tb testing.TB, dir string, n int) { tb.Fatal("generated a store an older format of which is cached") })
+	dir := Store(t, "fixture", 1, 1, func(tb testing.TB, dir string, n int) {
+		tb.Fatal("generated a store an older format of which is cached")
+	})
 	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), ReadOnly: true})
 	if err != nil {
 		t.Fatal(err)
