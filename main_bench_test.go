@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -25,7 +27,37 @@ const (
 	serveChildEnv     = "SHOUHOU_SERVE_CHILD_DATA"
 	serveChildDemoEnv = "SHOUHOU_SERVE_CHILD_DEMO"
 	serveChildConfEnv = "SHOUHOU_SERVE_CHILD_CONF"
+	// serveChildHeapEnv names a file the serve child writes a heap
+	// profile to each time its heap reaches a new peak (checked every
+	// 250 ms), for reading what the peak was made of:
+	// `go tool pprof -top -inuse_space FILE`.
+	serveChildHeapEnv = "SHOUHOU_SERVE_CHILD_HEAP_PROFILE"
 )
+
+// profilePeakHeap writes a heap profile to file whenever the heap in use
+// passes its highest so far, until ctx ends.
+func profilePeakHeap(ctx context.Context, file string) {
+	var peak uint64
+	t := time.NewTicker(250 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		if m.HeapInuse <= peak+peak/20 { // 5% higher at least: a profile costs
+			continue
+		}
+		peak = m.HeapInuse
+		if f, err := os.Create(file); err == nil {
+			pprof.WriteHeapProfile(f)
+			f.Close()
+		}
+	}
+}
 
 // TestServeChild is the child of the tests and benchmarks that run the
 // real `shouhou serve` in a process of its own (serveChild): on the given
@@ -47,6 +79,9 @@ func TestServeChild(t *testing.T) {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
 	defer stop()
+	if file := os.Getenv(serveChildHeapEnv); file != "" {
+		go profilePeakHeap(ctx, file)
+	}
 	if code := run(ctx, args, os.Stdout, os.Stderr); code != 0 {
 		t.Fatalf("serve exited %d", code)
 	}
