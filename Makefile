@@ -36,7 +36,7 @@ fuzz:
 # bench runs the benchmarks whose figures are recorded in docs/benchmarks.md;
 # the chain's (drivers/hqstore, each starting its own nats-server and
 # PostgreSQL) at the sizes recorded there. The generated 10k/100k/1M stores
-# are kept in $${SHOUHOU_BENCH_CACHE:-~/.cache/shouhou-bench} (package
+# are kept in SHOUHOU_BENCH_CACHE (default ~/.cache/shouhou-bench; package
 # appliance/store/benchcache): the first run builds them (1M: about half an
 # hour on two cores), later runs copy them in seconds.
 bench: deps
