@@ -226,8 +226,9 @@ func (db *DB) gcLoop(ctx context.Context, every time.Duration) {
 //
 // When fn has written records the chain carries (tickets, cards,
 // customers, ledger entries, closings, audit entries), Update appends one
-// outbox event per write to the same transaction before it commits
-// (outbox.go), and signals OutboxNotify after the commit.
+// outbox event per record written (a record written twice is carried
+// once, as it was last written) to the same transaction before it
+// commits (outbox.go), and signals OutboxNotify after the commit.
 func (db *DB) Update(fn func(*Txn) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
@@ -263,6 +264,8 @@ type Txn struct {
 	format   int // the data format (DB.format)
 	// events are the outbox events of the writes made so far (outbox.go).
 	events []pendingEvent
+	// eventAt is where in events each record's ("kind/id") latest event is.
+	eventAt map[string]int
 }
 
 // Now returns the store's clock.
