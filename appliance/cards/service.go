@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -70,13 +72,68 @@ func (e writeError) Error() string { return e.err.Error() }
 func (e writeError) Unwrap() error { return e.err }
 
 // batch collects the events of the operations that succeeded, published
-// only after the transaction commits.
+// only after the transaction commits, and the ledger entries they made,
+// which the batch's audit entries point to.
 type batch struct {
 	events []appliance.Event
+	audits []*auditGroup
+}
+
+// auditGroup is one audit entry of a batch: the ledger entries of one
+// kind that one actor made in it.
+type auditGroup struct {
+	actor   appliance.Actor
+	action  string
+	cards   []string   // the cards, in the order first met
+	entries []entryRef // in the order made
+}
+
+// entryRef is how an audit entry points to a ledger entry: its id and, so
+// that the audit log reads without a look-up, the amount and the balance.
+type entryRef struct {
+	Entry      string `json:"entry"` // "card#seq"
+	AmountFen  int64  `json:"amount_fen"`
+	BalanceFen int64  `json:"balance_fen"`
 }
 
 func (b *batch) publish(kind string, data any) {
 	b.events = append(b.events, appliance.Event{Kind: kind, Data: data})
+}
+
+// audit notes that actor made ledger entry e by action.
+func (b *batch) audit(actor appliance.Actor, action string, e *appliance.LedgerEntry) {
+	var g *auditGroup
+	for _, have := range b.audits {
+		if have.actor == actor && have.action == action {
+			g = have
+			break
+		}
+	}
+	if g == nil {
+		g = &auditGroup{actor: actor, action: action}
+		b.audits = append(b.audits, g)
+	}
+	if !slices.Contains(g.cards, e.Card) {
+		g.cards = append(g.cards, e.Card)
+	}
+	g.entries = append(g.entries, entryRef{fmt.Sprintf("%s#%d", e.Card, e.Seq), e.AmountFen, e.BalanceFen})
+}
+
+// writeAudits writes one audit entry per actor and action of the batch,
+// whose After lists the ledger entries ({"entries": [{"entry":
+// "SC-000001#7", "amount_fen": …, "balance_fen": …}, …]}): the entries
+// themselves are the record (operator, time, amounts, chain), so the audit
+// adds the desk and the address and points to them.
+// Its Record is "card/" and the cards, comma-separated ("card/SC-000001"
+// for the usual batch of one).
+func (b *batch) writeAudits(tx *store.Txn) error {
+	for _, g := range b.audits {
+		err := tx.AuditBy(g.actor, g.action, "card/"+strings.Join(g.cards, ","), "", nil, map[string][]entryRef{"entries": g.entries})
+		if err != nil {
+			return fmt.Errorf("cards: audit %s: %w", g.action, err)
+		}
+	}
+	return nil
 }
 
 // Result is what an operation did.
@@ -209,7 +266,7 @@ func (s *Service) runBatch(ops []*op) {
 			}
 			replies[i] = reply{res, err}
 		}
-		return nil
+		return b.writeAudits(tx)
 	})
 	if err != nil {
 		s.opts.Logger.Error("card batch failed; every operation in it is refused", "ops", len(ops), "err", err)
