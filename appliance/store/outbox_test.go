@@ -323,7 +323,7 @@ func TestVerifyFindsOutboxDamage(t *testing.T) {
 			return nil
 		}, "events 3 to 4 are missing (not acked, so not pruned)"},
 		{"ack beyond head", func(b *badger.Txn) error {
-			tx := &Txn{t: b}
+			tx := &Txn{t: &kv{Txn: b}}
 			return tx.setCounter(outboxAckedKey, 12)
 		}, "acked 12 is beyond the head 10"},
 	}
