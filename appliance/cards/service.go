@@ -222,7 +222,33 @@ func (s *Service) writer() {
 			s.drain()
 			return
 		}
-		s.runBatch(s.collect(first))
+		s.pipeline(first)
+	}
+}
+
+// pipeline runs batches back to back in a store.Pipeline, starting with
+// first, for as long as operations keep coming: the next batch is built
+// while the one before it is being committed, and its commit starts the
+// moment that one is durable. It closes the pipeline, letting the store's
+// other writers run, when nothing is queued or under way, or when another
+// writer waits.
+func (s *Service) pipeline(first *op) {
+	p := s.db.Pipeline()
+	defer p.Close()
+	for {
+		s.runBatch(p, s.collect(first))
+		if p.Contended() {
+			return
+		}
+		select {
+		case first = <-s.ops:
+		case <-p.Committed():
+			select {
+			case first = <-s.ops:
+			default:
+				return
+			}
+		}
 	}
 }
 
@@ -242,21 +268,47 @@ func (s *Service) collect(first *op) []*op {
 
 // drain answers what was queued before Close.
 func (s *Service) drain() {
+	p := s.db.Pipeline()
+	defer p.Close()
 	for {
 		select {
 		case o := <-s.ops:
-			s.runBatch([]*op{o})
+			s.runBatch(p, []*op{o})
 		default:
 			return
 		}
 	}
 }
 
-// runBatch applies ops in one transaction and answers each after the commit.
-func (s *Service) runBatch(ops []*op) {
+// errUnsaved is the answer to every operation of a batch that could not
+// be committed.
+var errUnsaved = &appliance.Error{Code: appliance.EUNAVAILABLE,
+	Message: "暂时无法保存，请用同一单号重试 / could not be saved: retry with the same key"}
+
+// runBatch applies ops in one transaction of p and, once its commit is
+// durable, answers each and publishes the batch's events. It returns when
+// the commit has started, not when it is done.
+func (s *Service) runBatch(p *store.Pipeline, ops []*op) {
 	replies := make([]reply, len(ops))
 	var b batch
-	err := s.db.Update(func(tx *store.Txn) error {
+	answer := func(err error) {
+		if err != nil {
+			s.opts.Logger.Error("card batch failed; every operation in it is refused", "ops", len(ops), "err", err)
+			for i := range replies {
+				replies[i] = reply{nil, errUnsaved}
+			}
+			b = batch{}
+		}
+		for i, o := range ops {
+			o.reply <- replies[i]
+		}
+		if s.opts.Bus != nil {
+			for _, ev := range b.events {
+				s.opts.Bus.Publish(ev.Kind, "", ev.Data)
+			}
+		}
+	}
+	err := p.Update(func(tx *store.Txn) error {
 		b = batch{}
 		for i, o := range ops {
 			res, err := o.apply(tx, &b)
@@ -267,22 +319,9 @@ func (s *Service) runBatch(ops []*op) {
 			replies[i] = reply{res, err}
 		}
 		return b.writeAudits(tx)
-	})
+	}, answer)
 	if err != nil {
-		s.opts.Logger.Error("card batch failed; every operation in it is refused", "ops", len(ops), "err", err)
-		for i := range replies {
-			replies[i] = reply{nil, &appliance.Error{Code: appliance.EUNAVAILABLE,
-				Message: "暂时无法保存，请用同一单号重试 / could not be saved: retry with the same key"}}
-		}
-		b = batch{}
-	}
-	for i, o := range ops {
-		o.reply <- replies[i]
-	}
-	if s.opts.Bus != nil {
-		for _, ev := range b.events {
-			s.opts.Bus.Publish(ev.Kind, "", ev.Data)
-		}
+		answer(err)
 	}
 }
 

@@ -233,6 +233,17 @@ func (p *Pipeline) wait() error {
 	return f.err
 }
 
+// Committed returns a channel closed once the commit under way (when
+// Update last returned) is done; already closed when there is none.
+func (p *Pipeline) Committed() <-chan struct{} {
+	if p.flight == nil {
+		return closedChan
+	}
+	return p.flight.done
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // Close waits for the commit under way and lets other writers run.
 func (p *Pipeline) Close() error {
 	if p.closed {
