@@ -227,34 +227,47 @@ func (s *Service) writer() {
 }
 
 // pipeline runs batches back to back in a store.Pipeline, starting with
-// first, for as long as operations keep coming: the next batch is built
-// while the one before it is being committed, and its commit starts the
-// moment that one is durable. It closes the pipeline, letting the store's
-// other writers run, when nothing is queued or under way, or when another
-// writer waits.
+// first, for as long as operations keep coming. While a batch commits,
+// the operations that arrive wait for it (gather); the next batch takes
+// them and starts the moment the commit before it is durable. Only when a
+// whole batch (MaxBatch) is queued before that does it start building at
+// once, its commit still following the one before: the disk, not the
+// building, is then what operations wait for. Measured on the 2-core box
+// (docs/benchmarks.md, issue 14), building smaller batches sooner costs
+// more CPU per operation than it saves in waiting. The pipeline closes,
+// letting the store's other writers run, when nothing is queued or under
+// way, or when another writer waits.
 func (s *Service) pipeline(first *op) {
 	p := s.db.Pipeline()
 	defer p.Close()
-	for {
-		s.runBatch(p, s.collect(first))
+	next := []*op{first}
+	for len(next) > 0 {
+		s.runBatch(p, s.fill(next))
 		if p.Contended() {
 			return
 		}
-		select {
-		case first = <-s.ops:
-		case <-p.Committed():
-			select {
-			case first = <-s.ops:
-			default:
-				return
-			}
-		}
+		next = s.gather(p)
 	}
 }
 
-// collect takes first and whatever else is already queued, up to MaxBatch.
-func (s *Service) collect(first *op) []*op {
-	ops := []*op{first}
+// gather collects the operations that arrive while the commit under way
+// runs, until it is durable (then with whatever else is queued) or until
+// a whole batch has arrived.
+func (s *Service) gather(p *store.Pipeline) []*op {
+	var ops []*op
+	for len(ops) < s.opts.MaxBatch {
+		select {
+		case o := <-s.ops:
+			ops = append(ops, o)
+		case <-p.Committed():
+			return s.fill(ops)
+		}
+	}
+	return ops
+}
+
+// fill adds to ops whatever is already queued, up to MaxBatch.
+func (s *Service) fill(ops []*op) []*op {
 	for len(ops) < s.opts.MaxBatch {
 		select {
 		case o := <-s.ops:
