@@ -126,3 +126,56 @@ func TestBatchAuditPointsToEntries(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildAheadKeepsEveryCard: with batches of two and many clients a
+// whole batch is queued before each commit is durable, so batches are
+// built while the one before commits; every top-up is answered once, in
+// the ledger once, and the cards' balances, chains and the outbox verify.
+func TestBuildAheadKeepsEveryCard(t *testing.T) {
+	f := MustService(t, testPolicy())
+	svc := New(f.db, Options{Policy: testPolicy, Now: f.clock.now, MaxBatch: 2, Logger: f.svc.opts.Logger})
+	defer svc.Close()
+	ctx := context.Background()
+	var numbers []string
+	for _, cu := range []string{"c1", "c2"} {
+		res, err := svc.Issue(ctx, supervisor, IssueArgs{Key: "issue-" + cu, CustomerID: cu})
+		if err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, res.Card.Number)
+	}
+	const clients, each = 16, 20
+	var wg sync.WaitGroup
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < each; i++ {
+				res, err := svc.TopUp(ctx, clerk, MoneyArgs{Key: fmt.Sprintf("%d-%d", c, i), Card: numbers[(c+i)%2], AmountFen: 100})
+				if err != nil || res.Replayed {
+					t.Errorf("top-up %d-%d: %+v, %v", c, i, res, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	var total int64
+	err := f.db.View(func(tx *store.Txn) error {
+		for _, n := range numbers {
+			c, err := tx.Card(n)
+			if err != nil {
+				return err
+			}
+			total += c.BalanceFen
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total != clients*each*100 {
+		t.Fatalf("balances add up to %d, want %d", total, clients*each*100)
+	}
+	mustVerify(t, f.db)
+}
