@@ -39,9 +39,15 @@ type kind[T any] struct {
 	// (ledger and audit entries): its event refers to it instead of
 	// holding a copy. A retention that deletes such records must first
 	// wait for their events to be acked (OutboxAcked).
-	once    bool
-	id      func(*T) string
-	indexes func(*T) []indexEntry
+	once bool
+	// keepRead says a read in a read-write transaction notes the index
+	// entries of the version read (Txn.readIndexes), so that a put of the
+	// record later in the transaction, the card after a top-up, neither
+	// reads nor decodes it again. For kinds whose indexes are cheap to
+	// list (cards).
+	keepRead bool
+	id       func(*T) string
+	indexes  func(*T) []indexEntry
 }
 
 // spec is what Verify needs of every kind, whatever its Go type.
@@ -87,6 +93,9 @@ func (k kind[T]) get(tx *Txn, id string) (rec *T, found bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("store: read %s %s: %w", k.name, id, err)
 	}
+	if k.keepRead && !tx.readOnly {
+		tx.noteIndexes(string(k.recordKey(id)), k.indexes(rec))
+	}
 	return rec, true, nil
 }
 
@@ -131,12 +140,12 @@ func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 	want := k.indexes(rec)
 	var have map[string][]byte
 	if !k.once {
-		old, found, err := k.get(tx, id)
+		old, found, err := k.storedIndexes(tx, id)
 		if err != nil {
 			return err
 		}
 		if found {
-			if have, err = k.dropStale(tx, id, k.indexes(old), want); err != nil {
+			if have, err = k.dropStale(tx, id, old, want); err != nil {
 				return err
 			}
 		}
@@ -160,12 +169,38 @@ func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 	if err := tx.t.Set(k.recordKey(id), v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
+	if k.keepRead {
+		tx.noteIndexes(string(k.recordKey(id)), want)
+	}
 	if k.once && k.event != "" {
 		tx.recordEventRef(k.event, id, string(k.recordKey(id)))
 	} else {
 		tx.recordEvent(k.event, id, v)
 	}
 	return nil
+}
+
+// storedIndexes returns the index entries of the stored version of id,
+// found false when there is none: those noted when the transaction read
+// or wrote it (keepRead), else read from the store.
+func (k kind[T]) storedIndexes(tx *Txn, id string) ([]indexEntry, bool, error) {
+	if es, ok := tx.readIndexes[string(k.recordKey(id))]; ok {
+		return es, true, nil
+	}
+	old, found, err := k.get(tx, id)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	return k.indexes(old), true, nil
+}
+
+// noteIndexes keeps the index entries of the version of a record
+// (keepRead) this transaction read or wrote.
+func (tx *Txn) noteIndexes(key string, es []indexEntry) {
+	if tx.readIndexes == nil {
+		tx.readIndexes = make(map[string][]indexEntry)
+	}
+	tx.readIndexes[key] = es
 }
 
 // dropStale deletes the old index entries that the new version no longer
@@ -256,6 +291,7 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {
 		return fmt.Errorf("store: delete %s %s: %w", k.name, id, err)
 	}
+	delete(tx.readIndexes, string(k.recordKey(id)))
 	tx.recordEvent(k.event, id, nil)
 	return nil
 }

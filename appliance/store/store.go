@@ -277,6 +277,9 @@ type Txn struct {
 	events []pendingEvent
 	// eventAt is where in events each record's ("kind/id") latest event is.
 	eventAt map[string]int
+	// readIndexes are the index entries of the records of keepRead kinds
+	// this transaction read or wrote, by record key (index.go).
+	readIndexes map[string][]indexEntry
 }
 
 // Now returns the store's clock.
