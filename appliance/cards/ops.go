@@ -197,8 +197,8 @@ func blockedError(card *appliance.Card) error {
 		Message: fmt.Sprintf("卡 %s %s", card.Number, why)}
 }
 
-// post appends one ledger entry to card and updates the card, its audit
-// entry and the batch's events. It only writes: every check is done.
+// post appends one ledger entry to card and updates the card, the batch's
+// audit pointers and its events. It only writes: every check is done.
 func (s *Service) post(tx *store.Txn, b *batch, actor appliance.Actor, card *appliance.Card, r request, key, reverses string) (*appliance.LedgerEntry, error) {
 	now := s.opts.Now()
 	e := &appliance.LedgerEntry{Card: card.Number, Seq: card.LedgerCount + 1, Kind: r.kind, AmountFen: r.amount,
@@ -215,11 +215,9 @@ func (s *Service) post(tx *store.Txn, b *batch, actor appliance.Actor, card *app
 		return nil, write(err)
 	}
 	// The ledger entry is itself the full record of a money operation
-	// (operator, time, amounts, chain); the audit entry points to it.
-	ref := map[string]any{"entry": fmt.Sprintf("%s#%d", e.Card, e.Seq), "amount_fen": e.AmountFen, "balance_fen": e.BalanceFen}
-	if err := tx.AuditBy(actor, "card."+string(r.kind), "card/"+card.Number, "", nil, ref); err != nil {
-		return nil, write(err)
-	}
+	// (operator, time, amounts, chain); the batch's audit entry for the
+	// actor and the kind points to it (batch.writeAudits).
+	b.audit(actor, "card."+string(r.kind), e)
 	b.publish(EventLedger, e)
 	b.publish(EventCardUpdated, card)
 	return e, nil

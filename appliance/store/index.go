@@ -39,9 +39,15 @@ type kind[T any] struct {
 	// (ledger and audit entries): its event refers to it instead of
 	// holding a copy. A retention that deletes such records must first
 	// wait for their events to be acked (OutboxAcked).
-	once    bool
-	id      func(*T) string
-	indexes func(*T) []indexEntry
+	once bool
+	// keepRead says a read in a read-write transaction notes the index
+	// entries of the version read (Txn.readIndexes), so that a put of the
+	// record later in the transaction, the card after a top-up, neither
+	// reads nor decodes it again. For kinds whose indexes are cheap to
+	// list (cards).
+	keepRead bool
+	id       func(*T) string
+	indexes  func(*T) []indexEntry
 }
 
 // spec is what Verify needs of every kind, whatever its Go type.
@@ -87,6 +93,9 @@ func (k kind[T]) get(tx *Txn, id string) (rec *T, found bool, err error) {
 	if err != nil {
 		return nil, false, fmt.Errorf("store: read %s %s: %w", k.name, id, err)
 	}
+	if k.keepRead && !tx.readOnly {
+		tx.noteIndexes(string(k.recordKey(id)), k.indexes(rec))
+	}
 	return rec, true, nil
 }
 
@@ -104,7 +113,23 @@ func (k kind[T]) mustGet(tx *Txn, id string) (*T, error) {
 
 // put writes rec and brings its index entries up to date in the same
 // transaction. A unique value held by another record is a conflict.
-func (k kind[T]) put(tx *Txn, rec *T) error {
+// Index entries the stored version already has, with the same data, are
+// left as they are: a card's top-up rewrites the card, not its customer
+// and UID entries.
+//
+// A record of a kind written once (ledger and audit entries) is new by
+// construction: its caller has refused an existing ID and a taken unique
+// value in the same transaction (AppendLedger), or the ID cannot repeat
+// (newAuditID); put neither reads a previous version nor looks its unique
+// values up again.
+func (k kind[T]) put(tx *Txn, rec *T) error { return k.write(tx, rec, false) }
+
+// rewrite is put writing every index entry again, whether or not the
+// stored version has it (ReindexTickets).
+func (k kind[T]) rewrite(tx *Txn, rec *T) error { return k.write(tx, rec, true) }
+
+// write is put; all says to write index entries the stored version has.
+func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 	if tx.readOnly {
 		return errors.New("store: write in a read-only transaction")
 	}
@@ -112,18 +137,28 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	if id == "" {
 		return appliance.FieldError("id", "%s 缺少编号 / %s has no id", k.name, k.name)
 	}
-	old, found, err := k.get(tx, id)
-	if err != nil {
-		return err
-	}
 	want := k.indexes(rec)
-	if found {
-		if err := k.dropStale(tx, id, k.indexes(old), want); err != nil {
+	var have map[string][]byte
+	if !k.once {
+		old, found, err := k.storedIndexes(tx, id)
+		if err != nil {
 			return err
+		}
+		if found {
+			if have, err = k.dropStale(tx, id, old, want); err != nil {
+				return err
+			}
 		}
 	}
 	for _, e := range want {
-		if err := k.setIndex(tx, id, e); err != nil {
+		if data, ok := have[string(e.key(id))]; ok && !all && (e.unique || bytes.Equal(data, e.data)) {
+			continue // the stored version has this entry already
+		}
+		if k.once {
+			if err := tx.setIndexUnchecked(id, e); err != nil {
+				return err
+			}
+		} else if err := k.setIndex(tx, id, e); err != nil {
 			return err
 		}
 	}
@@ -134,6 +169,9 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	if err := tx.t.Set(k.recordKey(id), v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
+	if k.keepRead {
+		tx.noteIndexes(string(k.recordKey(id)), want)
+	}
 	if k.once && k.event != "" {
 		tx.recordEventRef(k.event, id, string(k.recordKey(id)))
 	} else {
@@ -142,22 +180,49 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	return nil
 }
 
-// dropStale deletes the old index entries that the new version no longer has.
-func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) error {
+// storedIndexes returns the index entries of the stored version of id,
+// found false when there is none: those noted when the transaction read
+// or wrote it (keepRead), else read from the store.
+func (k kind[T]) storedIndexes(tx *Txn, id string) ([]indexEntry, bool, error) {
+	if es, ok := tx.readIndexes[string(k.recordKey(id))]; ok {
+		return es, true, nil
+	}
+	old, found, err := k.get(tx, id)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	return k.indexes(old), true, nil
+}
+
+// noteIndexes keeps the index entries of the version of a record
+// (keepRead) this transaction read or wrote.
+func (tx *Txn) noteIndexes(key string, es []indexEntry) {
+	if tx.readIndexes == nil {
+		tx.readIndexes = make(map[string][]indexEntry)
+	}
+	tx.readIndexes[key] = es
+}
+
+// dropStale deletes the old index entries that the new version no longer
+// has and returns those it keeps, each key with the data the old version
+// gave it.
+func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) (map[string][]byte, error) {
 	keep := make(map[string]bool, len(want))
 	for _, e := range want {
 		keep[string(e.key(id))] = true
 	}
+	kept := make(map[string][]byte, len(old))
 	for _, e := range old {
 		key := e.key(id)
 		if keep[string(key)] {
+			kept[string(key)] = e.data
 			continue
 		}
 		if err := tx.t.Delete(key); err != nil {
-			return fmt.Errorf("store: drop index %s: %w", key, err)
+			return nil, fmt.Errorf("store: drop index %s: %w", key, err)
 		}
 	}
-	return nil
+	return kept, nil
 }
 
 // setIndex writes one index entry, refusing a unique value held by another record.
@@ -179,6 +244,19 @@ func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
 	}
 	if err := tx.t.Set(key, []byte(id)); err != nil {
 		return fmt.Errorf("store: set index %s: %w", key, err)
+	}
+	return nil
+}
+
+// setIndexUnchecked writes one index entry of record id without looking
+// a unique value up: the caller has (kind.write of a once kind).
+func (tx *Txn) setIndexUnchecked(id string, e indexEntry) error {
+	v := e.data
+	if e.unique {
+		v = []byte(id)
+	}
+	if err := tx.t.Set(e.key(id), v); err != nil {
+		return fmt.Errorf("store: set index %s: %w", e.key(id), err)
 	}
 	return nil
 }
@@ -213,6 +291,7 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {
 		return fmt.Errorf("store: delete %s %s: %w", k.name, id, err)
 	}
+	delete(tx.readIndexes, string(k.recordKey(id)))
 	tx.recordEvent(k.event, id, nil)
 	return nil
 }

@@ -324,3 +324,47 @@ func TestVerifyManyBrokenEntries(t *testing.T) {
 		}
 	}
 }
+
+// TestCardReadThenPutInOneTransaction: a card read, changed and put in
+// the same transaction (twice, as a batch of operations does) keeps
+// exactly the index entries of its last version, although put takes the
+// entries of the version before from the read instead of reading it again.
+func TestCardReadThenPutInOneTransaction(t *testing.T) {
+	db := MustOpen(t)
+	mustUpdate(t, db, func(tx *Txn) error {
+		return tx.PutCard(&appliance.Card{Number: "SC-000001", CustomerID: "c1", Status: appliance.CardActive, UIDs: []string{"04A1"}})
+	})
+	mustUpdate(t, db, func(tx *Txn) error {
+		for _, step := range []struct{ customer, uid string }{{"c2", "04B2"}, {"c3", "04C3"}} {
+			c, err := tx.Card("SC-000001")
+			if err != nil {
+				return err
+			}
+			c.CustomerID, c.UIDs = step.customer, []string{step.uid}
+			if err := tx.PutCard(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	err := db.View(func(tx *Txn) error {
+		for _, uid := range []string{"04A1", "04B2"} {
+			if _, err := tx.CardByUID(uid); appliance.ErrorCode(err) != appliance.ENOTFOUND {
+				return fmt.Errorf("old UID %s still finds a card: %v", uid, err)
+			}
+		}
+		if c, err := tx.CardByUID("04C3"); err != nil || c.CustomerID != "c3" {
+			return fmt.Errorf("CardByUID(04C3) = %+v, %v", c, err)
+		}
+		for cust, want := range map[string]int{"c1": 0, "c2": 0, "c3": 1} {
+			if cs, err := tx.CardsOfCustomer(cust); err != nil || len(cs) != want {
+				return fmt.Errorf("CardsOfCustomer(%s) = %d cards, %v; want %d", cust, len(cs), err, want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustVerify(t, db)
+}

@@ -58,7 +58,12 @@ type storedEvent struct {
 }
 
 // recordEvent notes a put of a record of chain kind (the record's stored
-// value, codec byte first) or, with stored nil, a delete.
+// value, codec byte first) or, with stored nil, a delete. A record the
+// transaction wrote before has only its last version carried, at the
+// place of its last write: an event is the record "as it is after the
+// change" (chain.KindCard …), and no reader can see the versions in
+// between, which were never committed. A batch of top-ups on one card is
+// one card event, not one a top-up.
 func (tx *Txn) recordEvent(kind, id string, stored []byte) {
 	if kind == "" {
 		return
@@ -67,6 +72,13 @@ func (tx *Txn) recordEvent(kind, id string, stored []byte) {
 	if stored != nil {
 		data = json.RawMessage(stored[1:]) // drop the codec byte: the JSON alone
 	}
+	k := kind + "/" + id
+	if i, ok := tx.eventAt[k]; ok {
+		tx.events[i].kind = "" // superseded: writeOutboxLocked skips it
+	} else if tx.eventAt == nil {
+		tx.eventAt = make(map[string]int)
+	}
+	tx.eventAt[k] = len(tx.events)
 	tx.events = append(tx.events, pendingEvent{kind: kind, id: id, data: data})
 }
 
@@ -96,8 +108,13 @@ func (tx *Txn) writeOutboxLocked(branch string) (int, error) {
 		return 0, err
 	}
 	at := tx.now()
+	n := 0
 	for _, p := range tx.events {
+		if p.kind == "" {
+			continue // a later write of the same record carries it
+		}
 		head++
+		n++
 		ev := storedEvent{Event: chain.Event{Branch: branch, Seq: head, Time: at, Kind: p.kind, ID: p.id, Data: p.data}, Ref: p.ref}
 		v, err := encode(&ev)
 		if err != nil {
@@ -110,7 +127,7 @@ func (tx *Txn) writeOutboxLocked(branch string) (int, error) {
 	if err := tx.setCounter(outboxHeadKey, head); err != nil {
 		return 0, err
 	}
-	return len(tx.events), nil
+	return n, nil
 }
 
 // counter reads an 8-byte big-endian value; a missing key is 0.

@@ -87,6 +87,22 @@ func TestOutboxEventPerWrite(t *testing.T) {
 			return tx.PutCard(&appliance.Card{Number: "SC-000002", CustomerID: "c1", Status: appliance.CardActive,
 				BalanceFen: 100, LedgerCount: 1, LedgerHead: e.Hash})
 		}, []string{"ledger/SC-000002/000000000001", "card/SC-000002"}},
+		{"two top-ups on a card: its last version once, after both entries", func(tx *Txn) error {
+			head := ""
+			for seq := int64(1); seq <= 2; seq++ {
+				e := &appliance.LedgerEntry{Card: "SC-000003", Seq: seq, Kind: appliance.LedgerTopup, AmountFen: 100, BalanceFen: 100 * seq,
+					Operator: "clerk1", Key: fmt.Sprintf("k%d", seq), Time: day, PrevHash: head}
+				if err := tx.AppendLedger(e); err != nil {
+					return err
+				}
+				head = e.Hash
+				if err := tx.PutCard(&appliance.Card{Number: "SC-000003", CustomerID: "c1", Status: appliance.CardActive,
+					BalanceFen: e.BalanceFen, LedgerCount: seq, LedgerHead: e.Hash}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}, []string{"ledger/SC-000003/000000000001", "ledger/SC-000003/000000000002", "card/SC-000003"}},
 		{"closing", func(tx *Txn) error {
 			return tx.PutClosing("20261123", json.RawMessage(`{"day":"20261123","tickets":3}`))
 		},
@@ -389,7 +405,7 @@ func TestVerifyFindsOutboxDamage(t *testing.T) {
 			return nil
 		}, "events 3 to 4 are missing (not acked, so not pruned)"},
 		{"ack beyond head", func(b *badger.Txn) error {
-			tx := &Txn{t: b}
+			tx := &Txn{t: &kv{Txn: b}}
 			return tx.setCounter(outboxAckedKey, 12)
 		}, "acked 12 is beyond the head 10"},
 	}

@@ -65,9 +65,10 @@ var (
 		},
 	}
 	cards = kind[appliance.Card]{
-		name:  "card",
-		event: chain.KindCard,
-		id:    func(c *appliance.Card) string { return c.Number },
+		name:     "card",
+		event:    chain.KindCard,
+		keepRead: true,
+		id:       func(c *appliance.Card) string { return c.Number },
 		indexes: func(c *appliance.Card) []indexEntry {
 			es := []indexEntry{{name: idxCardCustomer, value: c.CustomerID}}
 			for _, u := range c.UIDs {

@@ -370,11 +370,11 @@ func (tx *Txn) rewrite(prefix, id string) error {
 		if err != nil {
 			return err
 		}
-		return customers.put(tx, c)
+		return customers.rewrite(tx, c)
 	}
 	t, err := tickets.mustGet(tx, id)
 	if err != nil {
 		return err
 	}
-	return tickets.put(tx, t)
+	return tickets.rewrite(tx, t)
 }

@@ -52,9 +52,13 @@ type DB struct {
 	log    *slog.Logger
 	clock  atomic.Pointer[func() time.Time] // what records and audit entries are stamped with
 	stopGC context.CancelFunc
-	// writeMu serialises read-write transactions (see Update).
+	// writeMu serialises read-write transactions (see Update); a
+	// Pipeline holds it while open.
 	writeMu sync.Mutex
-	gcDone  sync.WaitGroup
+	// writeWaiting counts the writers waiting for writeMu
+	// (Pipeline.Contended).
+	writeWaiting atomic.Int32
+	gcDone       sync.WaitGroup
 	// format is the data format of the open directory: SchemaVersion,
 	// except for older data opened read-only, which is not migrated.
 	format int
@@ -70,8 +74,12 @@ type DB struct {
 // ApplianceOptions returns the Badger options for a small box (2–4 GB RAM,
 // eMMC or SSD): SyncWrites on; two 16 MiB memtables; L0 compaction at 2
 // tables with a stall at 8; 16 MiB block and index caches; 64 MiB value-log
-// files; values over 1 KiB go to the value log; two compactors; ZSTD.
-// docs/benchmarks.md records what each choice buys against Badger's defaults.
+// files; values over 1 KiB go to the value log; two compactors; ZSTD; no
+// conflict detection: read-write transactions run one at a time (Update),
+// so no two can conflict, and a Pipeline's transaction reads a snapshot
+// taken before the commit of the one before it, which Badger would count
+// as a conflict. docs/benchmarks.md records what each choice buys against
+// Badger's defaults.
 func ApplianceOptions(dir string) badger.Options {
 	return badger.DefaultOptions(dir).
 		WithSyncWrites(true).
@@ -85,6 +93,7 @@ func ApplianceOptions(dir string) badger.Options {
 		WithValueThreshold(1 << 10).
 		WithNumCompactors(2).
 		WithCompression(options.ZSTD).
+		WithDetectConflicts(false).
 		WithMetricsEnabled(false)
 }
 
@@ -244,14 +253,17 @@ func (db *DB) gcLoop(ctx context.Context, every time.Duration) {
 //
 // When fn has written records the chain carries (tickets, cards,
 // customers, ledger entries, closings, audit entries), Update appends one
-// outbox event per write to the same transaction before it commits
-// (outbox.go), and signals OutboxNotify after the commit.
+// outbox event per record written (a record written twice is carried
+// once, as it was last written) to the same transaction before it
+// commits (outbox.go), and signals OutboxNotify after the commit.
 func (db *DB) Update(fn func(*Txn) error) error {
+	db.writeWaiting.Add(1)
 	db.writeMu.Lock()
+	db.writeWaiting.Add(-1)
 	defer db.writeMu.Unlock()
 	wrote := 0
 	err := db.bdb.Update(func(bt *badger.Txn) error {
-		tx := &Txn{t: bt, now: *db.clock.Load(), format: db.format}
+		tx := &Txn{t: &kv{Txn: bt}, now: *db.clock.Load(), format: db.format}
 		if err := fn(tx); err != nil {
 			return err
 		}
@@ -268,19 +280,24 @@ func (db *DB) Update(fn func(*Txn) error) error {
 // View runs fn in a read-only transaction over a consistent snapshot.
 func (db *DB) View(fn func(*Txn) error) error {
 	return db.bdb.View(func(bt *badger.Txn) error {
-		return fn(&Txn{t: bt, now: *db.clock.Load(), readOnly: true, format: db.format})
+		return fn(&Txn{t: &kv{Txn: bt}, now: *db.clock.Load(), readOnly: true, format: db.format})
 	})
 }
 
 // Txn is one transaction on the store. Its methods must not be used after
 // the function given to Update or View returns.
 type Txn struct {
-	t        *badger.Txn
+	t        *kv
 	now      func() time.Time
 	readOnly bool
 	format   int // the data format (DB.format)
 	// events are the outbox events of the writes made so far (outbox.go).
 	events []pendingEvent
+	// eventAt is where in events each record's ("kind/id") latest event is.
+	eventAt map[string]int
+	// readIndexes are the index entries of the records of keepRead kinds
+	// this transaction read or wrote, by record key (index.go).
+	readIndexes map[string][]indexEntry
 }
 
 // Now returns the store's clock.
