@@ -57,7 +57,27 @@ type AuditQuery struct {
 // bounds, paging or limit).
 func (q AuditQuery) Match(e *AuditEntry) bool {
 	return (q.Operator == "" || e.Operator == q.Operator) &&
-		strings.HasPrefix(e.Action, q.Action) && strings.HasPrefix(e.Record, q.Record)
+		strings.HasPrefix(e.Action, q.Action) && recordMatch(e.Record, q.Record)
+}
+
+// recordMatch reports whether an entry's record matches the query's
+// record prefix. A batch's entry names several records of one kind,
+// comma-separated ("card/SC-000001,SC-000007": the card ledger audits a
+// batch of money ops once), and matches when any of them does.
+func recordMatch(record, prefix string) bool {
+	if strings.HasPrefix(record, prefix) {
+		return true
+	}
+	kind, ids, ok := strings.Cut(record, "/")
+	if !ok || !strings.Contains(ids, ",") {
+		return false
+	}
+	for id := range strings.SplitSeq(ids, ",") {
+		if strings.HasPrefix(kind+"/"+id, prefix) {
+			return true
+		}
+	}
+	return false
 }
 
 // AuditPage is one page of audit entries, newest first.
