@@ -26,7 +26,7 @@ import (
 // deskStoreGen is the version of deskStore's generator (fillStore and
 // fillCards): raise it when one of them changes, so no cached store of
 // the old shape is used (package benchcache).
-const deskStoreGen = 1
+const deskStoreGen = 2
 
 // deskStore generates what a busy store's box holds after years: n
 // tickets, n customers, each customer with a service card (chip UID
@@ -148,8 +148,10 @@ type loadFigures struct {
 	anonMiB    float64 // its RssAnon at the end
 	verifyOK   bool
 	verifySecs float64
-	cgPeakMiB  float64 // the cgroup's peak (page cache included), 0 without one
-	cgHits     int
+	// verifyRefused says the memory budget refused the online verify.
+	verifyRefused bool
+	cgPeakMiB     float64 // the cgroup's peak (page cache included), 0 without one
+	cgHits        int
 	// refused counts the heavy ops the memory budget refused
 	// ("内存紧张", ui.MemoryBudget): the clear refusal the budget is
 	// for, not a failure.
@@ -193,23 +195,77 @@ func deskLoad(c *wsClient, rng *rand.Rand, n int, client, i int) error {
 // deskOpsPerSecond is the pace of one desk load client.
 const deskOpsPerSecond = 15
 
-// serveUnderLoad starts serve on data (inside a memory cgroup of
-// cgLimit bytes when cgLimit > 0 and the machine has one), runs clients
-// desk loads for d, asks for an online verify half-way, and reads the
-// server's peak memory.
-func serveUnderLoad(tb testing.TB, data string, n, clients int, d time.Duration, cgLimit int64) loadFigures {
+// inCgroup returns cmd run inside memory cgroup cg (made by
+// memoryCgroup): it joins the cgroup before exec, so every page it
+// touches is charged there.
+func inCgroup(cmd *exec.Cmd, cg string) *exec.Cmd {
+	w := exec.Command("/bin/sh", append([]string{"-c", `echo $$ > "$0/cgroup.procs" && exec "$@"`, cg, cmd.Path}, cmd.Args[1:]...)...)
+	w.Env = cmd.Env
+	return w
+}
+
+// limitedChild runs cmd inside a new memory cgroup of limit bytes when
+// limit > 0 and the machine has one, and returns the command to start and
+// the cgroup ("" for none).
+func limitedChild(tb testing.TB, cmd *exec.Cmd, limit int64) (*exec.Cmd, string) {
 	tb.Helper()
-	cmd := serveChild(data, false)
-	cg := ""
-	if cgLimit > 0 {
-		var why string
-		if cg, why = memoryCgroup(tb, cgLimit); cg == "" {
-			tb.Logf("serve runs without a memory limit: %s", why)
-		} else { // join the cgroup before exec, so every page is charged
-			cmd = exec.Command("/bin/sh", "-c", `echo $$ > "$0/cgroup.procs" && exec "$@"`, cg, cmd.Path, cmd.Args[1])
-			cmd.Env = append(os.Environ(), serveChildEnv+"="+data)
-		}
+	if limit <= 0 {
+		return cmd, ""
 	}
+	cg, why := memoryCgroup(tb, limit)
+	if cg == "" {
+		tb.Logf("the child runs without a memory limit: %s", why)
+		return cmd, ""
+	}
+	return inCgroup(cmd, cg), cg
+}
+
+// budgetConf writes a config directory (config init's defaults) whose
+// store.toml gives the memory budget mib, and returns it.
+func budgetConf(tb testing.TB, mib int) string {
+	tb.Helper()
+	dir := filepath.Join(tb.TempDir(), "conf")
+	if code, out := runCmd("config", "init", dir); code != 0 {
+		tb.Fatalf("config init = %d %q", code, out)
+	}
+	file := filepath.Join(dir, "store.toml")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const def = "memory_budget_mib = 192"
+	if !strings.Contains(string(b), def) {
+		tb.Fatalf("store.toml from config init has no %q", def)
+	}
+	if err := os.WriteFile(file, []byte(strings.Replace(string(b), def, fmt.Sprintf("memory_budget_mib = %d", mib), 1)), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// loadRun is one serveUnderLoad: how many clients for how long, in how
+// much memory.
+type loadRun struct {
+	clients int
+	d       time.Duration
+	// cgLimit is the memory cgroup's limit in bytes (0: none); budgetMiB
+	// the server's memory budget (0: the default config's).
+	cgLimit   int64
+	budgetMiB int
+}
+
+// serveUnderLoad starts serve on data (inside a memory cgroup when the
+// run has a limit and the machine has one), runs the run's clients' desk
+// loads, asks for an online verify half-way, and reads the server's peak
+// memory.
+func serveUnderLoad(tb testing.TB, data string, n int, run loadRun) loadFigures {
+	tb.Helper()
+	clients, d := run.clients, run.d
+	cmd := serveChild(data, false)
+	if run.budgetMiB > 0 {
+		cmd.Env = append(cmd.Env, serveChildConfEnv+"="+budgetConf(tb, run.budgetMiB))
+	}
+	cmd, cg := limitedChild(tb, cmd, run.cgLimit)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		tb.Fatal(err)
@@ -284,7 +340,10 @@ func serveUnderLoad(tb testing.TB, data string, n, clients int, d time.Duration,
 	t0 := time.Now()
 	f.verifyOK, err = store.VerifyVia(data, &out)
 	f.verifySecs = time.Since(t0).Seconds()
-	if err != nil || !f.verifyOK {
+	switch {
+	case err != nil && strings.Contains(err.Error(), "内存紧张"):
+		f.verifyRefused = true // the budget's clear refusal, which is what it is for
+	case err != nil || !f.verifyOK:
 		tb.Errorf("online verify under load = %v, %v\n%s", f.verifyOK, err, out.String())
 	}
 	wg.Wait()
@@ -320,7 +379,7 @@ func TestServeUnderLoadInMemoryLimit(t *testing.T) {
 	const n = 2_000
 	data := filepath.Join(t.TempDir(), "data")
 	deskStore(t, data, n)
-	f := serveUnderLoad(t, data, n, 4, 6*time.Second, 640<<20)
+	f := serveUnderLoad(t, data, n, loadRun{clients: 4, d: 6 * time.Second, cgLimit: 640 << 20})
 	if f.ops < 50 {
 		t.Errorf("only %d ops in 6 s of desk load", f.ops)
 	}
@@ -330,25 +389,37 @@ func TestServeUnderLoadInMemoryLimit(t *testing.T) {
 
 // BenchmarkServeLoadRSS serves the desk load (8 clients, 30 s, an online
 // verify half-way) from a store of n tickets, n customers and n cards
-// (built once into the benchmark cache: package benchcache) inside a 640 MB memory cgroup, and reports the
-// server's peak resident memory. Run one size at a time:
-// -bench 'ServeLoadRSS/tickets=1000000$'.
+// (built once into the benchmark cache: package benchcache), once inside
+// a 640 MB memory cgroup (the unit's MemoryMax) with the default budget,
+// and once inside a 128 MB one with a 96 MiB budget, and reports the
+// server's peak resident memory and what the cgroup saw. Run one size at
+// a time: -bench 'ServeLoadRSS/tickets=1000000/'
+// (tickets=10000/ also matches 100000 and 1000000: anchor it,
+// 'ServeLoadRSS/tickets=10000/' is a prefix of the others).
 func BenchmarkServeLoadRSS(b *testing.B) {
 	for _, n := range []int{10_000, 100_000, 1_000_000} {
-		b.Run(fmt.Sprintf("tickets=%d", n), func(b *testing.B) {
-			data := benchcache.Store(b, "desk", n, deskStoreGen, deskStore)
-			var f loadFigures
-			for b.Loop() {
-				f = serveUnderLoad(b, data, n, 8, 30*time.Second, 640<<20)
-			}
-			b.ReportMetric(f.peakMiB, "server-peak-MiB")
-			b.ReportMetric(f.anonMiB, "server-anon-MiB")
-			b.ReportMetric(f.cgPeakMiB, "cgroup-peak-MiB")
-			b.ReportMetric(float64(f.cgHits), "cgroup-limit-hits")
-			b.ReportMetric(f.opsPerSec, "ops/s")
-			b.ReportMetric(float64(f.refused), "refused-for-memory")
-			b.ReportMetric(float64(f.p99.Microseconds())/1000, "p99-ms")
-			b.ReportMetric(f.verifySecs, "online-verify-s")
-		})
+		for _, run := range []loadRun{
+			{clients: 8, d: 30 * time.Second, cgLimit: 640 << 20},
+			{clients: 8, d: 30 * time.Second, cgLimit: 128 << 20, budgetMiB: 96},
+		} {
+			b.Run(fmt.Sprintf("tickets=%d/cgroup=%dM", n, run.cgLimit>>20), func(b *testing.B) {
+				data := benchcache.Store(b, "desk", n, deskStoreGen, deskStore)
+				var f loadFigures
+				for b.Loop() {
+					f = serveUnderLoad(b, data, n, run)
+				}
+				b.ReportMetric(f.peakMiB, "server-peak-MiB")
+				b.ReportMetric(f.anonMiB, "server-anon-MiB")
+				b.ReportMetric(f.cgPeakMiB, "cgroup-peak-MiB")
+				b.ReportMetric(float64(f.cgHits), "cgroup-limit-hits")
+				b.ReportMetric(f.opsPerSec, "ops/s")
+				b.ReportMetric(float64(f.refused), "refused-for-memory")
+				b.ReportMetric(float64(f.p99.Microseconds())/1000, "p99-ms")
+				b.ReportMetric(f.verifySecs, "online-verify-s")
+				if f.verifyRefused {
+					b.ReportMetric(1, "online-verify-refused-for-memory")
+				}
+			})
+		}
 	}
 }
