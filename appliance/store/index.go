@@ -18,6 +18,10 @@ type indexEntry struct {
 	// data is what a non-unique entry's key holds (nil for most indexes;
 	// ticket.report keeps a ticket's report record there).
 	data []byte
+	// posting says the entry is a free-text term, kept in the term's
+	// posting blocks (postings.go) instead of under its key; the key
+	// still names it, for Verify.
+	posting bool
 }
 
 // key returns the Badger key of the entry for the record id.
@@ -117,12 +121,16 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 		return err
 	}
 	want := k.indexes(rec)
+	var had map[string]bool
 	if found {
-		if err := k.dropStale(tx, id, k.indexes(old), want); err != nil {
+		if had, err = k.dropStale(tx, id, k.indexes(old), want); err != nil {
 			return err
 		}
 	}
 	for _, e := range want {
+		if e.posting && had[string(e.key(id))] {
+			continue // in its block already
+		}
 		if err := k.setIndex(tx, id, e); err != nil {
 			return err
 		}
@@ -142,26 +150,43 @@ func (k kind[T]) put(tx *Txn, rec *T) error {
 	return nil
 }
 
-// dropStale deletes the old index entries that the new version no longer has.
-func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) error {
+// dropStale deletes the old index entries that the new version no longer
+// has, and returns the keys of the old entries.
+func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) (had map[string]bool, err error) {
 	keep := make(map[string]bool, len(want))
 	for _, e := range want {
 		keep[string(e.key(id))] = true
 	}
+	had = make(map[string]bool, len(old))
 	for _, e := range old {
 		key := e.key(id)
+		had[string(key)] = true
 		if keep[string(key)] {
 			continue
 		}
-		if err := tx.t.Delete(key); err != nil {
-			return fmt.Errorf("store: drop index %s: %w", key, err)
+		if err := tx.dropIndex(id, e); err != nil {
+			return nil, err
 		}
+	}
+	return had, nil
+}
+
+// dropIndex deletes one index entry of record id.
+func (tx *Txn) dropIndex(id string, e indexEntry) error {
+	if e.posting {
+		return tx.postRemove(e.value, id)
+	}
+	if err := tx.t.Delete(e.key(id)); err != nil {
+		return fmt.Errorf("store: drop index %s: %w", e.key(id), err)
 	}
 	return nil
 }
 
 // setIndex writes one index entry, refusing a unique value held by another record.
 func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
+	if e.posting {
+		return tx.postAdd(e.value, id)
+	}
 	key := e.key(id)
 	if !e.unique {
 		if err := tx.t.Set(key, e.data); err != nil {
@@ -206,8 +231,8 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 		return err
 	}
 	for _, e := range k.indexes(old) {
-		if err := tx.t.Delete(e.key(id)); err != nil {
-			return fmt.Errorf("store: delete index: %w", err)
+		if err := tx.dropIndex(id, e); err != nil {
+			return err
 		}
 	}
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {
