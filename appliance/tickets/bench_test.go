@@ -143,6 +143,9 @@ func benchSearch(b *testing.B, n int) {
 	})
 }
 
+// BenchmarkSearch10k: every search kind and a durable intake at 10,000 tickets.
+func BenchmarkSearch10k(b *testing.B) { benchSearch(b, 10_000) }
+
 // BenchmarkSearch100k: every search kind and a durable intake at 100,000 tickets.
 func BenchmarkSearch100k(b *testing.B) { benchSearch(b, 100_000) }
 
