@@ -169,7 +169,7 @@ func TestMigrateFixtures(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
 		from    int
-	}{{"schema1", 1}, {"schema2", 2}, {"schema3", 3}} {
+	}{{"schema1", 1}, {"schema2", 2}, {"schema3", 3}, {"schema4", 4}} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			src := filepath.Join("..", "..", "build", "testdata", tc.fixture, "data")
