@@ -76,13 +76,15 @@ func decodeBlock(sufs []string, b []byte) ([]string, error) {
 	if len(b) == 0 || b[0] != postingCodec {
 		return nil, errors.New("store: posting block of unknown encoding")
 	}
-	for b = b[1:]; len(b) > 0; {
-		n, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < n {
+	all := string(b[1:]) // one allocation; the suffixes are slices of it
+	for i := 0; i < len(all); {
+		n, k := binary.Uvarint(b[1+i:])
+		if k <= 0 || uint64(len(all)-i-k) < n {
 			return nil, errors.New("store: malformed posting block")
 		}
-		sufs = append(sufs, string(b[k:k+int(n)]))
-		b = b[k+int(n):]
+		i += k
+		sufs = append(sufs, all[i:i+int(n)])
+		i += int(n)
 	}
 	return sufs, nil
 }
