@@ -14,6 +14,10 @@ import (
 // of their blocks, then of their suffixes, newest first; for numbers of
 // one length (every T20261123-0001) that is the order of the numbers.
 
+// blockStepsBeforeSeek is how many blocks a cursor steps over before it
+// seeks (measured in docs/benchmarks.md, issue 14).
+const blockStepsBeforeSeek = 16
+
 // pos is a place in a posting list: a block and a suffix in it.
 type pos struct{ block, suf string }
 
@@ -100,8 +104,15 @@ func (c *postCursor) seekLE(p pos) {
 		return
 	}
 	if c.block > p.block {
-		// p is in an older block: most often the one just before.
-		c.it.Next()
+		// p is in an older block, most often one of the next few: steps
+		// stay in the table block the iterator has read, a seek reads and
+		// decompresses one on every level.
+		for range blockStepsBeforeSeek {
+			c.it.Next()
+			if !c.it.ValidForPrefix(c.prefix) || string(c.it.Item().Key()[len(c.prefix):]) <= p.block {
+				break
+			}
+		}
 		if c.it.ValidForPrefix(c.prefix) && string(c.it.Item().Key()[len(c.prefix):]) > p.block {
 			c.it.Seek(append(slices.Clone(c.prefix), p.block...))
 		}
