@@ -8,6 +8,7 @@
 //	r/KIND/ID                     a record
 //	u/INDEX/VALUE                 a unique index entry; its value is the record ID
 //	x/INDEX/VALUE\x00ID           a non-unique index entry; no value
+//	p/TERM\x00BLOCK, c/TERM       a free-text term's posting block of up to 100 ticket numbers, its count (postings.go)
 //	n/COUNTER                     a counter (ticket numbers per day, card numbers, print jobs)
 //	o/head, o/acked, o/e/SEQ      the chain outbox: one event per change the chain carries (outbox.go)
 //

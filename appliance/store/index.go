@@ -18,6 +18,10 @@ type indexEntry struct {
 	// data is what a non-unique entry's key holds (nil for most indexes;
 	// ticket.report keeps a ticket's report record there).
 	data []byte
+	// posting says the entry is a free-text term, kept in the term's
+	// posting blocks (postings.go) instead of under its key; the key
+	// still names it, for Verify.
+	posting bool
 }
 
 // key returns the Badger key of the entry for the record id.
@@ -151,10 +155,11 @@ func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 		}
 	}
 	for _, e := range want {
-		if data, ok := have[string(e.key(id))]; ok && !all && (e.unique || bytes.Equal(data, e.data)) {
-			continue // the stored version has this entry already
+		data, had := have[string(e.key(id))]
+		if had && (e.posting || !all && (e.unique || bytes.Equal(data, e.data))) {
+			continue // the stored version has this entry already (a posting: in its block)
 		}
-		if k.once {
+		if k.once && !e.posting {
 			if err := tx.setIndexUnchecked(id, e); err != nil {
 				return err
 			}
@@ -218,15 +223,29 @@ func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) (map[stri
 			kept[string(key)] = e.data
 			continue
 		}
-		if err := tx.t.Delete(key); err != nil {
-			return nil, fmt.Errorf("store: drop index %s: %w", key, err)
+		if err := tx.dropIndex(id, e); err != nil {
+			return nil, err
 		}
 	}
 	return kept, nil
 }
 
+// dropIndex deletes one index entry of record id.
+func (tx *Txn) dropIndex(id string, e indexEntry) error {
+	if e.posting {
+		return tx.postRemove(e.value, id)
+	}
+	if err := tx.t.Delete(e.key(id)); err != nil {
+		return fmt.Errorf("store: drop index %s: %w", e.key(id), err)
+	}
+	return nil
+}
+
 // setIndex writes one index entry, refusing a unique value held by another record.
 func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
+	if e.posting {
+		return tx.postAdd(e.value, id)
+	}
 	key := e.key(id)
 	if !e.unique {
 		if err := tx.t.Set(key, e.data); err != nil {
@@ -284,8 +303,8 @@ func (k kind[T]) delete(tx *Txn, id string) error {
 		return err
 	}
 	for _, e := range k.indexes(old) {
-		if err := tx.t.Delete(e.key(id)); err != nil {
-			return fmt.Errorf("store: delete index: %w", err)
+		if err := tx.dropIndex(id, e); err != nil {
+			return err
 		}
 	}
 	if err := tx.t.Delete(k.recordKey(id)); err != nil {

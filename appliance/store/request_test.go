@@ -6,9 +6,12 @@ import (
 	"log/slog"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dgraph-io/badger/v4"
 
 	"shouhou/appliance"
 )
@@ -166,7 +169,7 @@ func TestMigrateFixtures(t *testing.T) {
 	for _, tc := range []struct {
 		fixture string
 		from    int
-	}{{"schema1", 1}, {"schema2", 2}, {"schema3", 3}} {
+	}{{"schema1", 1}, {"schema2", 2}, {"schema3", 3}, {"schema4", 4}} {
 		t.Run(tc.fixture, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
 			src := filepath.Join("..", "..", "build", "testdata", tc.fixture, "data")
@@ -181,6 +184,7 @@ func TestMigrateFixtures(t *testing.T) {
 				t.Fatalf("fixture %s has format %d, want %d", tc.fixture, got, tc.from)
 			}
 			mustVerify(t, ro)
+			queries, before := fixtureSearches(t, ro)
 			ro.Close()
 
 			db := MustOpenDir(t, dir)
@@ -188,10 +192,22 @@ func TestMigrateFixtures(t *testing.T) {
 				t.Errorf("after the migration m/schema = %d, want %d", got, SchemaVersion)
 			}
 			audits := migrationAudits(t, db)
-			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], idxTicketReport) {
-				t.Errorf("store.migrate audit entries = %q, want %d ending with the %s step", audits, SchemaVersion-tc.from, idxTicketReport)
+			if len(audits) != SchemaVersion-tc.from || !strings.Contains(audits[len(audits)-1], "posting blocks") {
+				t.Errorf("store.migrate audit entries = %q, want %d ending with the posting blocks step", audits, SchemaVersion-tc.from)
 			}
 			mustVerify(t, db)
+			if n := countKeys(t, db, textPrefix); n != 0 {
+				t.Errorf("%d %s keys left after the migration, want none", n, textPrefix)
+			}
+			if n := countKeys(t, db, postPrefix); n == 0 {
+				t.Errorf("no posting blocks after the migration")
+			}
+			_, after := fixtureSearches(t, db, queries...)
+			for i, q := range queries {
+				if !slices.Equal(before[i], after[i]) {
+					t.Errorf("search %q: format %d found %q, format %d finds %q", q, tc.from, before[i], SchemaVersion, after[i])
+				}
+			}
 			if _, _, err := keyed(db, "ticket.pickup", pickupArgs{Key: "after-upgrade", Number: "T1"}); err != nil {
 				t.Fatal(err)
 			}
@@ -201,4 +217,77 @@ func TestMigrateFixtures(t *testing.T) {
 			mustVerify(t, db)
 		})
 	}
+}
+
+// fixtureSearches runs free-text searches on db and returns the numbers
+// each finds. Without queries it makes them from the tickets' faults: each
+// fault's first run, its first two characters, its last character and its
+// runs together (up to three).
+func fixtureSearches(t *testing.T, db *DB, queries ...string) ([]string, [][]string) {
+	t.Helper()
+	var found [][]string
+	err := db.View(func(tx *Txn) error {
+		if len(queries) == 0 {
+			err := tx.eachTicketAfter("", 200, func(tk *appliance.Ticket) error {
+				runs := TextRuns(tk.Fault)
+				if len(runs) == 0 {
+					return nil
+				}
+				rs := []rune(runs[0])
+				queries = append(queries, runs[0], string(rs[:min(2, len(rs))]), string(rs[len(rs)-1]),
+					strings.Join(runs[:min(3, len(runs))], " "))
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			slices.Sort(queries)
+			queries = slices.Compact(queries)
+		}
+		for _, q := range queries {
+			ts, err := tx.TicketsByText(q, 1000)
+			if err != nil {
+				return err
+			}
+			var ids []string
+			for _, tk := range ts {
+				ids = append(ids, tk.Number)
+			}
+			found = append(found, ids)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits := 0
+	for _, ids := range found {
+		hits += len(ids)
+	}
+	if hits == 0 {
+		t.Fatalf("%d searches found nothing", len(queries))
+	}
+	t.Logf("%d searches, %d hits", len(queries), hits)
+	return queries, found
+}
+
+// countKeys counts the keys under prefix.
+func countKeys(t *testing.T, db *DB, prefix string) int {
+	t.Helper()
+	n := 0
+	err := db.View(func(tx *Txn) error {
+		opts := badger.DefaultIteratorOptions
+		opts.PrefetchValues = false
+		opts.Prefix = []byte(prefix)
+		it := tx.t.NewIterator(opts)
+		defer it.Close()
+		for it.Rewind(); it.Valid(); it.Next() {
+			n++
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

@@ -55,6 +55,11 @@ type migration struct {
 	// harmless; old releases never see its entries, since the format is
 	// recorded only at the end.
 	Backfill func(db *DB) error
+	// Retire lists key prefixes the format no longer has. They are
+	// dropped once the format is recorded, and again by every read-write
+	// open while any key under them is left (a crash in between), so an
+	// older release never finds them gone from data of its format.
+	Retire []string
 }
 
 // schemaMigrations lists every format change, in order of To. A change of
@@ -69,7 +74,47 @@ func schemaMigrations() []migration {
 		// hold r/request records, which a format-2 release would not know.
 		{To: 3, Name: "request: idempotency keys kept with their result (r/request, request.time)"},
 		{To: 4, Name: "ticket: report records for the KPIs and the closing (ticket.report)", Backfill: backfillTicketReport},
+		// Format 5 was a build withdrawn the day it landed (merge c1d58db,
+		// reverted in 5ffbe11): posting blocks under s/post/ beside the
+		// x/ticket.text entries. Data of format 4 has nothing to change for
+		// it; format 6 drops what it wrote.
+		{To: 5, Name: "ticket: withdrawn posting lists (s/post, s/count), replaced by format 6"},
+		{To: postingsFormat, Name: "ticket: free-text terms in posting blocks with a count per term (p/, c/) instead of x/ticket.text",
+			Backfill: backfillPostings, Retire: []string{textPrefix, "s/post/", "s/count/"}},
 	}
+}
+
+// dropRetired drops the keys under every prefix that a migration up to
+// the open format retired (migration.Retire) and that still holds one.
+func (db *DB) dropRetired(ms []migration) error {
+	for _, m := range ms {
+		if m.To > db.format {
+			continue
+		}
+		for _, p := range m.Retire {
+			var left bool
+			err := db.bdb.View(func(txn *badger.Txn) error {
+				opts := badger.DefaultIteratorOptions
+				opts.PrefetchValues = false
+				opts.Prefix = []byte(p)
+				it := txn.NewIterator(opts)
+				defer it.Close()
+				it.Rewind()
+				left = it.Valid()
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("store: look for retired %s: %w", p, err)
+			}
+			if !left {
+				continue
+			}
+			if err := db.bdb.DropPrefix([]byte(p)); err != nil {
+				return fmt.Errorf("store: drop retired %s: %w", p, err)
+			}
+		}
+	}
+	return nil
 }
 
 // backfillBatch is how many records a backfill transaction rewrites.

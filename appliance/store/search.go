@@ -19,9 +19,10 @@ import (
 // runs of letters and digits (after folding full-width forms and case), and
 // every run is indexed by its character bigrams, plus its last character
 // alone, so that a one-character query finds a character wherever it stands:
-//
-//	x/ticket.text/屏幕\x00T20261123-0001
-//	x/ticket.text/幕不\x00T20261123-0001  ...  x/ticket.text/亮\x00T20261123-0001
+// 屏幕不亮 has the terms 屏幕, 幕不, 不亮 and 亮. Since data format 6 each
+// term's tickets are kept in posting blocks with a count per term
+// (postings.go); before, each had one x/ticket.text/TERM\x00ID key per
+// term and ticket.
 //
 // A query is cut the same way; the tickets holding every bigram of the query
 // are found by a leapfrog join of the bigram postings (each posting list is
@@ -41,7 +42,7 @@ func ticketSearchIndexes(t *appliance.Ticket) []indexEntry {
 		es = append(es, indexEntry{name: idxTicketPurchase, value: t.PurchaseID})
 	}
 	for _, g := range textGrams(t.Fault) {
-		es = append(es, indexEntry{name: idxTicketText, value: g})
+		es = append(es, indexEntry{name: idxTicketText, value: g, posting: true})
 	}
 	if open(t) && t.CallKind != "" && !t.CallDue.IsZero() {
 		es = append(es, indexEntry{name: idxTicketCall, value: t.CallDue.UTC().Format(dueFormat)})
@@ -108,6 +109,24 @@ func queryGrams(runs []string) (grams []string, prefix bool) {
 	return slices.Compact(grams), prefix
 }
 
+// overlappingGrams returns every bigram of every run of two or more
+// characters. The posting blocks' join takes them all, not just the ones
+// covering each run (queryGrams): it leads with the rarest, and the
+// bigram where two words of a run meet (幕不 in 屏幕不亮) is often far
+// rarer than the words, while another list costs only a seek per
+// candidate; and fewer candidates that hold the words apart are read.
+func overlappingGrams(runs []string) []string {
+	var grams []string
+	for _, run := range runs {
+		rs := []rune(run)
+		for i := 0; i+1 < len(rs); i++ {
+			grams = append(grams, string(rs[i:i+2]))
+		}
+	}
+	slices.Sort(grams)
+	return slices.Compact(grams)
+}
+
 // TicketsByText returns up to limit tickets (newest number first) whose
 // fault description holds every run of letters and digits of q (see
 // TextRuns). limit <= 0 means 50.
@@ -140,10 +159,14 @@ func (tx *Txn) TicketsByTextSince(q string, since time.Time, limit int) ([]*appl
 	if prefix {
 		return tx.textByPrefix(grams, floor(since), limit, match)
 	}
+	if tx.format >= postingsFormat {
+		return tx.textPostings(overlappingGrams(runs), floor(since), limit, match)
+	}
 	return tx.textJoin(grams, floor(since), limit, match)
 }
 
-// textJoin walks the postings of every gram backwards together: each
+// textJoin, for data older than format 6 (opened read-only), walks the
+// x/ticket.text postings of every gram backwards together: each
 // iterator in turn seeks to the smallest number the others stand on, and a
 // number every iterator stands on is a candidate.
 func (tx *Txn) textJoin(grams []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
@@ -240,7 +263,13 @@ const maxPrefixScan = 20000
 // textByPrefix answers a query of single characters: the tickets under
 // every term starting with the first character, filtered by match.
 func (tx *Txn) textByPrefix(chars []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
-	ids, err := tx.scanIDsBefore([]byte("x/"+idxTicketText+"/"+chars[0]), nil, maxPrefixScan)
+	var ids []string
+	var err error
+	if tx.format >= postingsFormat {
+		ids, err = tx.postingsByPrefix(chars[0], maxPrefixScan)
+	} else {
+		ids, err = tx.scanIDsBefore([]byte("x/"+idxTicketText+"/"+chars[0]), nil, maxPrefixScan)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -376,5 +405,14 @@ func (tx *Txn) rewrite(prefix, id string) error {
 	if err != nil {
 		return err
 	}
-	return tickets.rewrite(tx, t)
+	if err := tickets.rewrite(tx, t); err != nil {
+		return err
+	}
+	// rewrite leaves the terms the ticket had alone; a lost posting comes back.
+	for _, g := range textGrams(t.Fault) {
+		if err := tx.postAdd(g, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -18,7 +18,7 @@ import (
 
 // SchemaVersion is the data format version this build writes. A directory
 // with a higher version was written by a newer shouhou and is refused.
-const SchemaVersion = 4
+const SchemaVersion = 6
 
 // Options configure Open.
 type Options struct {
@@ -208,9 +208,12 @@ func (db *DB) checkSchema(readOnly bool) error {
 		return &appliance.Error{Code: appliance.EUNAVAILABLE, Message: fmt.Sprintf(
 			"数据目录由较新版本写入（格式 %d，本程序支持 %d），请升级 shouhou / the data was written by a newer shouhou (format %d, this build reads up to %d): upgrade, do not downgrade",
 			have, SchemaVersion, have, SchemaVersion)}
-	case have == SchemaVersion || readOnly:
+	case readOnly:
 		db.format = have
 		return nil
+	case have == SchemaVersion:
+		db.format = have
+		return db.dropRetired(schemaMigrations()) // after a crash in the last migration's end
 	}
 	db.format = SchemaVersion
 	if have == 0 { // a new directory
@@ -219,7 +222,10 @@ func (db *DB) checkSchema(readOnly bool) error {
 		})
 	}
 	// Data of an older format: migrate it, each step audited (schema.go).
-	return db.migrate(have, SchemaVersion, schemaMigrations())
+	if err := db.migrate(have, SchemaVersion, schemaMigrations()); err != nil {
+		return err
+	}
+	return db.dropRetired(schemaMigrations())
 }
 
 // gcLoop runs value-log garbage collection until ctx ends.
@@ -267,6 +273,9 @@ func (db *DB) Update(fn func(*Txn) error) error {
 		if err := fn(tx); err != nil {
 			return err
 		}
+		if err := tx.flushPostings(); err != nil {
+			return err
+		}
 		var err error
 		wrote, err = tx.writeOutboxLocked(db.branch)
 		return err
@@ -298,6 +307,9 @@ type Txn struct {
 	// readIndexes are the index entries of the records of keepRead kinds
 	// this transaction read or wrote, by record key (index.go).
 	readIndexes map[string][]indexEntry
+	// postings are the posting blocks and term counts changed and not yet
+	// written (postings.go).
+	postings *postingWrites
 }
 
 // Now returns the store's clock.

@@ -141,8 +141,15 @@ func (tx *Txn) wantedIndexesOf(s spec, r *Report, fn func(key, value string)) er
 	return nil
 }
 
-// eachIndexEntry calls fn with every index entry (u/ and x/) and its value.
-func (tx *Txn) eachIndexEntry(fn func(key, value []byte)) error {
+// eachIndexEntry calls fn with every index entry (u/ and x/) and its
+// value, and from data format 6 every posting (eachPosting, which with r
+// reports malformed blocks and wrong counts).
+func (tx *Txn) eachIndexEntry(r *Report, fn func(key, value []byte)) error {
+	if tx.format >= postingsFormat {
+		if err := tx.eachPosting(r, fn); err != nil {
+			return err
+		}
+	}
 	for _, prefix := range []string{"u/", "x/"} {
 		opts := badger.DefaultIteratorOptions
 		opts.Prefix = []byte(prefix)

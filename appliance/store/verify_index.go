@@ -92,7 +92,7 @@ func (tx *Txn) verifyIndexes(r *Report) error {
 	if err != nil {
 		return err
 	}
-	err = tx.eachIndexEntry(func(key, value []byte) {
+	err = tx.eachIndexEntry(r, func(key, value []byte) {
 		r.IndexEntries++
 		d.add(d.have, key, value)
 	})
@@ -137,7 +137,7 @@ func (tx *Txn) drillDown(r *Report, d *digests, buckets []int) error {
 	if err != nil {
 		return err
 	}
-	err = tx.eachIndexEntry(func(key, value []byte) {
+	err = tx.eachIndexEntry(nil, func(key, value []byte) {
 		if !in[d.bucket(key)] {
 			return
 		}
