@@ -128,10 +128,11 @@ func (m *Main) openMemoryBudget() {
 	case limit == 0:
 		return
 	case limit == MemFromConfig:
-		limit = int64(m.Config().Store.MemoryBudgetMiB) << 20
+		limit = m.Config().Store.MemoryBudget()
 	}
-	m.memory = ui.NewMemoryBudget(limit, os.Getenv("GOMEMLIMIT") == "")
-	m.Logger.Info("memory budget / 内存预算", "MiB", limit>>20, "go_limit", os.Getenv("GOMEMLIMIT") == "")
+	goLimit := os.Getenv("GOMEMLIMIT") == ""
+	m.memory = ui.NewMemoryBudget(limit, goLimit)
+	m.Logger.Info("memory budget / 内存预算", "MiB", limit>>20, "go_limit", goLimit)
 }
 
 // Run opens everything and starts serving; it returns once the appliance
@@ -224,7 +225,7 @@ func (m *Main) loadConfig() error {
 	w.OnReload = func(old, cur *conf.Snapshot) {
 		m.Logger.Info("config reloaded", "version", cur.Version, "was", old.Version)
 		if m.MemLimit == MemFromConfig {
-			m.memory.Set(int64(cur.Store.MemoryBudgetMiB) << 20)
+			m.memory.Set(cur.Store.MemoryBudget())
 		}
 		m.bus.Publish("config.reloaded", "", map[string]any{"version": cur.Version, "loaded_at": cur.LoadedAt, "warnings": cur.Warnings})
 	}

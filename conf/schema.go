@@ -74,6 +74,9 @@ type Chain struct {
 // store.toml does not say: a week, for head office's replays.
 const DefaultOutboxKeepDays = 7
 
+// MemoryBudget is MemoryBudgetMiB in bytes.
+func (s Store) MemoryBudget() int64 { return int64(s.MemoryBudgetMiB) << 20 }
+
 // OutboxKeep is OutboxKeepDays as a duration.
 func (c Chain) OutboxKeep() time.Duration { return time.Duration(c.OutboxKeepDays) * 24 * time.Hour }
 

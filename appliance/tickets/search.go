@@ -121,18 +121,7 @@ func search(tx *store.Txn, q Query) ([]*appliance.Ticket, error) {
 // guess tries the keyed searches the text looks like, then serial, name
 // and free text, and returns the first that finds anything.
 func guess(tx *store.Txn, q Query, up string) ([]*appliance.Ticket, error) {
-	var kinds []string
-	switch {
-	case numberRE.MatchString(up):
-		kinds = []string{ByNumber}
-	case cardRE.MatchString(up):
-		kinds = []string{ByCard}
-	case phoneRE.MatchString(normalPhone(q.Q)) && len(normalPhone(q.Q)) == len(q.Q):
-		kinds = []string{ByPhone, BySerial, ByUID}
-	default:
-		kinds = []string{BySerial, ByUID, ByName, ByText}
-	}
-	for _, k := range kinds {
+	for _, k := range guessKinds(q.Q, up) {
 		q.By = k
 		ts, err := search(tx, q)
 		if err != nil || len(ts) > 0 {
@@ -140,6 +129,21 @@ func guess(tx *store.Txn, q Query, up string) ([]*appliance.Ticket, error) {
 		}
 	}
 	return nil, nil
+}
+
+// guessKinds are the searches a query of text (up: upper-cased) without a
+// kind tries, in order.
+func guessKinds(text, up string) []string {
+	switch phone := normalPhone(text); {
+	case numberRE.MatchString(up):
+		return []string{ByNumber}
+	case cardRE.MatchString(up):
+		return []string{ByCard}
+	case phoneRE.MatchString(phone) && len(phone) == len(text):
+		return []string{ByPhone, BySerial, ByUID}
+	default:
+		return []string{BySerial, ByUID, ByName, ByText}
+	}
 }
 
 func bySerial(tx *store.Txn, serial string, limit int) ([]*appliance.Ticket, error) {
@@ -186,6 +190,5 @@ func (q Query) WalksText() bool {
 	if q.By != "" {
 		return q.By == ByText
 	}
-	up, phone := strings.ToUpper(q.Q), normalPhone(q.Q)
-	return !numberRE.MatchString(up) && !cardRE.MatchString(up) && !(phoneRE.MatchString(phone) && len(phone) == len(q.Q))
+	return slices.Contains(guessKinds(q.Q, strings.ToUpper(q.Q)), ByText)
 }
