@@ -183,22 +183,27 @@ func branchConf(t *testing.T, dir, branch, url, reader string) string {
 	if err := os.WriteFile(file, []byte(chain), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if reader == "" {
-		return dir
-	}
-	file = filepath.Join(dir, "devices.toml")
-	devices, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const acr = `reader = "ACS ACR122U PICC Interface 00 00"`
-	if !strings.Contains(string(devices), acr) {
-		t.Fatalf("devices.toml from config init has no %s", acr)
-	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(devices), acr, fmt.Sprintf("reader = %q", reader), 1)), 0o600); err != nil {
-		t.Fatal(err)
+	if reader != "" {
+		replaceInConf(t, dir, "devices.toml", `reader = "ACS ACR122U PICC Interface 00 00"`, fmt.Sprintf("reader = %q", reader))
 	}
 	return dir
+}
+
+// replaceInConf replaces the first old in file of config directory dir
+// (as config init wrote it) with new; a file without old fails tb.
+func replaceInConf(tb testing.TB, dir, file, old, new string) {
+	tb.Helper()
+	path := filepath.Join(dir, file)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		tb.Fatalf("%s from config init has no %s", file, old)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(string(b), old, new, 1)), 0o600); err != nil {
+		tb.Fatal(err)
+	}
 }
 
 // chainFault is TestChainFaults' cast: the box and hq children, and the

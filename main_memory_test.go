@@ -158,10 +158,13 @@ type loadFigures struct {
 	refused int
 }
 
-// memoryRefusal reports whether err is the memory budget's refusal.
+// memoryShort starts the memory budget's refusal (ui.MemoryBudget.Admit).
+const memoryShort = "内存紧张"
+
+// memoryRefusal reports whether err is the memory budget's refusal of an op.
 func memoryRefusal(err error) bool {
 	var oe *opError
-	return errors.As(err, &oe) && oe.Code == "unavailable" && strings.Contains(oe.Message, "内存紧张")
+	return errors.As(err, &oe) && oe.Code == "unavailable" && strings.Contains(oe.Message, memoryShort)
 }
 
 // deskLoad is one client's share of the desk's day: look a ticket up by
@@ -228,18 +231,7 @@ func budgetConf(tb testing.TB, mib int) string {
 	if code, out := runCmd("config", "init", dir); code != 0 {
 		tb.Fatalf("config init = %d %q", code, out)
 	}
-	file := filepath.Join(dir, "store.toml")
-	b, err := os.ReadFile(file)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	const def = "memory_budget_mib = 192"
-	if !strings.Contains(string(b), def) {
-		tb.Fatalf("store.toml from config init has no %q", def)
-	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(b), def, fmt.Sprintf("memory_budget_mib = %d", mib), 1)), 0o600); err != nil {
-		tb.Fatal(err)
-	}
+	replaceInConf(tb, dir, "store.toml", "memory_budget_mib = 192", fmt.Sprintf("memory_budget_mib = %d", mib))
 	return dir
 }
 
@@ -341,7 +333,7 @@ func serveUnderLoad(tb testing.TB, data string, n int, run loadRun) loadFigures 
 	f.verifyOK, err = store.VerifyVia(data, &out)
 	f.verifySecs = time.Since(t0).Seconds()
 	switch {
-	case err != nil && strings.Contains(err.Error(), "内存紧张"):
+	case err != nil && strings.Contains(err.Error(), memoryShort):
 		f.verifyRefused = true // the budget's clear refusal, which is what it is for
 	case err != nil || !f.verifyOK:
 		tb.Errorf("online verify under load = %v, %v\n%s", f.verifyOK, err, out.String())

@@ -60,19 +60,11 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		defer os.RemoveAll(tmp)
 		start := time.Now()
 		if older := olderEntry(name); older != "" {
-			// The same generator's store of an older format: migrate a
-			// copy (store.Open does) rather than generate it again.
-			if out, err := exec.Command("cp", "-a", filepath.Join(older, "data"), filepath.Join(tmp, "data")).CombinedOutput(); err != nil {
-				tb.Fatalf("benchcache: copy %s: %v\n%s", older, err, out)
-			}
-			db, err := store.Open(filepath.Join(tmp, "data"), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-			if err != nil {
-				tb.Fatalf("benchcache: migrate %s: %v", older, err)
-			}
-			if err := db.Close(); err != nil {
-				tb.Fatalf("benchcache: migrate %s: %v", older, err)
-			}
-			tb.Logf("benchcache: migrated %s to format %d", older, store.SchemaVersion)
+			// The same generator's store of an older format: settle
+			// migrates a copy (store.Open does) rather than generating
+			// it again.
+			copyDir(tb, filepath.Join(older, "data"), filepath.Join(tmp, "data"))
+			tb.Logf("benchcache: migrating %s to format %d", older, store.SchemaVersion)
 		} else {
 			build(tb, filepath.Join(tmp, "data"), n)
 		}
@@ -88,10 +80,17 @@ func Store(tb testing.TB, what string, n, gen int, build func(tb testing.TB, dir
 		tb.Fatalf("benchcache: %v", err)
 	}
 	dst := filepath.Join(tb.TempDir(), "data")
-	if out, err := exec.Command("cp", "-a", filepath.Join(entry, "data"), dst).CombinedOutput(); err != nil {
-		tb.Fatalf("benchcache: copy %s: %v\n%s", entry, err, out)
-	}
+	copyDir(tb, filepath.Join(entry, "data"), dst)
 	return dst
+}
+
+// copyDir copies directory src to dst (which must not exist), keeping
+// modes and times.
+func copyDir(tb testing.TB, src, dst string) {
+	tb.Helper()
+	if out, err := exec.Command("cp", "-a", src, dst).CombinedOutput(); err != nil {
+		tb.Fatalf("benchcache: copy %s: %v\n%s", src, err, out)
+	}
 }
 
 // olderEntry is the newest cache entry of an older format than this
@@ -105,7 +104,8 @@ func olderEntry(name func(format int) string) string {
 	return ""
 }
 
-// settle compacts a generated store into the shape a store that grew
+// settle opens a generated or copied store, which migrates one of an
+// older format, and compacts it into the shape a store that grew
 // over years has (store.DB.Settle): written in one go, its levels are far
 // out of shape, and every benchmark that opened it would first measure
 // the compactions catching up, hundreds of MiB of table builders in the
