@@ -162,6 +162,16 @@ func slipMatching(t testing.TB, dir, what string, match func(string) bool) strin
 	}
 }
 
+// openRow taps the board row sel until the ticket's dialog shows ready.
+// The board redraws on every ticket event (a debounced reload), so a row
+// found a moment ago may be gone by the time a CDP click reaches it
+// ("Could not find node"): the row is looked up and clicked in one
+// evaluation, again only while no dialog is open.
+func (tb *tab) openRow(step, sel, ready string) {
+	tb.t.Helper()
+	tb.waitJS(step, fmt.Sprintf(`!!document.querySelector(%q) || (document.querySelector('#modal').classList.contains('hidden') && document.querySelector(%q)?.click(), false)`, ready, sel))
+}
+
 // closeDialog closes what a step before left open on the tab (a receipt's
 // Done), as the clerk would.
 func (tb *tab) closeDialog() {
@@ -286,8 +296,8 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
 	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
-	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)),
-		chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.CSS(`[data-act="diagnose"]`)))
+	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)))
+	tech.openRow("my queue: the ticket", row, `[data-act="diagnose"]`)
 	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),
 		chromedp.Click(chromedp.CSS(`[data-labour="inspect"]`)), chromedp.Click(chromedp.CSS("#afsubmit")))
 	tech.waitJS("fee priced", `document.querySelector('#tkfees')?.textContent.includes('¥20.00')`)
