@@ -147,7 +147,7 @@ func (m *Main) Run(ctx context.Context) (err error) {
 	}
 	m.openMemoryBudget()
 	m.db, err = store.Open(m.DataDir, store.Options{Logger: m.Logger, Now: m.storeNow, Branch: m.Config().Store.Chain.Branch,
-		AdmitVerify: func() error { return m.memory.Admit("在线校验", "an online verify") }})
+		AdmitVerify: func() error { return m.memory.Admit("在线校验", "an online verify") }, MemoryBudget: m.memory.Limit()})
 	if err != nil {
 		return err
 	}

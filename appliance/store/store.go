@@ -43,6 +43,30 @@ type Options struct {
 	// admin socket starts; its error refuses it ("ERR …") with the
 	// reason, e.g. that memory is short (ui.MemoryBudget).
 	AdmitVerify func() error
+	// MemoryBudget, if positive, is the process's memory budget in bytes
+	// (store.toml memory_budget_mib); under the default 192 MiB, Badger's
+	// fixed memory is halved (BadgerForBudget).
+	MemoryBudget int64
+}
+
+// smallBudget is the budget under which BadgerForBudget halves Badger's
+// fixed memory: the default budget (conf, 192 MiB).
+const smallBudget = 192 << 20
+
+// BadgerForBudget returns bo sized for a process memory budget of budget
+// bytes. Badger's fixed memory is two memtable arenas and the block and
+// index caches, 16 MiB each in ApplianceOptions: 64 MiB, a third of the
+// default budget. Under it (memory_budget_mib = 96 for a 128 MB box), each
+// is halved to 8 MiB, leaving the store's pages more of the page cache: at
+// 1M tickets in a 128 MB cgroup the desk load is then bound by how much of
+// the store's tables the kernel can keep cached (docs/benchmarks.md,
+// issue 14), and a compressed table page there holds more than a block
+// decompressed in Badger's cache. A budget of 0 (none) keeps bo.
+func BadgerForBudget(bo badger.Options, budget int64) badger.Options {
+	if budget <= 0 || budget >= smallBudget {
+		return bo
+	}
+	return bo.WithMemTableSize(8 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
 }
 
 // DB is an open store directory. It is safe for concurrent use.
@@ -105,7 +129,7 @@ func Open(dir string, o Options) (*DB, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	bo := ApplianceOptions(dir).WithLogger(badgerLogger{o.Logger}).WithReadOnly(o.ReadOnly)
+	bo := BadgerForBudget(ApplianceOptions(dir), o.MemoryBudget).WithLogger(badgerLogger{o.Logger}).WithReadOnly(o.ReadOnly)
 	if o.Tune != nil {
 		bo = o.Tune(bo)
 	}

@@ -208,3 +208,50 @@ func TestDecodeRefusesUnknownEncoding(t *testing.T) {
 		t.Fatal("decode of an empty value succeeded")
 	}
 }
+
+// TestBadgerForBudget: a budget under the default halves Badger's fixed
+// memory (memtables and caches), and a store opened with it works.
+func TestBadgerForBudget(t *testing.T) {
+	full := ApplianceOptions(t.TempDir())
+	for _, tc := range []struct {
+		name   string
+		budget int64
+		want   int64 // memtable, block and index cache size each
+	}{
+		{"no budget", 0, 16 << 20},
+		{"default 192 MiB", 192 << 20, 16 << 20},
+		{"large", 1 << 30, 16 << 20},
+		{"128 MB box, 96 MiB", 96 << 20, 8 << 20},
+		{"just under the default", 191 << 20, 8 << 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := BadgerForBudget(full, tc.budget)
+			if got.MemTableSize != tc.want || got.BlockCacheSize != tc.want || got.IndexCacheSize != tc.want {
+				t.Errorf("memtable %d, block cache %d, index cache %d; want %d each",
+					got.MemTableSize, got.BlockCacheSize, got.IndexCacheSize, tc.want)
+			}
+			if got.SyncWrites != full.SyncWrites || got.Compression != full.Compression {
+				t.Errorf("durability or compression changed: %+v", got)
+			}
+		})
+	}
+	dir := t.TempDir()
+	db, err := Open(dir, Options{MemoryBudget: 96 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *Txn) error { return tx.PutCustomer(&appliance.Customer{ID: "c1", Name: "王芳"}) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err = Open(dir, Options{}) // the same store under the full sizes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.View(func(tx *Txn) error { _, err := tx.Customer("c1"); return err }); err != nil {
+		t.Errorf("the customer written under the small sizes: %v", err)
+	}
+}
