@@ -174,8 +174,8 @@ func (c *postCursor) seekLE(t *target) {
 	}
 	// The same block: the largest suffix not above t.suf, if any.
 	c.readBlock()
-	if c.done {
-		return
+	if c.done || !bytes.Equal(c.block, t.block) {
+		return // the block was empty: the cursor stands on an older one's newest number
 	}
 	// Targets only go down, so a step back at a time crosses each suffix
 	// of the block once.
