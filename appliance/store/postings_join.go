@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
+	"encoding/binary"
+	"errors"
 	"slices"
-	"sort"
 
 	"github.com/dgraph-io/badger/v4"
 
@@ -13,32 +15,58 @@ import (
 // The join of posting blocks (format 6). Numbers are walked in the order
 // of their blocks, then of their suffixes, newest first; for numbers of
 // one length (every T20261123-0001) that is the order of the numbers.
+//
+// A cursor reads a block's value only when the join needs a number in it:
+// a block whose name is above the join's target is stepped over by its
+// key, and a cursor that stops on a block below the target makes that
+// block, not a number in it, the next target, so that a block only one
+// list holds is never read. The suffixes of a read block are compared in
+// place, in a buffer each cursor keeps, so a cursor allocates nothing per
+// block.
 
 // blockStepsBeforeSeek is how many blocks a cursor steps over before it
 // seeks (measured in docs/benchmarks.md, issue 14).
 const blockStepsBeforeSeek = 16
 
-// pos is a place in a posting list: a block and a suffix in it.
-type pos struct{ block, suf string }
-
-func (p pos) id() string { return p.block + p.suf }
-
-func comparePos(a, b pos) int {
-	if c := cmp.Compare(a.block, b.block); c != 0 {
-		return c
-	}
-	return cmp.Compare(a.suf, b.suf)
+// target is a place in the posting lists: a number (block and suffix), or
+// with top set, the top of a block, above every number in it.
+type target struct {
+	block, suf []byte // owned copies
+	top        bool
 }
+
+// set makes t the number block+suf, or the top of block.
+func (t *target) set(block, suf []byte, top bool) {
+	t.block = append(t.block[:0], block...)
+	t.suf = append(t.suf[:0], suf...)
+	t.top = top
+}
+
+// below reports whether every number t can stand for is below floor.
+func (t *target) below(floor string) bool {
+	if t.top {
+		return string(t.block) < floor && !bytes.HasPrefix([]byte(floor), t.block)
+	}
+	return string(t.block)+string(t.suf) < floor
+}
+
+func (t *target) id() string { return string(t.block) + string(t.suf) }
 
 // postCursor walks the posting list of one term from the newest number
 // down, a block at a time.
 type postCursor struct {
 	it     *badger.Iterator // reverse, over the term's blocks
 	prefix []byte
-	block  string
-	sufs   []string // the block read last, ascending
-	i      int      // the current number is block + sufs[i]
-	err    error
+	key    []byte // the key of the last seek
+	done   bool   // the list has no more numbers
+	block  []byte // the name of the block the iterator stands on
+	// read reports whether val and sufs hold that block; until then the
+	// cursor stands at the block's top.
+	read bool
+	val  []byte  // the block's value
+	sufs []int32 // start and end in val of each suffix, ascending
+	i    int     // the cursor stands on suffix i (when read)
+	err  error
 }
 
 func newPostCursor(tx *Txn, term string) *postCursor {
@@ -49,104 +77,121 @@ func newPostCursor(tx *Txn, term string) *postCursor {
 	opts.Reverse = true
 	c.it = tx.t.NewIterator(opts)
 	c.it.Seek(append(slices.Clone(c.prefix), 0xff))
-	c.load()
+	c.land()
 	return c
 }
 
-// load decodes the block the iterator stands on and goes to its last
-// number; sufs is empty once the blocks run out.
-func (c *postCursor) load() {
-	c.sufs = c.sufs[:0]
-	for c.it.ValidForPrefix(c.prefix) {
-		item := c.it.Item()
-		c.block = string(item.Key()[len(c.prefix):])
-		err := item.Value(func(v []byte) (err error) {
-			c.sufs, err = decodeBlock(c.sufs, v)
-			return err
-		})
+// land takes the block the iterator stands on, unread.
+func (c *postCursor) land() {
+	c.read = false
+	if !c.it.ValidForPrefix(c.prefix) {
+		c.done = true
+		return
+	}
+	c.block = append(c.block[:0], c.it.Item().Key()[len(c.prefix):]...)
+}
+
+// suf returns suffix k of the block read.
+func (c *postCursor) suf(k int) []byte { return c.val[c.sufs[2*k]:c.sufs[2*k+1]] }
+
+// readBlock reads the value of the block the cursor stands on and goes
+// to its last number; an empty block (never written) is skipped.
+func (c *postCursor) readBlock() {
+	for !c.done && !c.read {
+		var err error
+		if c.val, err = c.it.Item().ValueCopy(c.val[:0]); err == nil {
+			err = c.split()
+		}
 		if err != nil {
-			c.err = err
-			c.sufs = c.sufs[:0]
+			c.err, c.done = err, true
 			return
 		}
 		if len(c.sufs) > 0 {
-			c.i = len(c.sufs) - 1
+			c.read, c.i = true, len(c.sufs)/2-1
 			return
 		}
-		c.it.Next() // an empty block is never written; skip one anyway
+		c.it.Next()
+		c.land()
 	}
 }
 
-// cur returns the current place; ok is false once the list is done.
-func (c *postCursor) cur() (pos, bool) {
-	if len(c.sufs) == 0 {
-		return pos{}, false
+// split finds the suffixes in val (format: postingCodec, then each suffix
+// as a uvarint length and its bytes).
+func (c *postCursor) split() error {
+	c.sufs = c.sufs[:0]
+	b := c.val
+	if len(b) == 0 || b[0] != postingCodec {
+		return errors.New("store: posting block of unknown encoding")
 	}
-	return pos{c.block, c.sufs[c.i]}, true
+	for i := 1; i < len(b); {
+		n, k := binary.Uvarint(b[i:])
+		if k <= 0 || uint64(len(b)-i-k) < n {
+			return errors.New("store: malformed posting block")
+		}
+		i += k
+		c.sufs = append(c.sufs, int32(i), int32(i+int(n)))
+		i += int(n)
+	}
+	return nil
 }
 
-// next goes to the next older number.
+// next goes to the next older number (the cursor stands on one).
 func (c *postCursor) next() {
 	if c.i > 0 {
 		c.i--
 		return
 	}
-	if len(c.sufs) > 0 {
-		c.it.Next()
-		c.load()
-	}
+	c.it.Next()
+	c.land()
 }
 
-// seekLE goes to the newest number not after p (never forward).
-func (c *postCursor) seekLE(p pos) {
-	cur, ok := c.cur()
-	if !ok || comparePos(cur, p) <= 0 {
+// seekLE goes to the newest place not after t (never forward): a number
+// not after it, or the top of an older block.
+func (c *postCursor) seekLE(t *target) {
+	if c.done {
 		return
 	}
-	if c.block > p.block {
-		// p is in an older block, most often one of the next few: steps
+	same := bytes.Equal(c.block, t.block)
+	if !same && bytes.Compare(c.block, t.block) > 0 {
+		// t is in an older block, most often one of the next few: steps
 		// stay in the table block the iterator has read, a seek reads and
 		// decompresses one on every level.
 		for range blockStepsBeforeSeek {
 			c.it.Next()
-			if !c.it.ValidForPrefix(c.prefix) || string(c.it.Item().Key()[len(c.prefix):]) <= p.block {
+			if !c.it.ValidForPrefix(c.prefix) || bytes.Compare(c.it.Item().Key()[len(c.prefix):], t.block) <= 0 {
 				break
 			}
 		}
-		if c.it.ValidForPrefix(c.prefix) && string(c.it.Item().Key()[len(c.prefix):]) > p.block {
-			c.it.Seek(append(slices.Clone(c.prefix), p.block...))
+		if c.it.ValidForPrefix(c.prefix) && bytes.Compare(c.it.Item().Key()[len(c.prefix):], t.block) > 0 {
+			c.key = append(append(c.key[:0], c.prefix...), t.block...)
+			c.it.Seek(c.key)
 		}
-		c.load()
-		if cur, ok = c.cur(); !ok || comparePos(cur, p) <= 0 {
+		c.land()
+		same = !c.done && bytes.Equal(c.block, t.block)
+	}
+	if !same || t.top {
+		return
+	}
+	// The same block: the largest suffix not above t.suf, if any.
+	c.readBlock()
+	if c.done || !bytes.Equal(c.block, t.block) {
+		return // the block was empty: the cursor stands on an older one's newest number
+	}
+	// Targets only go down, so a step back at a time crosses each suffix
+	// of the block once.
+	for ; c.i >= 0; c.i-- {
+		if bytes.Compare(c.suf(c.i), t.suf) <= 0 {
 			return
 		}
 	}
-	// c.block == p.block: the largest suffix not above p.suf, if any.
-	i := sort.SearchStrings(c.sufs[:c.i+1], p.suf+"\x00") - 1
-	if i >= 0 {
-		c.i = i
-		return
-	}
 	c.it.Next()
-	c.load()
+	c.land()
 }
 
 // textPostings joins the posting lists of grams, the rarest first, newest
-// number first, and returns the candidates match accepts.
-func (tx *Txn) textPostings(grams []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
-	if !tx.readOnly {
-		if err := tx.flushPostings(); err != nil {
-			return nil, err
-		}
-	}
-	counts := make(map[string]uint64, len(grams))
-	for _, g := range grams {
-		n, err := tx.termCount(g)
-		if err != nil || n == 0 {
-			return nil, err
-		}
-		counts[g] = n
-	}
+// number first, and returns the candidates match accepts. counts holds
+// every gram's count (none 0).
+func (tx *Txn) textPostings(grams []string, counts map[string]uint64, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
 	grams = slices.Clone(grams)
 	slices.SortStableFunc(grams, func(a, b string) int { return cmp.Compare(counts[a], counts[b]) })
 	cs := make([]*postCursor, len(grams))
@@ -155,39 +200,68 @@ func (tx *Txn) textPostings(grams []string, floor string, limit int, match func(
 		defer cs[i].it.Close()
 	}
 	var out []*appliance.Ticket
-	target, ok := cs[0].cur()
-	for ok && len(out) < limit && target.id() >= floor {
-		// Every list goes to the newest number not after target; an older
-		// one becomes the new target, and the rarest list follows it.
+	var t target
+	lead := cs[0]
+	if lead.done {
+		return nil, lead.err
+	}
+	t.set(lead.block, nil, true)
+	for len(out) < limit && !t.below(floor) {
+		// Every list goes to the newest place not after t; an older one
+		// becomes the new target, and the rarest list follows it.
 		agreed := true
 		for _, c := range cs {
-			c.seekLE(target)
-			p, more := c.cur()
+			c.seekLE(&t)
 			if c.err != nil {
 				return nil, c.err
 			}
-			if !more {
+			if c.done {
 				return out, nil
 			}
-			if comparePos(p, target) < 0 {
-				target, agreed = p, false
+			if bytes.Compare(c.block, t.block) < 0 {
+				t.set(c.block, nil, true)
+				agreed = false
+				break
+			}
+			if t.top {
+				c.readBlock() // the same block: its newest number is the target
+				if c.err != nil || c.done {
+					return out, c.err
+				}
+				t.set(c.block, c.suf(c.i), false)
+				agreed = false
+				break
+			}
+			if bytes.Compare(c.suf(c.i), t.suf) < 0 {
+				t.set(c.block, c.suf(c.i), false)
+				agreed = false
 				break
 			}
 		}
 		if !agreed {
 			continue
 		}
-		t, err := tickets.mustGet(tx, target.id())
+		if t.below(floor) {
+			break
+		}
+		tk, err := tickets.mustGet(tx, t.id())
 		if err != nil {
 			return nil, err
 		}
-		if match(t) {
-			out = append(out, t)
+		if match(tk) {
+			out = append(out, tk)
 		}
-		cs[0].next()
-		target, ok = cs[0].cur()
+		lead.next()
+		if lead.done {
+			break
+		}
+		if lead.read {
+			t.set(lead.block, lead.suf(lead.i), false)
+		} else {
+			t.set(lead.block, nil, true)
+		}
 	}
-	return out, cs[0].err
+	return out, lead.err
 }
 
 // postingsByPrefix returns the numbers (unsorted, possibly repeated) in the

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
@@ -159,7 +160,9 @@ func writeTermIndex(t *testing.T, db *DB) {
 
 func searchQueries(r *rand.Rand) []string {
 	queries := []string{"屏幕", "屏幕不亮", "不亮 开机", "使用三天后 屏幕不亮 发热", "usb接口", "USB 松动 进水",
-		"划痕", "摔落 划痕", "亮屏", "电池鼓包 充电很慢", "蓝牙断连 按键失灵 表带断裂", "17", "屏幕 17", "无此词", "亮", "幕"}
+		"划痕", "摔落 划痕", "亮屏", "电池鼓包 充电很慢", "蓝牙断连 按键失灵 表带断裂", "17", "屏幕 17", "无此词", "亮", "幕",
+		// runs whose rarest bigram many tickets hold without the run
+		"屏幕不亮开机", "不亮开机无反应", "开机无反应 屏幕", "发热电池鼓包", "亮屏幕不亮", "屏幕屏幕", "充电充电很慢"}
 	queries = append(queries, searchWords...)
 	for range 100 {
 		runs := TextRuns(randomFault(r))
@@ -184,10 +187,13 @@ func compareQueries(t *testing.T, db *DB, queries []string, n int) {
 	for _, q := range queries {
 		for _, limit := range []int{1, 20, n} {
 			for _, fl := range []string{"", "T20261105"} {
-				var blocks, entries, scan []string
+				var blocks, every, entries, scan []string
 				err := db.View(func(tx *Txn) error {
 					var err error
 					if blocks, err = searchIDs(tx, q, fl, limit); err != nil {
+						return err
+					}
+					if every, err = everyGramIDs(tx, q, fl, limit); err != nil {
 						return err
 					}
 					tx.format = postingsFormat - 1 // the x/ticket.text join
@@ -200,8 +206,9 @@ func compareQueries(t *testing.T, db *DB, queries []string, n int) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !slices.Equal(blocks, entries) || !slices.Equal(blocks, scan) {
-					t.Fatalf("%q limit %d floor %q: blocks %q, x/ticket.text %q, scan %q", q, limit, fl, blocks, entries, scan)
+				if !slices.Equal(blocks, entries) || !slices.Equal(blocks, scan) || !slices.Equal(blocks, every) {
+					t.Fatalf("%q limit %d floor %q: blocks %q, blocks of every bigram %q, x/ticket.text %q, scan %q",
+						q, limit, fl, blocks, every, entries, scan)
 				}
 				if len(blocks) > 0 {
 					nonEmpty++
@@ -223,6 +230,31 @@ func searchIDs(tx *Txn, q, floor string, limit int) ([]string, error) {
 		}
 	}
 	ts, err := tx.TicketsByTextSince(q, since, limit)
+	ids := make([]string, 0, len(ts))
+	for _, tk := range ts {
+		ids = append(ids, tk.Number)
+	}
+	return ids, err
+}
+
+// everyGramIDs is searchIDs with the blocks of every bigram of every run
+// joined, not only each run's rarest (joinGrams).
+func everyGramIDs(tx *Txn, q, floor string, limit int) ([]string, error) {
+	runs := TextRuns(q)
+	if _, prefix := queryGrams(runs); prefix || len(runs) == 0 {
+		return searchIDs(tx, q, floor, limit)
+	}
+	grams := overlappingGrams(runs)
+	counts := make(map[string]uint64, len(grams))
+	for _, g := range grams {
+		n, err := tx.termCount(g)
+		if err != nil || n == 0 {
+			return []string{}, err
+		}
+		counts[g] = n
+	}
+	match := func(tk *appliance.Ticket) bool { return len(scanIDs([]*appliance.Ticket{tk}, q, "", 1)) == 1 }
+	ts, err := tx.textPostings(grams, counts, floor, limit, match)
 	ids := make([]string, 0, len(ts))
 	for _, tk := range ts {
 		ids = append(ids, tk.Number)
@@ -459,4 +491,74 @@ func TestMigrateWithdrawnFormat5(t *testing.T) {
 		t.Errorf("%d keys under %s after a second open, want them dropped", n, textPrefix)
 	}
 	mustVerify(t, db)
+}
+
+func TestJoinGrams(t *testing.T) {
+	counts := map[string]uint64{"屏幕": 900, "幕不": 40, "不亮": 300, "开机": 500, "发热": 700, "ab": 5, "bc": 5, "cd": 2}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"屏幕不亮", []string{"幕不"}},
+		{"开机 屏幕不亮 发热", []string{"幕不", "开机", "发热"}},
+		{"屏幕", []string{"屏幕"}},
+		{"abc", []string{"ab"}}, // the first of equals
+		{"abcd", []string{"cd"}},
+		{"屏幕不亮 幕不", []string{"幕不"}},      // one list for both runs
+		{"屏幕 亮", []string{"屏幕"}},         // a run of one character joins nothing
+		{"未知词 屏幕", []string{"屏幕", "未知"}}, // a bigram without a count is taken: the join finds nothing
+	}
+	for _, tc := range tests {
+		got := joinGrams(TextRuns(tc.q), counts)
+		want := slices.Sorted(slices.Values(tc.want))
+		if !slices.Equal(got, want) {
+			t.Errorf("joinGrams(%q) = %q, want %q", tc.q, got, want)
+		}
+	}
+}
+
+// TestPostingsJoinOddNumbers: the join walks blocks of numbers of other
+// lengths than the desk's (a block named "" holds numbers of one or two
+// characters, a longer block's suffixes may be compared with a shorter
+// one's) and finds what a scan finds.
+func TestPostingsJoinOddNumbers(t *testing.T) {
+	db := MustOpen(t)
+	numbers := []string{"7", "42", "T1", "T10", "T100", "T1000", "X9", "T20261101-0001", "T20261101-0100", "T20261101-01",
+		"T20261102-0001", "T20261102-00010"}
+	faults := []string{"屏幕不亮", "屏幕不亮 发热", "屏幕 不亮", "发热", "屏幕不亮发热"}
+	mustUpdate(t, db, func(tx *Txn) error {
+		for i, n := range numbers {
+			tk := &appliance.Ticket{Number: n, Status: appliance.StatusOpen, CustomerID: "c1", Fault: faults[i%len(faults)]}
+			if err := tx.PutTicket(tk); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var all []*appliance.Ticket
+	err := db.View(func(tx *Txn) error {
+		return tx.eachTicketAfter("", len(numbers), func(tk *appliance.Ticket) error { all = append(all, tk); return nil })
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The join's order: by block, then suffix, newest first.
+	slices.SortFunc(all, func(a, b *appliance.Ticket) int {
+		ab, as := blockOf(a.Number)
+		bb, bs := blockOf(b.Number)
+		return -cmp.Or(strings.Compare(ab, bb), strings.Compare(as, bs))
+	})
+	for _, q := range []string{"屏幕不亮", "屏幕 不亮", "不亮 发热", "屏幕不亮发热", "发热"} {
+		for _, limit := range []int{1, 3, 100} {
+			var got []string
+			err := db.View(func(tx *Txn) (err error) { got, err = searchIDs(tx, q, "", limit); return err })
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := scanIDs(all, q, "", limit)
+			if len(want) == 0 || !slices.Equal(got, want) {
+				t.Errorf("%q limit %d: %q, a scan %q", q, limit, got, want)
+			}
+		}
+	}
 }

@@ -24,11 +24,12 @@ import (
 // (postings.go); before, each had one x/ticket.text/TERM\x00ID key per
 // term and ticket.
 //
-// A query is cut the same way; the tickets holding every bigram of the query
-// are found by a leapfrog join of the bigram postings (each posting list is
-// already sorted by ticket number, newest first when read backwards), and
-// each candidate is then checked for the query runs as substrings, which
-// removes tickets holding the bigrams apart. docs/tickets.md says why.
+// A query is cut the same way; the tickets holding the rarest bigram of each
+// run of the query are found by a leapfrog join of their postings (each
+// posting list is already sorted by ticket number, newest first when read
+// backwards), and each candidate is then checked for the query runs as
+// substrings, which removes tickets holding a run's bigram but not the
+// run. docs/tickets.md says why.
 
 // open reports whether a ticket is still being handled.
 func open(t *appliance.Ticket) bool {
@@ -110,11 +111,8 @@ func queryGrams(runs []string) (grams []string, prefix bool) {
 }
 
 // overlappingGrams returns every bigram of every run of two or more
-// characters. The posting blocks' join takes them all, not just the ones
-// covering each run (queryGrams): it leads with the rarest, and the
-// bigram where two words of a run meet (幕不 in 屏幕不亮) is often far
-// rarer than the words, while another list costs only a seek per
-// candidate; and fewer candidates that hold the words apart are read.
+// characters: the posting blocks' join reads all their counts, and takes
+// the rarest of each run (joinGrams).
 func overlappingGrams(runs []string) []string {
 	var grams []string
 	for _, run := range runs {
@@ -125,6 +123,55 @@ func overlappingGrams(runs []string) []string {
 	}
 	slices.Sort(grams)
 	return slices.Compact(grams)
+}
+
+// joinGrams returns the bigrams the posting blocks' join takes for runs:
+// each run's rarest bigram by counts (the first of equals). match checks
+// every run whole on every candidate, so one bigram per run finds the
+// same tickets as all of them; the rarest is what prunes most, and it is
+// often the one where two words of a run meet (幕不 in 屏幕不亮). Each
+// further list would cost the join a walk of nearly all its blocks (a
+// common bigram has a block in nearly every hundred numbers), while what
+// it would prune is mostly pruned already: measured in
+// docs/benchmarks.md, issue 14.
+func joinGrams(runs []string, counts map[string]uint64) []string {
+	var grams []string
+	for _, run := range runs {
+		rs := []rune(run)
+		best := ""
+		for i := 0; i+1 < len(rs); i++ {
+			if g := string(rs[i : i+2]); best == "" || counts[g] < counts[best] {
+				best = g
+			}
+		}
+		if best != "" {
+			grams = append(grams, best)
+		}
+	}
+	slices.Sort(grams)
+	return slices.Compact(grams)
+}
+
+// textByPostings answers a query of bigrams from the posting blocks
+// (format 6). It reads the count of every bigram of the runs: one no
+// ticket holds means no ticket holds its run, and the others choose what
+// the join takes (joinGrams).
+func (tx *Txn) textByPostings(runs []string, floor string, limit int, match func(*appliance.Ticket) bool) ([]*appliance.Ticket, error) {
+	if !tx.readOnly {
+		if err := tx.flushPostings(); err != nil {
+			return nil, err
+		}
+	}
+	all := overlappingGrams(runs)
+	counts := make(map[string]uint64, len(all))
+	for _, g := range all {
+		n, err := tx.termCount(g)
+		if err != nil || n == 0 {
+			return nil, err
+		}
+		counts[g] = n
+	}
+	return tx.textPostings(joinGrams(runs, counts), counts, floor, limit, match)
 }
 
 // TicketsByText returns up to limit tickets (newest number first) whose
@@ -160,7 +207,7 @@ func (tx *Txn) TicketsByTextSince(q string, since time.Time, limit int) ([]*appl
 		return tx.textByPrefix(grams, floor(since), limit, match)
 	}
 	if tx.format >= postingsFormat {
-		return tx.textPostings(overlappingGrams(runs), floor(since), limit, match)
+		return tx.textByPostings(runs, floor(since), limit, match)
 	}
 	return tx.textJoin(grams, floor(since), limit, match)
 }

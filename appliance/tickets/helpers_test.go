@@ -62,15 +62,21 @@ func shanghai(tb testing.TB) *time.Location {
 	return loc
 }
 
-// newDesk opens a desk whose clock stands at start (Asia/Shanghai).
+// newDesk opens a desk on a new store whose clock stands at start (Asia/Shanghai).
 func newDesk(tb testing.TB, start time.Time) *desk {
+	tb.Helper()
+	return newDeskAt(tb, start, tb.TempDir())
+}
+
+// newDeskAt is newDesk on the store in dir (which may hold one already).
+func newDeskAt(tb testing.TB, start time.Time, dir string) *desk {
 	tb.Helper()
 	snap, err := conf.LoadAt("", start)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	clk := &clock{t: start}
-	db, err := store.Open(tb.TempDir(), store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
+	db, err := store.Open(dir, store.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clk.Now})
 	if err != nil {
 		tb.Fatal(err)
 	}
