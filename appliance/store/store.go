@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -45,13 +46,19 @@ type Options struct {
 	AdmitVerify func() error
 	// MemoryBudget, if positive, is the process's memory budget in bytes
 	// (store.toml memory_budget_mib); under the default 192 MiB, Badger's
-	// fixed memory is halved (BadgerForBudget).
+	// fixed memory is halved (BadgerForBudget) and its tables are advised
+	// to the kernel as read at random (readahead.go).
 	MemoryBudget int64
 }
 
 // smallBudget is the budget under which BadgerForBudget halves Badger's
 // fixed memory: the default budget (conf, 192 MiB).
 const smallBudget = 192 << 20
+
+// smallBox reports whether budget (bytes, 0 for none) is under the
+// default: Badger's fixed memory is halved (BadgerForBudget) and its tables
+// are read without read-ahead (readahead.go).
+func smallBox(budget int64) bool { return budget > 0 && budget < smallBudget }
 
 // BadgerForBudget returns bo sized for a process memory budget of budget
 // bytes. Badger's fixed memory is two memtable arenas and the block and
@@ -63,7 +70,7 @@ const smallBudget = 192 << 20
 // issue 14), and a compressed table page there holds more than a block
 // decompressed in Badger's cache. A budget of 0 (none) keeps bo.
 func BadgerForBudget(bo badger.Options, budget int64) badger.Options {
-	if budget <= 0 || budget >= smallBudget {
+	if !smallBox(budget) {
 		return bo
 	}
 	return bo.WithMemTableSize(8 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
@@ -148,15 +155,23 @@ func Open(dir string, o Options) (*DB, error) {
 		bdb.Close()
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(context.Background())
+	db.stopGC = cancel
 	if !o.ReadOnly {
 		interval := o.GCInterval
 		if interval == 0 {
 			interval = 10 * time.Minute
 		}
-		ctx, cancel := context.WithCancel(context.Background())
-		db.stopGC = cancel
 		db.gcDone.Add(1)
 		go db.gcLoop(ctx, interval)
+	}
+	if smallBox(o.MemoryBudget) && randomReadsAdvisable {
+		if abs, err := filepath.Abs(dir); err == nil {
+			if real, err := filepath.EvalSymlinks(abs); err == nil {
+				db.gcDone.Add(1)
+				go db.adviseLoop(ctx, real) // readahead.go
+			}
+		}
 	}
 	return db, nil
 }
