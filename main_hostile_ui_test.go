@@ -111,7 +111,10 @@ func TestHostileStringsInChromium(t *testing.T) {
 		staff.safe("tracking card form")
 		staff.run("back to the ticket", chromedp.Click(chromedp.CSS("#formback")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
 		staff.closeDialog()
-		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
+		// The tab is drawn on hashchange, after the click: the board's own
+		// #boardbody is on screen until then, and the tabs are drawn anew.
+		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS(`#tabs a.on[href="#approvals"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
 		staff.safe("approvals")
 		staff.run("calls", chromedp.Click(chromedp.CSS(`a[href="#calls"]`)), chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
 		staff.safe("calls")

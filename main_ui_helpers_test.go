@@ -323,7 +323,10 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
 	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
-	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)))
+	// The queue is drawn on hashchange, after the click: until then the
+	// board shows, with the same row.
+	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(`#tabs a.on[href="#mine"]`)),
+		chromedp.WaitVisible(chromedp.CSS(row)))
 	tech.openRow("my queue: the ticket", row, `[data-act="diagnose"]`)
 	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),
 		chromedp.Click(chromedp.CSS(`[data-labour="inspect"]`)), chromedp.Click(chromedp.CSS("#afsubmit")))
