@@ -114,10 +114,20 @@ func TestIdleKioskLookupInChromium(t *testing.T) {
 		if scanned != number {
 			t.Fatalf("the printed slip's codes carry %q, want the ticket number %s:\n%s", scanned, number, slip)
 		}
+		// The ops the kiosk calls from here on, to see that the scan alone
+		// looks nothing up: under chromedp the scan's Enter reaches the
+		// digits field the scan focused, and a lookup it sent with no
+		// digits was refused so late that its refusal wiped the digits
+		// typed next.
+		kiosk.eval("watch the ops", `(() => { const c = window.kiosk.conn, call = c.call.bind(c); window.ops = [];
+			c.call = (op, args) => (window.ops.push(op), call(op, args)); return ''; })()`)
 		kiosk.run("scan", chromedp.KeyEvent(scanned+"\r"))
 		kiosk.waitJS("number filled", fmt.Sprintf(`document.querySelector('#slipnumber').value === %q && document.activeElement.id === 'sliplast4'`, number))
 		if kiosk.eval("no status yet", `document.querySelector('#slipstatus') ? 'shown' : ''`) != "" {
 			t.Fatal("a scan alone showed the ticket")
+		}
+		if ops := kiosk.eval("ops after the scan", `window.ops.join(' ')`); strings.Contains(ops, "ticket.status") {
+			t.Errorf("the scan alone sent %s, want nothing looked up before the digits", ops)
 		}
 		kiosk.run("wrong digits", chromedp.SendKeys(chromedp.CSS("#sliplast4"), "9999\r"))
 		kiosk.waitJS("refused", `document.querySelector('#sliperr').textContent.includes('不符')`)

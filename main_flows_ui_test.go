@@ -150,7 +150,7 @@ func TestRepairAndStockFlowsInChromium(t *testing.T) {
 		desk.closeDialog()
 		desk.run("call list", chromedp.Click(chromedp.CSS(`a[href="#calls"]`)), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-call=%q]`, sn))))
 		desk.shoot(shots, "staff-calls")
-		desk.run("reached", chromedp.Click(chromedp.CSS(fmt.Sprintf(`tr[data-call=%q] [data-outcome="reached"]`, sn))))
+		desk.tap("reached", fmt.Sprintf(`tr[data-call=%q] [data-outcome="reached"]`, sn))
 		desk.waitJS("call gone", fmt.Sprintf(`document.querySelector('#callsbody') && !document.querySelector('tr[data-call=%q]')`, sn))
 		tk = clerk.flowTicket(sn)
 		if !slices.ContainsFunc(tk.Notices, func(n struct{ Kind, Outcome, Operator string }) bool {

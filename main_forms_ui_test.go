@@ -36,8 +36,7 @@ func TestFormScreenInChromium(t *testing.T) {
 	staff.run("log in as the clerk", chromedp.WaitVisible(chromedp.CSS("#login")),
 		chromedp.SendKeys(chromedp.CSS("#staffid"), "clerk"), chromedp.SendKeys(chromedp.CSS("#pin"), "1111"),
 		chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`tr[data-ticket="`+n+`"]`)))
-	staff.run("open the ticket", chromedp.Click(chromedp.CSS(`tr[data-ticket="`+n+`"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#ticketdetail[data-number="`+n+`"] #formsbtn`)))
+	staff.openRow("open the ticket", `tr[data-ticket="`+n+`"]`, `#ticketdetail[data-number="`+n+`"] #formsbtn`)
 	staff.run("its forms", chromedp.Click(chromedp.CSS("#formsbtn")), chromedp.WaitVisible(chromedp.CSS(`#formlist [data-form="tracking"]`)),
 		chromedp.Click(chromedp.CSS(`#formlist [data-form="tracking"]`)), chromedp.WaitVisible(chromedp.CSS(`#formscreen[data-form="tracking"] #formprint`)))
 	staff.waitJS("pre-filled from the ticket", `document.querySelector('[data-field="number"]').value === '`+n+`' && `+

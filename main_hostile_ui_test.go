@@ -111,7 +111,10 @@ func TestHostileStringsInChromium(t *testing.T) {
 		staff.safe("tracking card form")
 		staff.run("back to the ticket", chromedp.Click(chromedp.CSS("#formback")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
 		staff.closeDialog()
-		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
+		// The tab is drawn on hashchange, after the click: the board's own
+		// #boardbody is on screen until then, and the tabs are drawn anew.
+		staff.run("approvals", chromedp.Click(chromedp.CSS(`a[href="#approvals"]`)), chromedp.WaitVisible(chromedp.CSS(`#tabs a.on[href="#approvals"]`)),
+			chromedp.WaitVisible(chromedp.CSS("#boardbody table, #boardbody .empty")))
 		staff.safe("approvals")
 		staff.run("calls", chromedp.Click(chromedp.CSS(`a[href="#calls"]`)), chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
 		staff.safe("calls")
@@ -157,10 +160,11 @@ func TestHostileStringsInChromium(t *testing.T) {
 		kiosk.run("find the customer", chromedp.SendKeys(chromedp.CSS("#phone"), hc.phone), chromedp.Click(chromedp.CSS("#lookup button")),
 			chromedp.WaitVisible(chromedp.CSS("#panel")))
 		kiosk.safe("customer panel", "NAME", "ADDR", "PROD", "SER", "FAULT")
-		kiosk.run("ticket", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#panel tr[data-ticket=%q]`, hc.repair))), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
+		kiosk.openRow("ticket", fmt.Sprintf(`#panel tr[data-ticket=%q]`, hc.repair), "#ticketdetail")
 		kiosk.safe("kiosk ticket", "NAME", "FAULT", "CONCL")
 		kiosk.closeDialog()
-		kiosk.run("pickup", chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-pickup=%q]`, hc.repair))), chromedp.WaitVisible(chromedp.CSS("#pickupbox")))
+		kiosk.tap("pickup", fmt.Sprintf(`[data-pickup=%q]`, hc.repair))
+		kiosk.run("the pickup", chromedp.WaitVisible(chromedp.CSS("#pickupbox")))
 		kiosk.safe("pickup", "PROD", "CONCL")
 		kiosk.closeDialog()
 		kiosk.run("intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="repair"]`)))
@@ -179,14 +183,17 @@ func TestHostileStringsInChromium(t *testing.T) {
 		kiosk.run("back to the details", chromedp.Click(chromedp.CSS(`[data-back="details"]`)), chromedp.WaitVisible(chromedp.CSS("#fault")))
 		kiosk.waitJS("the typed fault as typed", fmt.Sprintf(`document.querySelector('#fault').value === %q`, typed))
 		kiosk.run("leave the intake", chromedp.Click(chromedp.CSS("#intakecancel")), chromedp.WaitVisible(chromedp.CSS("#panel")))
-		kiosk.run("board", chromedp.Click(chromedp.CSS("#tabboard")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-ticket=%q]`, hc.repair))))
+		kiosk.tap("board", "#tabboard")
+		kiosk.run("the board", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`tr[data-ticket=%q]`, hc.repair))))
 		kiosk.safe("kiosk board", "FAULT")
-		kiosk.run("calls", chromedp.Click(chromedp.CSS("#tabcalls")), chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
+		kiosk.tap("calls", "#tabcalls")
+		kiosk.run("the calls", chromedp.WaitVisible(chromedp.CSS("#calls, #nocalls")))
 		kiosk.safe("kiosk calls")
 	})
 	t.Run("customer's own screen", func(t *testing.T) {
 		kiosk.t = t
-		kiosk.run("log out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		kiosk.tap("log out", "#logout")
+		kiosk.run("logged out", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
 		clerk := dialStaff(t, m.Addr(), "clerk", "1111")
 		clerk.mustCall("demo.present", map[string]string{"uid": "04DE30FE"}, nil)
 		kiosk.run("own panel", chromedp.WaitVisible(chromedp.CSS("#own")))

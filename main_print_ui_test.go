@@ -121,7 +121,7 @@ func TestPrintQueueInChromium(t *testing.T) {
 
 	t.Run("cancel", func(t *testing.T) {
 		staff.t = t
-		staff.run("cancel", chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-cancel=%q]`, cancelMe))))
+		staff.tap("cancel", fmt.Sprintf(`[data-cancel=%q]`, cancelMe))
 		staff.waitJS("gone", fmt.Sprintf(`!document.querySelector('tr[data-job=%q]')`, cancelMe))
 		if j := job(cancelMe); j.Status != appliance.PrintCancelled {
 			t.Errorf("cancelled job is %s, want cancelled", j.Status)
@@ -147,7 +147,7 @@ func TestPrintQueueInChromium(t *testing.T) {
 			t.Fatalf("before the paper is back the job is %s and printed %d times, want queued and never", j.Status, n)
 		}
 		jammed.SetState(escpostest.Ready)
-		staff.run("retry", chromedp.Click(chromedp.CSS(`[data-retry="jammed"]`)))
+		staff.tap("retry", `[data-retry="jammed"]`)
 		until("printed on the jammed printer", func() bool { return job(retryMe).Status == appliance.PrintDone })
 		until("its bytes at the printer", func() bool { return withText(t, jammed.Jobs(), "RETRY-4") == 1 })
 		staff.waitJS("jammed queue empty", `document.querySelectorAll('[data-printer="jammed"] tr[data-job]').length === 0`)

@@ -71,7 +71,7 @@ func TestStatesShortcutsAndLoginInChromium(t *testing.T) {
 	}
 
 	// A ticket's actions carry their keys; Alt+L opens the print step, Esc closes.
-	staff.run("a ticket", chromedp.Click(chromedp.CSS("tr[data-ticket]")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
+	staff.openRow("a ticket", "tr[data-ticket]", "#ticketdetail")
 	if k := staff.text(`[data-act="print"] kbd`); k != "Alt+L" {
 		t.Errorf("the print button shows %q, want its shortcut Alt+L", k)
 	}

@@ -80,8 +80,9 @@ func TestReceiptScanInChromium(t *testing.T) {
 	}
 
 	// A supervisor corrects the cable's price paid at the intake, with a reason.
-	kiosk.run("done, log out", chromedp.Click(chromedp.CSS("#intakedone")), chromedp.WaitVisible(chromedp.CSS("#panel")),
-		chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+	kiosk.run("done", chromedp.Click(chromedp.CSS("#intakedone")), chromedp.WaitVisible(chromedp.CSS("#panel")))
+	kiosk.tap("log out", "#logout")
+	kiosk.run("logged out", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
 	kiosk.run("the supervisor's PIN", chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="3"]`)),
 		chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="3"]`)), chromedp.Click(chromedp.CSS(`[data-k="OK"]`)),
 		chromedp.WaitVisible(chromedp.CSS("#lookup")), chromedp.SendKeys(chromedp.CSS("#phone"), "13800130001"), chromedp.Click(chromedp.CSS("#lookup button")))

@@ -162,14 +162,42 @@ func slipMatching(t testing.TB, dir, what string, match func(string) bool) strin
 	}
 }
 
-// openRow taps the board row sel until the ticket's dialog shows ready.
-// The board redraws on every ticket event (a debounced reload), so a row
-// found a moment ago may be gone by the time a CDP click reaches it
-// ("Could not find node"): the row is looked up and clicked in one
-// evaluation, again only while no dialog is open.
+// openRow taps the board row sel (tap) and waits for the ticket's dialog
+// to show ready. The board redraws on every ticket event (a debounced
+// reload), so a row found a moment ago may be gone by the time a CDP
+// click reaches it ("Could not find node"). It taps once: a row is wired
+// as it is drawn, so the tap cannot be lost, while tapping again on every
+// frame until the dialog showed (as before) could send a ticket.get per
+// frame on a slow box, and the late answers redraw the dialog under the
+// next step.
 func (tb *tab) openRow(step, sel, ready string) {
 	tb.t.Helper()
-	tb.waitJS(step, fmt.Sprintf(`!!document.querySelector(%q) || (document.querySelector('#modal').classList.contains('hidden') && document.querySelector(%q)?.click(), false)`, ready, sel))
+	tb.tap(step, sel)
+	tb.waitJS(step+": its dialog", fmt.Sprintf(`!!document.querySelector(%q)?.checkVisibility()`, ready))
+}
+
+// tap clicks sel once, looked up and clicked in one evaluation (tapJS),
+// for a node the screen redraws on events: the board's rows and the
+// kiosk's panel on ticket events (the kiosk's header buttons with every
+// redraw of its screen), the call list, the print queue on print events.
+// A CDP click looks the node up, then asks for its box, then sends the
+// mouse events; a redraw in between fails it with "Could not find node".
+func (tb *tab) tap(step, sel string) {
+	tb.t.Helper()
+	tb.waitJS(step, tapJS(sel))
+}
+
+// tapJS is an expression that clicks the first element matching sel
+// when a finger could touch it, as a CDP click would (it scrolls it into
+// view and sends the mouse to its middle): shown, and on top in the
+// middle of its part in the window, not under a dialog or another
+// element (a row taller than the window, of long typed text, is touched
+// where it shows). It is true once clicked.
+func tapJS(sel string) string {
+	return fmt.Sprintf(`(e => { if (!e || !e.checkVisibility()) return false; e.scrollIntoView({ block: 'center', inline: 'nearest' });
+		const r = e.getBoundingClientRect(), x = (Math.max(r.left, 0) + Math.min(r.right, innerWidth)) / 2, y = (Math.max(r.top, 0) + Math.min(r.bottom, innerHeight)) / 2;
+		const at = document.elementFromPoint(x, y);
+		return !!at && e.contains(at) && (e.click(), true); })(document.querySelector(%q))`, sel)
 }
 
 // closeDialog closes what a step before left open on the tab (a receipt's
@@ -195,11 +223,11 @@ func clickAll(sels ...string) []chromedp.Action[chromedp.Void] {
 // decision, confirm; the ticket number is shown and the return form's
 // slip reaches the printer's directory sink with the number on it.
 func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
-	card := swipe(t, "04DE3001")
+	card := kiosk.swipeFor("04DE3001", "王秀英")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 	kiosk.closeDialog()
-	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="return"]`)))
+	kiosk.tap("start the intake", "#intakebtn")
+	kiosk.run("the kinds", chromedp.WaitVisible(chromedp.CSS(`[data-kind="return"]`)))
 	kiosk.run("kind: return", chromedp.Click(chromedp.CSS(`[data-kind="return"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-purchase="demo-p01"]`)))
 	kiosk.run("the earphones", chromedp.Click(chromedp.CSS(`[data-purchase="demo-p01"]`)), chromedp.WaitVisible(chromedp.CSS("#fault")))
 	kiosk.run("fault, then the decision", chromedp.SetValue(chromedp.CSS("#fault"), "耳机左耳无声音"),
@@ -238,11 +266,11 @@ func testIntakeReturn(t *testing.T, kiosk *tab, prints string) {
 // picked from the configured list (complaint.reasons), the customer's
 // words written beside it; without a reason the screen asks for one.
 func testIntakeComplaint(t *testing.T, kiosk *tab, addr string) {
-	card := swipe(t, "04DE3001")
+	card := kiosk.swipeFor("04DE3001", "王秀英")
 	defer card.Remove()
-	kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
 	kiosk.closeDialog()
-	kiosk.run("start the intake", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(`[data-kind="complaint"]`)))
+	kiosk.tap("start the intake", "#intakebtn")
+	kiosk.run("the kinds", chromedp.WaitVisible(chromedp.CSS(`[data-kind="complaint"]`)))
 	kiosk.run("kind: complaint, no product", chromedp.Click(chromedp.CSS(`[data-kind="complaint"]`)), chromedp.WaitVisible(chromedp.CSS("#nopurchase")),
 		chromedp.Click(chromedp.CSS("#nopurchase")), chromedp.WaitVisible(chromedp.CSS(`#reasons [data-reason="service"]`)))
 	if n := kiosk.text("#reasons"); !strings.Contains(n, "服务态度") || !strings.Contains(n, "其他") {
@@ -286,8 +314,7 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	// the technician is picked from technicians.list, not typed.
 	desk := newTab(t, ctx, "desk staff", base+"/staff")
 	row := fmt.Sprintf(`#boardbody tr[data-ticket=%q]`, number)
-	desk.run("the ticket on the board", chromedp.WaitVisible(chromedp.CSS(row)), chromedp.Click(chromedp.CSS(row)),
-		chromedp.WaitVisible(chromedp.CSS(`[data-act="assign"]`)))
+	desk.openRow("the ticket on the board", row, `[data-act="assign"]`)
 	desk.run("assign", chromedp.Click(chromedp.CSS(`[data-act="assign"]`)), chromedp.WaitVisible(chromedp.CSS(`#af select[name="technician"]`)))
 	desk.waitJS("the technicians offered", `document.querySelector('#af select[name="technician"]').value === 'tech'`)
 	desk.run("confirm", chromedp.Click(chromedp.CSS("#afsubmit")))
@@ -296,7 +323,10 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 	tech := newTab(t, ctx, "technician", base+"/staff", chromedp.WithNewBrowserContext())
 	tech.run("log in", chromedp.WaitVisible(chromedp.CSS("#login")), chromedp.SendKeys(chromedp.CSS("#staffid"), "tech"),
 		chromedp.SendKeys(chromedp.CSS("#pin"), "2222"), chromedp.Click(chromedp.CSS("#login button")), chromedp.WaitVisible(chromedp.CSS(`a[href="#mine"]`)))
-	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(row)))
+	// The queue is drawn on hashchange, after the click: until then the
+	// board shows, with the same row.
+	tech.run("my queue", chromedp.Click(chromedp.CSS(`a[href="#mine"]`)), chromedp.WaitVisible(chromedp.CSS(`#tabs a.on[href="#mine"]`)),
+		chromedp.WaitVisible(chromedp.CSS(row)))
 	tech.openRow("my queue: the ticket", row, `[data-act="diagnose"]`)
 	tech.run("diagnose: inspection", chromedp.Click(chromedp.CSS(`[data-act="diagnose"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-labour="inspect"]`)),
 		chromedp.Click(chromedp.CSS(`[data-labour="inspect"]`)), chromedp.Click(chromedp.CSS("#afsubmit")))
@@ -309,11 +339,11 @@ func testRepairPickupSurvey(t *testing.T, ctx context.Context, kiosk *tab, base,
 		chromedp.SetValue(chromedp.CSS(`#af textarea[name="conclusion"]`), "清洁主板，更换充电口，测试正常"), chromedp.Click(chromedp.CSS("#afsubmit")))
 	tech.waitJS("ready for pickup", `document.querySelector('#tkstatus')?.textContent.includes('待取件')`)
 
-	card := swipe(t, "04DE3001")
+	card := kiosk.swipeFor("04DE3001", "王秀英")
 	defer card.Remove()
-	pick := fmt.Sprintf(`[data-pickup=%q]`, number)
 	kiosk.closeDialog()
-	kiosk.run("pickup", chromedp.WaitVisible(chromedp.CSS(pick)), chromedp.Click(chromedp.CSS(pick)), chromedp.WaitVisible(chromedp.CSS("#pickupbox")))
+	kiosk.tap("pickup", fmt.Sprintf(`[data-pickup=%q]`, number))
+	kiosk.run("the pickup", chromedp.WaitVisible(chromedp.CSS("#pickupbox")))
 	if due := kiosk.text("#due"); due != "¥20.00" {
 		t.Errorf("fee due at pickup = %q, want ¥20.00", due)
 	}
@@ -359,10 +389,10 @@ func testIntakeEachKind(t *testing.T, kiosk *tab, addr, prints string) []string 
 	contractEnd := time.Now().AddDate(1, 0, 0).Format(time.DateOnly)
 	var numbers []string
 	for _, k := range intakeKinds {
-		card := swipe(t, "04DE3001")
-		kiosk.waitJS(k.kind+": customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
+		card := kiosk.swipeFor("04DE3001", "王秀英")
 		kiosk.closeDialog()
-		kiosk.run(k.kind+": start", chromedp.Click(chromedp.CSS("#intakebtn")), chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))),
+		kiosk.tap(k.kind+": start", "#intakebtn")
+		kiosk.run(k.kind+": the kind", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))),
 			chromedp.Click(chromedp.CSS(fmt.Sprintf(`[data-kind=%q]`, k.kind))))
 		if k.purchase != "" {
 			kiosk.run(k.kind+": the purchase", chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`[data-purchase=%q]`, k.purchase))),
@@ -394,10 +424,7 @@ func testIntakeEachKind(t *testing.T, kiosk *tab, addr, prints string) []string 
 		}
 		numbers = append(numbers, n)
 		kiosk.run(k.kind+": done", chromedp.Click(chromedp.CSS("#intakedone")))
-		card.Remove()
-		// pcscd polls vpcd every 400 ms: a card laid again sooner is, to it,
-		// the same card never taken off, and no swipe reaches the desk.
-		time.Sleep(time.Second)
+		card.Remove() // the next swipeFor lays it again a second later
 	}
 	return numbers
 }

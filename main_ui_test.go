@@ -87,6 +87,8 @@ type tab struct {
 	t    testing.TB
 	name string
 	ctx  context.Context
+	// lifted is when a card laid by lay was last taken off.
+	lifted time.Time
 }
 
 // newTab opens url in a new tab; opts may put it in a browser context of
@@ -173,6 +175,43 @@ func swipe(t testing.TB, uid string) *vpcdtest.Card {
 	return vpcdtest.Insert(t, 0, vpcdtest.ATR14443, vpcdtest.UIDScript(b))
 }
 
+// deskCard is a card laid on the desk's reader by tab.lay.
+type deskCard struct {
+	*vpcdtest.Card
+	tb *tab
+}
+
+// Remove takes the card off the reader and notes when, for tab.lay.
+func (c deskCard) Remove() {
+	c.Card.Remove()
+	c.tb.lifted = time.Now()
+}
+
+// lay lays the card uid on the desk's reader (swipe), a second after the
+// last Remove of a card lay laid: pcscd polls vpcd every 400 ms, and a
+// card laid again sooner is, to it, the same card never taken off, so no
+// swipe reaches the desk.
+func (tb *tab) lay(uid string) deskCard {
+	tb.t.Helper()
+	time.Sleep(time.Until(tb.lifted.Add(time.Second)))
+	return deskCard{swipe(tb.t, uid), tb}
+}
+
+// swipeFor lays the card uid (lay) and waits until the kiosk, in its
+// customer view, shows this swipe's whole panel of the customer name:
+// its card.presented and then its card.panel handled (window.swipes,
+// kiosk.js notePaint). A wait for the name alone passed at once while the
+// kiosk still showed the same customer from before, and the step went on
+// while this swipe's two frames redrew the panel under its clicks.
+func (tb *tab) swipeFor(uid, name string) deskCard {
+	tb.t.Helper()
+	n := tb.eval("swipes so far", `String((window.swipes || []).length)`)
+	card := tb.lay(uid)
+	tb.waitJS(name+"'s panel from this swipe", fmt.Sprintf(`(window.swipes || []).length > %s && window.swipes.at(-1).uid === %q && !!window.swipes.at(-1).details &&
+		document.querySelector('#custname')?.textContent === %q && !document.querySelector('#panel .loading')`, n, uid, name))
+	return card
+}
+
 func TestDeskScreensInChromium(t *testing.T) {
 	vpcdtest.Start(t)
 	ctx := browser(t)
@@ -196,8 +235,7 @@ func TestDeskScreensInChromium(t *testing.T) {
 	})
 	t.Run("swipe opens the customer panel", func(t *testing.T) {
 		kiosk.t = t
-		card := swipe(t, "04DE3001")
-		kiosk.waitJS("customer panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
+		card := kiosk.swipeFor("04DE3001", "王秀英")
 		if bal := kiosk.text("#balance"); bal != "¥50.00" {
 			t.Errorf("balance on the panel = %q, want ¥50.00", bal)
 		}
@@ -207,7 +245,7 @@ func TestDeskScreensInChromium(t *testing.T) {
 	})
 	t.Run("lost card refused at the next swipe", func(t *testing.T) {
 		kiosk.t = t
-		card := swipe(t, "04DE3013")
+		card := kiosk.lay("04DE3013")
 		kiosk.run("refusal", chromedp.WaitVisible(chromedp.CSS("#refused")))
 		if msg := kiosk.text("#refused"); !strings.Contains(msg, "SC-000019") {
 			t.Errorf("refusal = %q, want the lost card's number", msg)
@@ -223,9 +261,9 @@ func TestDeskScreensInChromium(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#cardno"), "SC-000001"), chromedp.Click(chromedp.CSS("#cardform button")))
 		staff.waitJS("balance before", `document.querySelector('#ledgerbalance')?.textContent === '¥50.00'`)
 
-		card := swipe(t, "04DE3001")
-		kiosk.waitJS("panel", `document.querySelector('#custname')?.textContent === '王秀英' && !document.querySelector('#panel .loading')`)
-		kiosk.run("top up 20 yuan", chromedp.Click(chromedp.CSS("#topup")), chromedp.WaitVisible(chromedp.CSS("#amount")),
+		card := kiosk.swipeFor("04DE3001", "王秀英")
+		kiosk.tap("top up", "#topup")
+		kiosk.run("20 yuan", chromedp.WaitVisible(chromedp.CSS("#amount")),
 			chromedp.Click(chromedp.CSS(`#modalbox [data-k="2"]`)), chromedp.Click(chromedp.CSS(`#modalbox [data-k="0"]`)),
 			chromedp.Click(chromedp.CSS("#confirm")), chromedp.WaitVisible(chromedp.CSS("#receipt")))
 		card.Remove()
@@ -253,8 +291,9 @@ func TestDeskScreensInChromium(t *testing.T) {
 	t.Run("the customer's own view speaks the store's language", func(t *testing.T) {
 		kiosk.t = t
 		kiosk.closeDialog()
-		kiosk.run("log out", chromedp.Click(chromedp.CSS("#logout")), chromedp.WaitVisible(chromedp.CSS("#pinpad")))
-		card := swipe(t, "04DE3001")
+		kiosk.tap("log out", "#logout")
+		kiosk.run("logged out", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		card := kiosk.lay("04DE3001")
 		defer card.Remove()
 		kiosk.run("own view", chromedp.WaitVisible(chromedp.CSS("#own")))
 		for _, lang := range []string{"zh", "en"} {

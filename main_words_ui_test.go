@@ -135,7 +135,7 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 					}
 				}
 				staff.run("board", chromedp.Click(chromedp.CSS(`#tabs a[href="#board"]`)), chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
-				staff.run("a ticket", chromedp.Click(chromedp.CSS("tr[data-ticket]")), chromedp.WaitVisible(chromedp.CSS("#ticketdetail")))
+				staff.openRow("a ticket", "tr[data-ticket]", "#ticketdetail")
 				staff.safe("ticket detail")
 				staff.words("ticket detail", lang)
 				staff.closeDialog()
@@ -155,13 +155,15 @@ func TestScreensSpeakTheStoresLanguage(t *testing.T) {
 		}
 		kiosk.eval("language zh", `(document.body.classList.contains('lang-en') && document.getElementById('lang').click(), '')`)
 		// The desk's board has the staff board's filters: ready tickets only.
-		kiosk.run("board", chromedp.Click(chromedp.CSS("#tabboard")), chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
+		kiosk.tap("board", "#tabboard")
+		kiosk.run("the board", chromedp.WaitVisible(chromedp.CSS("tr[data-ticket]")))
 		kiosk.safe("board")
 		kiosk.words("board", "zh")
 		all := kiosk.eval("rows", `String(document.querySelectorAll('tr[data-ticket]').length)`)
 		kiosk.eval("only ready", `(() => { const f = document.querySelector('#filter'); f.status.value = 'ready'; f.dispatchEvent(new Event('change')); return ''; })()`)
 		kiosk.waitJS("ready rows only", `(() => { const rs = [...document.querySelectorAll('tr[data-ticket]')]; return rs.length > 0 && rs.length < `+all+` && rs.every((r) => r.querySelector('.st-ready')); })()`)
-		kiosk.run("customer view", chromedp.Click(chromedp.CSS("#tabcust")), chromedp.WaitVisible(chromedp.CSS("#lookup")))
+		kiosk.tap("customer view", "#tabcust")
+		kiosk.run("the customer view", chromedp.WaitVisible(chromedp.CSS("#lookup")))
 		// A phone the store does not know: the error says so in words, and
 		// the clerk may take the caller in as a new customer.
 		kiosk.run("unknown phone", chromedp.SendKeys(chromedp.CSS("#phone"), "13900000000"), chromedp.Click(chromedp.CSS("#lookup button")),

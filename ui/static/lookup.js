@@ -43,19 +43,23 @@ export function lookupBox(number) {
     <div class="idleinfo" id="idleinfo"></div>`;
 }
 
-// wireLookupBox sends the lookup and gives onStatus the answer; a scan
-// into the number field (its Enter) moves on to the four digits.
+// wireLookupBox sends the lookup and gives onStatus the answer; an Enter
+// with the number but no digits yet (a scan into the number field, or
+// the scan's Enter reaching the digits field slipScanned focused) asks
+// for the four digits and sends nothing. A refusal clears the digits
+// only if they are still those sent: digits typed while the answer was
+// on its way stay.
 export function wireLookupBox(conn, root, onStatus) {
   const f = root.querySelector('#slipform');
   const num = f.querySelector('#slipnumber'), last4 = f.querySelector('#sliplast4');
   if (num.value) last4.focus();
   f.onsubmit = async (e) => {
     e.preventDefault();
-    const n = num.value.trim().toUpperCase();
-    if (n && !last4.value.trim() && document.activeElement === num) { last4.focus(); return; }
-    try { onStatus(await conn.call('ticket.status', { number: n, last4: last4.value.trim() })); } catch (err) {
+    const n = num.value.trim().toUpperCase(), digits = last4.value.trim();
+    if (n && !digits) { askDigits(root); return; }
+    try { onStatus(await conn.call('ticket.status', { number: n, last4: digits })); } catch (err) {
       f.querySelector('#sliperr').innerHTML = errText(err);
-      last4.value = '';
+      if (last4.value.trim() === digits) last4.value = '';
       (err.field === 'number' ? num : last4).focus();
     }
   };
@@ -67,9 +71,14 @@ export function slipScanned(root, number) {
   const num = root.querySelector('#slipnumber');
   if (!num) return false;
   num.value = number;
+  askDigits(root);
+  return true;
+}
+
+// askDigits asks for the phone's last four digits and puts the cursor there.
+function askDigits(root) {
   root.querySelector('#sliperr').innerHTML = t('请输入电话号码的后四位', 'Now enter the last four digits of your phone');
   root.querySelector('#sliplast4').focus();
-  return true;
 }
 
 // idleInfo shows the desk's hours and today's queue in el, and again
