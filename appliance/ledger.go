@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -58,18 +57,32 @@ type LedgerEntry struct {
 // Hash itself, in a fixed order with lengths, so that changing any byte of
 // any field changes the hash. Hash should equal it; Verify checks.
 func (e *LedgerEntry) ComputeHash() string {
-	fields := []string{
-		"v1", e.Card, strconv.FormatInt(e.Seq, 10), strconv.FormatInt(e.GlobalSeq, 10), string(e.Kind),
-		strconv.FormatInt(e.AmountFen, 10), strconv.FormatInt(e.BalanceFen, 10), e.Ticket, e.Reverses,
-		e.Operator, e.Key, e.Time.UTC().Format(time.RFC3339Nano), e.PrevHash,
+	var buf [512]byte // the usual entry's fields, without an allocation
+	b := buf[:0]
+	field := func(f string) {
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
 	}
-	var b strings.Builder
-	for _, f := range fields {
-		b.WriteString(strconv.Itoa(len(f)))
-		b.WriteByte(':')
-		b.WriteString(f)
+	num := func(n int64) {
+		var d [20]byte
+		field(string(strconv.AppendInt(d[:0], n, 10)))
 	}
-	sum := sha256.Sum256([]byte(b.String()))
+	field("v1")
+	field(e.Card)
+	num(e.Seq)
+	num(e.GlobalSeq)
+	field(string(e.Kind))
+	num(e.AmountFen)
+	num(e.BalanceFen)
+	field(e.Ticket)
+	field(e.Reverses)
+	field(e.Operator)
+	field(e.Key)
+	var t [64]byte
+	field(string(e.Time.UTC().AppendFormat(t[:0], time.RFC3339Nano)))
+	field(e.PrevHash)
+	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
 }
 

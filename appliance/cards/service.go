@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -116,7 +117,7 @@ func (b *batch) audit(actor appliance.Actor, action string, e *appliance.LedgerE
 	if !slices.Contains(g.cards, e.Card) {
 		g.cards = append(g.cards, e.Card)
 	}
-	g.entries = append(g.entries, entryRef{fmt.Sprintf("%s#%d", e.Card, e.Seq), e.AmountFen, e.BalanceFen})
+	g.entries = append(g.entries, entryRef{e.Card + "#" + strconv.FormatInt(e.Seq, 10), e.AmountFen, e.BalanceFen})
 }
 
 // writeAudits writes one audit entry per actor and action of the batch,

@@ -27,9 +27,16 @@ type indexEntry struct {
 // key returns the Badger key of the entry for the record id.
 func (e indexEntry) key(id string) []byte {
 	if e.unique {
-		return []byte("u/" + e.name + "/" + e.value)
+		return joinKey("u/", e.name, "/", e.value)
 	}
-	return []byte("x/" + e.name + "/" + e.value + "\x00" + id)
+	k := make([]byte, 0, 2+len(e.name)+1+len(e.value)+1+len(id))
+	return append(append(append(append(append(append(k, "x/"...), e.name...), '/'), e.value...), 0), id...)
+}
+
+// joinKey returns a+b+c+d as a new key, in one allocation.
+func joinKey(a, b, c, d string) []byte {
+	k := make([]byte, 0, len(a)+len(b)+len(c)+len(d))
+	return append(append(append(append(k, a...), b...), c...), d...)
 }
 
 // kind describes how one record type is stored: its key and its indexes.
@@ -81,11 +88,12 @@ func (k kind[T]) indexKeys(raw []byte) (string, map[string]string, error) {
 	return id, keys, nil
 }
 
-func (k kind[T]) recordKey(id string) []byte { return []byte("r/" + k.name + "/" + id) }
+func (k kind[T]) recordKey(id string) []byte { return joinKey("r/", k.name, "/", id) }
 
 // get reads the record id; found is false when there is none.
 func (k kind[T]) get(tx *Txn, id string) (rec *T, found bool, err error) {
-	item, err := tx.t.Get(k.recordKey(id))
+	key := k.recordKey(id)
+	item, err := tx.t.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false, nil
 	}
@@ -98,7 +106,7 @@ func (k kind[T]) get(tx *Txn, id string) (rec *T, found bool, err error) {
 		return nil, false, fmt.Errorf("store: read %s %s: %w", k.name, id, err)
 	}
 	if k.keepRead && !tx.readOnly {
-		tx.noteIndexes(string(k.recordKey(id)), k.indexes(rec))
+		tx.noteIndexes(string(key), k.indexes(rec))
 	}
 	return rec, true, nil
 }
@@ -142,25 +150,30 @@ func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 		return appliance.FieldError("id", "%s 缺少编号 / %s has no id", k.name, k.name)
 	}
 	want := k.indexes(rec)
-	var have map[string][]byte
+	key := k.recordKey(id)
+	wantKeys := make([][]byte, len(want))
+	for i, e := range want {
+		wantKeys[i] = e.key(id)
+	}
+	var had []bool
+	var data [][]byte
 	if !k.once {
-		old, found, err := k.storedIndexes(tx, id)
+		old, found, err := k.storedIndexes(tx, id, key)
 		if err != nil {
 			return err
 		}
 		if found {
-			if have, err = k.dropStale(tx, id, old, want); err != nil {
+			if had, data, err = k.dropStale(tx, id, old, wantKeys); err != nil {
 				return err
 			}
 		}
 	}
-	for _, e := range want {
-		data, had := have[string(e.key(id))]
-		if had && (e.posting || !all && (e.unique || bytes.Equal(data, e.data))) {
+	for i, e := range want {
+		if had != nil && had[i] && (e.posting || !all && (e.unique || bytes.Equal(data[i], e.data))) {
 			continue // the stored version has this entry already (a posting: in its block)
 		}
 		if k.once && !e.posting {
-			if err := tx.setIndexUnchecked(id, e); err != nil {
+			if err := tx.setIndexKey(wantKeys[i], id, e); err != nil {
 				return err
 			}
 		} else if err := k.setIndex(tx, id, e); err != nil {
@@ -171,25 +184,25 @@ func (k kind[T]) write(tx *Txn, rec *T, all bool) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.t.Set(k.recordKey(id), v); err != nil {
+	if err := tx.t.Set(key, v); err != nil {
 		return fmt.Errorf("store: put %s %s: %w", k.name, id, err)
 	}
 	if k.keepRead {
-		tx.noteIndexes(string(k.recordKey(id)), want)
+		tx.noteIndexes(string(key), want)
 	}
 	if k.once && k.event != "" {
-		tx.recordEventRef(k.event, id, string(k.recordKey(id)))
+		tx.recordEventRef(k.event, id, string(key))
 	} else {
 		tx.recordEvent(k.event, id, v)
 	}
 	return nil
 }
 
-// storedIndexes returns the index entries of the stored version of id,
-// found false when there is none: those noted when the transaction read
-// or wrote it (keepRead), else read from the store.
-func (k kind[T]) storedIndexes(tx *Txn, id string) ([]indexEntry, bool, error) {
-	if es, ok := tx.readIndexes[string(k.recordKey(id))]; ok {
+// storedIndexes returns the index entries of the stored version of id
+// (at key), found false when there is none: those noted when the
+// transaction read or wrote it (keepRead), else read from the store.
+func (k kind[T]) storedIndexes(tx *Txn, id string, key []byte) ([]indexEntry, bool, error) {
+	if es, ok := tx.readIndexes[string(key)]; ok {
 		return es, true, nil
 	}
 	old, found, err := k.get(tx, id)
@@ -208,26 +221,40 @@ func (tx *Txn) noteIndexes(key string, es []indexEntry) {
 	tx.readIndexes[key] = es
 }
 
-// dropStale deletes the old index entries that the new version no longer
-// has and returns those it keeps, each key with the data the old version
-// gave it.
-func (k kind[T]) dropStale(tx *Txn, id string, old, want []indexEntry) (map[string][]byte, error) {
-	keep := make(map[string]bool, len(want))
-	for _, e := range want {
-		keep[string(e.key(id))] = true
+// dropStale deletes the old index entries that the new version, whose
+// entries have the keys wantKeys, no longer has, and says for each of
+// those whether the old version has it (had) and with what data.
+func (k kind[T]) dropStale(tx *Txn, id string, old []indexEntry, wantKeys [][]byte) (had []bool, data [][]byte, err error) {
+	had, data = make([]bool, len(wantKeys)), make([][]byte, len(wantKeys))
+	var at map[string][]int // the places of each wanted key, for many entries (a ticket's terms)
+	if len(old)*len(wantKeys) > 64 {
+		at = make(map[string][]int, len(wantKeys))
+		for i, key := range wantKeys {
+			at[string(key)] = append(at[string(key)], i)
+		}
 	}
-	kept := make(map[string][]byte, len(old))
 	for _, e := range old {
 		key := e.key(id)
-		if keep[string(key)] {
-			kept[string(key)] = e.data
+		kept := false
+		if at != nil {
+			for _, i := range at[string(key)] {
+				had[i], data[i], kept = true, e.data, true
+			}
+		} else {
+			for i, w := range wantKeys {
+				if bytes.Equal(w, key) {
+					had[i], data[i], kept = true, e.data, true
+				}
+			}
+		}
+		if kept {
 			continue
 		}
 		if err := tx.dropIndex(id, e); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return kept, nil
+	return had, data, nil
 }
 
 // dropIndex deletes one index entry of record id.
@@ -267,15 +294,15 @@ func (k kind[T]) setIndex(tx *Txn, id string, e indexEntry) error {
 	return nil
 }
 
-// setIndexUnchecked writes one index entry of record id without looking
-// a unique value up: the caller has (kind.write of a once kind).
-func (tx *Txn) setIndexUnchecked(id string, e indexEntry) error {
+// setIndexKey writes index entry e of record id at its key without
+// looking a unique value up: the caller has (kind.write of a once kind).
+func (tx *Txn) setIndexKey(key []byte, id string, e indexEntry) error {
 	v := e.data
 	if e.unique {
 		v = []byte(id)
 	}
-	if err := tx.t.Set(e.key(id), v); err != nil {
-		return fmt.Errorf("store: set index %s: %w", e.key(id), err)
+	if err := tx.t.Set(key, v); err != nil {
+		return fmt.Errorf("store: set index %s: %w", key, err)
 	}
 	return nil
 }

@@ -19,7 +19,9 @@ func notFoundBy(index, value string) error {
 	case idxCardUID:
 		return appliance.Errorf(appliance.ENOTFOUND, "没有找到卡号为 %s 的服务卡 / no service card with UID %s", value, value)
 	case idxLedgerKey:
-		return appliance.Errorf(appliance.ENOTFOUND, "没有找到这笔流水 / no such ledger entry")
+		// The usual answer for a new idempotency key (every money
+		// operation asks): no formatting.
+		return &appliance.Error{Code: appliance.ENOTFOUND, Message: "没有找到这笔流水 / no such ledger entry"}
 	}
 	return appliance.Errorf(appliance.ENOTFOUND, "没有找到 %s / not found: %s", value, value)
 }

@@ -23,6 +23,11 @@ type kv struct {
 	// iterator does not see prev, so the transaction is run again after
 	// the commit before it (Pipeline.Update).
 	iterated bool
+	// absent are the keys Get found missing and the transaction has not
+	// written since: looking one up again (a new idempotency key, by the
+	// replay check and then by AppendLedger) answers from here instead of
+	// searching every memtable and level again.
+	absent map[string]struct{}
 }
 
 // staged is one write of a transaction: a value, or a delete.
@@ -66,7 +71,16 @@ func (t *kv) Get(key []byte) (*item, error) {
 			}
 		}
 	}
+	if _, ok := t.absent[string(key)]; ok {
+		return nil, badger.ErrKeyNotFound
+	}
 	bi, err := t.Txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		if t.absent == nil {
+			t.absent = make(map[string]struct{})
+		}
+		t.absent[string(key)] = struct{}{}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -78,6 +92,9 @@ func (t *kv) Set(key, v []byte) error {
 	if err := t.Txn.Set(key, v); err != nil {
 		return err
 	}
+	if len(t.absent) > 0 {
+		delete(t.absent, string(key))
+	}
 	if t.own != nil {
 		t.own[string(key)] = staged{v: v}
 	}
@@ -88,6 +105,9 @@ func (t *kv) Set(key, v []byte) error {
 func (t *kv) Delete(key []byte) error {
 	if err := t.Txn.Delete(key); err != nil {
 		return err
+	}
+	if len(t.absent) > 0 {
+		delete(t.absent, string(key))
 	}
 	if t.own != nil {
 		t.own[string(key)] = staged{deleted: true}

@@ -148,3 +148,80 @@ func TestPipelineYieldsToOtherWriters(t *testing.T) {
 	}
 	mustVerify(t, db)
 }
+
+// TestMissingKeyThenWritten: a key Get found missing reads as written once
+// the transaction writes it, as missing once it deletes it, whether or
+// not the transaction is in a Pipeline, and a later transaction sees the
+// outcome; the same idempotency key twice in one transaction is refused.
+func TestMissingKeyThenWritten(t *testing.T) {
+	steps := func(tx *Txn) error {
+		key := []byte("z/test")
+		for i, want := range []struct {
+			write, del bool
+			found      bool
+		}{{found: false}, {found: false}, {write: true, found: true}, {del: true, found: false}, {found: false}, {write: true, found: true}} {
+			switch {
+			case want.write:
+				if err := tx.t.Set(key, []byte{byte(i)}); err != nil {
+					return err
+				}
+			case want.del:
+				if err := tx.t.Delete(key); err != nil {
+					return err
+				}
+			}
+			_, err := tx.t.Get(key)
+			if found := err == nil; found != want.found {
+				return fmt.Errorf("step %d: Get found %v (%v), want %v", i, found, err, want.found)
+			}
+		}
+		return nil
+	}
+	db := MustOpen(t)
+	mustUpdate(t, db, func(tx *Txn) error {
+		return tx.PutCard(&appliance.Card{Number: "SC-000001", CustomerID: "c1", Status: appliance.CardActive})
+	})
+	mustUpdate(t, db, func(tx *Txn) error {
+		if err := tx.t.Delete([]byte("z/test")); err != nil {
+			return err
+		}
+		return steps(tx)
+	})
+	p := db.Pipeline()
+	for range 2 {
+		if err := p.Update(func(tx *Txn) error {
+			if err := tx.t.Delete([]byte("z/test")); err != nil {
+				return err
+			}
+			return steps(tx)
+		}, func(error) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err := p.Update(func(tx *Txn) error {
+		if _, err := tx.LedgerByKey("dup"); appliance.ErrorCode(err) != appliance.ENOTFOUND {
+			return fmt.Errorf("LedgerByKey(dup) = %v, want not found", err)
+		}
+		if err := topUp("SC-000001", "dup")(tx); err != nil {
+			return err
+		}
+		if e, err := tx.LedgerByKey("dup"); err != nil || e.Seq != 1 {
+			return fmt.Errorf("LedgerByKey(dup) after the top-up = %+v, %v; want entry 1", e, err)
+		}
+		return nil
+	}, func(error) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Update(topUp("SC-000001", "dup"), func(error) {})
+	if appliance.ErrorCode(err) != appliance.ECONFLICT {
+		t.Errorf("a second top-up with key dup, pipelined = %v, want a conflict", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+	mustUpdate(t, db, func(tx *Txn) error {
+		_, err := tx.t.Get([]byte("z/test"))
+		return err
+	})
+}

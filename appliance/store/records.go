@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"shouhou/appliance"
@@ -148,7 +149,19 @@ var specs = []spec{customers, cards, purchases, products, tickets, ledger, print
 
 // ledgerID is a ledger entry's record ID: the card, then the sequence
 // padded so that a card's entries sort in order.
-func ledgerID(card string, seq int64) string { return fmt.Sprintf("%s/%012d", card, seq) }
+func ledgerID(card string, seq int64) string {
+	if seq < 0 {
+		return fmt.Sprintf("%s/%012d", card, seq)
+	}
+	var digits [20]byte
+	d := strconv.AppendInt(digits[:0], seq, 10)
+	b := make([]byte, 0, len(card)+1+max(12, len(d)))
+	b = append(append(b, card...), '/')
+	for range 12 - len(d) {
+		b = append(b, '0')
+	}
+	return string(append(b, d...))
+}
 
 // PutCustomer creates or replaces a customer. A phone number already held by
 // another customer is a conflict naming the field.
