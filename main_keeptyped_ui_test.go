@@ -38,7 +38,10 @@ func jsObject(m map[string]string) string {
 // lines a scan brought up), with the focus and the caret, outlives the
 // panel's redraws for the same customer: a ticket event pushed by
 // another desk's intake, and a re-swipe of the same card. A swipe of
-// another customer's card starts with the fields empty. On the staff
+// another customer's card starts with the fields empty. With nobody
+// logged in, a level the customer picked in their own view's survey
+// outlives the redraw on a ticket event. The subtests run in order, each
+// on the screen the last left. On the staff
 // screen, the reason typed into an open ticket's dialog outlives the
 // dialog's redraw on another desk's ticket event, focused or not, and a
 // job id typed to reprint outlives the print queue's redraw on a print
@@ -122,6 +125,29 @@ func TestTypedTextSurvivesRedrawsInChromium(t *testing.T) {
 		if got := kiosk.eval("till lines", `document.querySelector('#receiptlines').textContent.trim()`); got != "" {
 			t.Errorf("李娜's panel shows the till lines scanned for 王秀英: %q", got)
 		}
+	})
+
+	t.Run("the customer's own survey", func(t *testing.T) {
+		kiosk.t = t
+		number := intake("咨询退货政策")
+		clerk.mustCall("ticket.move", map[string]string{"number": number, "to": "closed", "reason": "已答复"}, nil)
+		kiosk.closeDialog()
+		kiosk.tap("log out", "#logout")
+		kiosk.run("logged out", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		own := kiosk.lay("04DE3001")
+		defer own.Remove()
+		form := fmt.Sprintf(`form.survey[data-number=%q]`, number)
+		kiosk.run("the survey of the closed ticket", chromedp.WaitVisible(chromedp.CSS(form)))
+		kiosk.eval("pick 一般 for the attitude", fmt.Sprintf(`(document.querySelector('%s input[name=attitude][value="2"]').click(), window.oldOwn = document.querySelector('#own'), '')`, form))
+		intake("顾客自助屏时另一台服务台的咨询")
+		kiosk.waitJS("the own view redrawn", fmt.Sprintf(`document.querySelector('#own') !== window.oldOwn && !!document.querySelector('%s')`, form))
+		if got := kiosk.eval("the pick", fmt.Sprintf(`String(document.querySelector('%s input[name=attitude]:checked')?.value)`, form)); got != "2" {
+			t.Errorf("the attitude picked in the survey after a ticket event = %s, want 2 (一般)", got)
+		}
+		own.Remove()
+		kiosk.run("welcome again", chromedp.WaitVisible(chromedp.CSS("#pinpad")))
+		kiosk.run("the clerk's PIN", chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="1"]`)),
+			chromedp.Click(chromedp.CSS(`[data-k="1"]`)), chromedp.Click(chromedp.CSS(`[data-k="OK"]`)), chromedp.WaitVisible(chromedp.CSS("#lookup")))
 	})
 
 	t.Run("the ticket dialog on the staff screen", func(t *testing.T) {
