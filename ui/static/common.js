@@ -262,12 +262,125 @@ export async function printerState(conn, root) {
   } catch { /* the note stays as it is */ }
 }
 
-export function modal(html) {
+// modal shows html in the dialog, or closes it when html is empty; ctx
+// and fresh are redrawKeeping's: a dialog drawn again for the same record
+// keeps what was typed into it.
+export function modal(html, ctx = '', fresh = false) {
   const m = document.getElementById('modal');
-  document.getElementById('modalbox').innerHTML = html || '';
+  redrawKeeping(document.getElementById('modalbox'), html || '', ctx, fresh);
   m.classList.toggle('hidden', !html);
   return document.getElementById('modalbox');
 }
+
+// redrawKeeping replaces root's markup with html without losing what the
+// person at the screen typed. ctx names the record the markup is drawn
+// for ("panel:demo-01", "ticket:T20261204-0001"); when root's markup
+// before was drawn by redrawKeeping for the same ctx (and not written
+// over since), and fresh is false:
+//   - every input, textarea and select the clerk changed since it was
+//     drawn (its value, tick or choice is not the one drawn: dirty) gets
+//     the typed value back, if the new markup has a field of the same key
+//     (fieldKey) that is neither disabled nor read-only. The typed text
+//     wins while the field is dirty; a field the clerk did not touch shows
+//     the new data, and a field the new data locks shows the new data;
+//   - the field that had the focus gets it back with its caret (selection);
+//   - an element marked data-keep with an id, holding what a clerk's
+//     action brought up (a scan's till lines, a lookup's answer), is moved
+//     over whole, its handlers with it, in place of its empty namesake.
+// For another record (ctx differs or is ""), or with fresh (a redraw
+// after the clerk's own action sent what was typed), nothing is kept, so
+// one customer's typing never shows in the next one's fields. A form
+// whose typed text was sent should be reset (form.reset()) before a
+// redraw that keeps, or its text comes back.
+export function redrawKeeping(root, html, ctx, fresh = false) {
+  const was = root.keptFor;
+  const same = !fresh && ctx && was && was.ctx === ctx && was.first && was.first === root.firstChild;
+  const snap = same ? snapshot(root) : null;
+  root.innerHTML = html;
+  root.keptFor = { ctx, first: root.firstChild };
+  if (snap) restore(root, snap);
+  return root;
+}
+
+// fields are root's inputs, textareas and selects by their keys.
+function fields(root) {
+  const seen = new Map(), out = [];
+  for (const el of root.querySelectorAll('input, textarea, select')) {
+    const k = fieldKey(root, el);
+    if (!k || el.type === 'file') continue;
+    const n = seen.get(k) || 0;
+    seen.set(k, n + 1);
+    out.push([n ? `${k}@${n}` : k, el]);
+  }
+  return out;
+}
+
+// fieldKey names a field on its screen: its id, or its name (with the
+// value for a radio button or a check box of a group), or else its first
+// data- attribute with the value; prefixed with the record it is in (the
+// nearest data-number or data-printer under root: a ticket's survey, a
+// printer's reprint form). A field with none of these is not kept.
+function fieldKey(root, el) {
+  const data = [...el.attributes].find((a) => a.name.startsWith('data-'));
+  const own = el.id ? '#' + el.id : el.name ? el.name + (el.type === 'radio' || el.type === 'checkbox' ? '=' + el.value : '') : data ? `${data.name}=${data.value}` : '';
+  if (!own) return '';
+  const rec = el.parentElement && el.parentElement.closest('[data-number],[data-printer]');
+  return rec && root.contains(rec) ? `${rec.dataset.number || rec.dataset.printer}/${own}` : own;
+}
+
+// dirty reports whether the clerk changed el since it was drawn.
+function dirty(el) {
+  if (el.type === 'checkbox' || el.type === 'radio') return el.checked !== el.defaultChecked;
+  if (el.tagName === 'SELECT') return [...el.options].some((o) => o.selected !== o.defaultSelected);
+  return el.value !== el.defaultValue;
+}
+
+// snapshot is what was typed under root: the dirty fields' values, the
+// focused field's key and selection, the data-keep elements.
+function snapshot(root) {
+  const typed = new Map();
+  let focus = null;
+  for (const [k, el] of fields(root)) {
+    if (dirty(el)) typed.set(k, el.tagName === 'SELECT' ? [...el.selectedOptions].map((o) => o.value) : el.type === 'checkbox' || el.type === 'radio' ? el.checked : el.value);
+    if (el === document.activeElement) {
+      focus = { key: k };
+      try { if (el.selectionStart != null) Object.assign(focus, { start: el.selectionStart, end: el.selectionEnd, dir: el.selectionDirection }); } catch { /* no caret in this kind of field */ }
+    }
+  }
+  const kept = new Map([...root.querySelectorAll('[data-keep][id]')].map((e) => [e.id, e]));
+  return { typed, focus, kept };
+}
+
+// restore puts a snapshot back into root's new markup.
+function restore(root, snap) {
+  for (const e of root.querySelectorAll('[data-keep][id]')) {
+    const old = snap.kept.get(e.id);
+    if (old && !e.hasChildNodes()) e.replaceWith(old);
+  }
+  for (const [k, el] of fields(root)) {
+    if (snap.typed.has(k) && !el.disabled && !el.readOnly) {
+      const v = snap.typed.get(k);
+      if (el.tagName === 'SELECT') [...el.options].forEach((o) => { o.selected = v.includes(o.value); });
+      else if (el.type === 'checkbox' || el.type === 'radio') el.checked = v;
+      else el.value = v;
+    }
+    if (snap.focus && snap.focus.key === k) {
+      el.focus({ preventScroll: true });
+      try { if (snap.focus.start != null) el.setSelectionRange(snap.focus.start, snap.focus.end, snap.focus.dir); } catch { /* no caret in this kind of field */ }
+    }
+  }
+}
+
+// afterComposing runs fn now, or, while an input method (pinyin, say) is
+// composing in a field under root, once it is done: a redraw then would
+// drop the half-typed syllables, which no restored value holds.
+export function afterComposing(root, fn) {
+  const a = document.activeElement;
+  if (a && root.contains(a) && a.composing) a.addEventListener('compositionend', () => setTimeout(fn), { once: true });
+  else fn();
+}
+document.addEventListener('compositionstart', (e) => { e.target.composing = true; }, true);
+document.addEventListener('compositionend', (e) => { e.target.composing = false; }, true);
 
 // The names of the server's codes come from its message catalogue
 // (ui/catalog, served as catalog.js): one place for every word.

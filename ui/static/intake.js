@@ -3,7 +3,7 @@
 // registered from the receipt), condition, problem and request, the policy
 // decision (ticket.preview), then ticket.intake with one idempotency key
 // per form, so a double tap or a retry makes one ticket.
-import { t, esc, yuan, errText, busy, newKey, name, date, kindNames, problemNames, outcomeNames, feeNames, payerNames, jobNote, printerState } from './common.js';
+import { t, esc, yuan, errText, busy, newKey, name, date, kindNames, problemNames, outcomeNames, feeNames, payerNames, jobNote, printerState, redrawKeeping } from './common.js';
 import { decisionHTML, decisionOf } from './ticket.js';
 import { receiptBox, wireReceipt, lockedHTML, wireCorrect } from './receipt.js';
 
@@ -53,11 +53,13 @@ export class Intake {
     if (cancel) cancel.onclick = () => this.onExit(null);
   }
 
+  // frame draws a step: drawn again for the same step of this intake (the
+  // purchases or the complaint reasons came), what the clerk typed stays.
   frame(title, body, buttons) {
-    this.el.innerHTML = `<section class="intake" id="intake" data-step="${this.step}">
+    redrawKeeping(this.el, `<section class="intake" id="intake" data-step="${this.step}">
       <h1>${t('受理', 'Intake')} · ${esc(this.panel.customer.name)} ${this.a.kind ? '· ' + name(kindNames, this.a.kind) : ''} <span class="sub">${title}</span></h1>
       ${body}<p class="error" id="intakeerr"></p>
-      <div class="actions big bottom">${buttons}<button class="btn secondary" id="intakecancel">${t('取消受理', 'Cancel')}</button></div></section>`;
+      <div class="actions big bottom">${buttons}<button class="btn secondary" id="intakecancel">${t('取消受理', 'Cancel')}</button></div></section>`, `intake:${this.key}:${this.step}`);
   }
 
   kindStep() {

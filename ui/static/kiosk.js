@@ -2,7 +2,8 @@
 // opens the customer panel; with no staff logged in, the kiosk is the
 // customer's own (masked) view and survey.
 import { Conn, t, esc, yuan, errText, modal, wireClose, saveSession, dropSession, newKey, setupLang, busy, jobNote, printerState, setSession, watchPrintJobs,
-  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames, filterForm, readFilter, filterArgs, shortcuts } from './common.js';
+  ticketTable, scanner, name, cardStatusNames, ledgerNames, date, time, offerNewCustomer, roleNames, filterForm, readFilter, filterArgs, shortcuts,
+  redrawKeeping, afterComposing } from './common.js';
 import { openTicket, pickupFlow, renderCalls } from './ticket.js';
 import { Intake } from './intake.js';
 import { receiptBox, wireReceipt } from './receipt.js';
@@ -73,7 +74,7 @@ conn.on('card.panel', (p) => shown.then(() => {
     const stale = state.intake.panel.partial;
     state.intake.panel = p;
     if (stale && state.intake.step === 'purchase') state.intake.render(); // it lists the purchases, which had not come
-  } else if (state.view === 'customer' || !isStaff()) render();
+  } else if (state.view === 'customer' || !isStaff()) afterComposing(main, render);
   const s = (window.swipes || []).at(-1);
   if (s && s.uid === p.uid && !s.details) s.details = Date.now();
 }));
@@ -102,11 +103,13 @@ conn.on('card.removed', () => { if (!isStaff()) { state.panel = null; me({ id: '
 conn.on('card.blocked', (b) => { state.refused = { lost: true, card: b.card, status: b.status }; if (!isStaff()) state.panel = null; render(); });
 conn.on('card.refused', (r) => { state.refused = { error: r.error }; render(); });
 conn.on('card.updated', (c) => {
-  if (state.panel && state.panel.card && state.panel.card.number === c.number) { state.panel.card = { ...state.panel.card, ...c }; render(); }
+  if (state.panel && state.panel.card && state.panel.card.number === c.number) { state.panel.card = { ...state.panel.card, ...c }; afterComposing(main, render); }
 });
+// A ticket event redraws the screen for the same customer: what is typed
+// there stays (redrawKeeping); the board reloads only its table.
 conn.on('ticket.*', () => {
-  if (state.view === 'board') render();
-  else if (state.me && state.me.actor.role === 'customer') conn.call('my.panel').then((p) => { state.panel = p; render(); });
+  if (state.view === 'board') loadBoard();
+  else if (state.me && state.me.actor.role === 'customer') conn.call('my.panel').then((p) => { state.panel = p; afterComposing(main, render); });
   else if (isStaff() && state.view === 'customer' && state.panel) refreshPanel();
 });
 
@@ -116,7 +119,7 @@ function refreshPanel() {
   const ph = state.panel && (state.panel.customer.phones || [])[0];
   if (!ph || refreshing) return;
   refreshing = conn.call('customer.lookup', { phone: ph }).then((p) => {
-    if (state.panel && state.panel.customer.id === p.customer.id) { state.panel = { ...p, uid: state.panel.uid }; if (state.view === 'customer') render(); }
+    if (state.panel && state.panel.customer.id === p.customer.id) { state.panel = { ...p, uid: state.panel.uid }; if (state.view === 'customer') afterComposing(main, render); }
   }).catch(() => {}).finally(() => { refreshing = null; });
 }
 conn.on('events.lost', () => location.reload());
@@ -159,7 +162,7 @@ function refusedBox() {
 }
 
 function renderWelcome() {
-  main.innerHTML = `${refusedBox()}<section class="welcome">
+  redrawKeeping(main, `${refusedBox()}<section class="welcome">
     <div class="idle"><div class="tap">${t('请将会员卡放在读卡器上', 'Please lay your card on the reader')}</div>${lookupBox(state.scanned)}</div>
     <div class="pinpad" id="pinpad">
       <h2>${t('员工登录', 'Staff login')}</h2>
@@ -167,7 +170,7 @@ function renderWelcome() {
       <div class="keys">${[1, 2, 3, 4, 5, 6, 7, 8, 9, 'C', 0, 'OK'].map((k) => `<button class="btn key" data-k="${k}">${k}</button>`).join('')}</div>
       <p class="error" id="pinerr"></p>
       <p class="sub">${t('或刷员工卡', 'or lay your staff card')}</p>
-    </div>${state.me && state.me.ca_fingerprint ? `<p class="cafp" id="cafp">${t('本机证书指纹', 'Certificate fingerprint')} SHA-256 <span class="mono">${esc(state.me.ca_fingerprint)}</span></p>` : ''}</section>${demoBar()}`;
+    </div>${state.me && state.me.ca_fingerprint ? `<p class="cafp" id="cafp">${t('本机证书指纹', 'Certificate fingerprint')} SHA-256 <span class="mono">${esc(state.me.ca_fingerprint)}</span></p>` : ''}</section>${demoBar()}`, 'welcome');
   const pin = main.querySelector('#pin');
   main.querySelectorAll('[data-k]').forEach((b) => b.onclick = () => {
     const k = b.dataset.k;
@@ -206,11 +209,11 @@ function wireDemo() {
 function renderOwn() {
   const p = state.panel;
   const surveys = (p.tickets || []).filter((x) => !x.surveyed && (x.status === 'ready' || x.status === 'closed'));
-  main.innerHTML = `<section class="own" id="own">
+  redrawKeeping(main, `<section class="own" id="own">
     <h1>${t('您好', 'Hello')}, ${esc(p.customer.name)}</h1>
     <div class="balance">${t('余额', 'Balance')} <b id="balance">${yuan(p.card ? p.card.balance_fen : 0)}</b></div>
     <h2>${t('我的服务单', 'My tickets')}</h2>${p.partial ? loading() : ticketTable(p.tickets)}
-    ${surveys.map((x) => surveyForm(x)).join('')}</section>`;
+    ${surveys.map((x) => surveyForm(x)).join('')}</section>`, 'own:' + p.customer.id);
   main.querySelectorAll('form.survey').forEach((f) => f.onsubmit = async (e) => {
     e.preventDefault();
     const v = (n) => Number((f.querySelector(`input[name=${n}]:checked`) || {}).value || 0);
@@ -236,13 +239,13 @@ function renderStaffCustomer() {
   const p = state.panel;
   const lookup = `<form id="lookup" class="lookup"><input id="phone" inputmode="numeric" placeholder="${'电话 / phone'}"><button class="btn">${t('按电话查找', 'Find by phone')}</button></form>`;
   if (!p) {
-    main.innerHTML = `${refusedBox()}<section class="waiting"><div class="tap">${t('请顾客刷卡，或按电话查找', 'Ask the customer to lay their card, or find them by phone')}</div>${lookup}<p class="error" id="lookuperr"></p></section>${demoBar()}`;
+    redrawKeeping(main, `${refusedBox()}<section class="waiting"><div class="tap">${t('请顾客刷卡，或按电话查找', 'Ask the customer to lay their card, or find them by phone')}</div>${lookup}<p class="error" id="lookuperr" data-keep></p></section>${demoBar()}`, 'panel:');
     wireLookup(); wireDemo(); return;
   }
   const c = p.card;
   // Picked up: the kinds whose ready tickets close at the desk (appliance/tickets Table).
   const ready = (p.tickets || []).filter((x) => x.pickup); // the server says which can be handed over
-  main.innerHTML = `${refusedBox()}<section class="panel" id="panel">
+  redrawKeeping(main, `${refusedBox()}<section class="panel" id="panel">
     <div class="cust"><h1 id="custname">${esc(p.customer.name)}</h1><div class="phone">${esc((p.customer.phones || []).join(', '))}</div><div class="sub">${esc(p.customer.address || '')}</div></div>
     <div class="cardbox">${c ? `<div class="mono">${esc(c.number)} <span class="pill card-${esc(c.status)}">${name(cardStatusNames, c.status)}</span></div>
       <div class="balance">${t('余额', 'Balance')} <b id="balance">${p.foreign && !p.charged ? `${t('以发卡门店为准', 'kept at the issuing branch')} <span class="mono">${esc(p.foreign)}</span>` : yuan(c.balance_fen)}</b></div>` : t('没有卡', 'No card')}</div>
@@ -259,7 +262,7 @@ function renderStaffCustomer() {
       <td>${x.in_warranty ? `<span class="pill ok">${t('保内', 'In warranty')}</span>` : `<span class="pill off">${t('保外', 'Out of warranty')}</span>`} ${x.warranty_until ? t('至 ' + x.warranty_until, 'until ' + x.warranty_until) : ''}</td></tr>`).join('')}
     </tbody></table>
     ${ready.length ? `<div class="actions big pickups">${ready.map((x) => `<button class="btn primary" data-pickup="${esc(x.number)}">${t('取件', 'Pickup')} <span class="mono">${esc(x.number)}</span></button>`).join('')}</div>` : ''}
-    <h2>${t('服务单', 'Tickets')}</h2>${p.partial ? loading() : ticketTable(p.tickets)}</section>${lookup}<p class="error" id="lookuperr"></p>${demoBar()}`;
+    <h2>${t('服务单', 'Tickets')}</h2>${p.partial ? loading() : ticketTable(p.tickets)}</section>${lookup}<p class="error" id="lookuperr" data-keep></p>${demoBar()}`, panelFor(p));
   wireLookup(); wireDemo(); wireTickets();
   main.querySelector('#closepanel').onclick = () => { state.panel = null; render(); };
   const startIntake = (till) => {
@@ -282,12 +285,21 @@ function renderStaffCustomer() {
   if (c) main.querySelector('#ledger').onclick = () => ledger(c.number);
 }
 
+// panelFor names the customer a panel is drawn for (redrawKeeping's
+// ctx): a redraw for the same customer keeps what the clerk typed, one
+// for another customer starts empty.
+function panelFor(p) { return 'panel:' + (p.customer.id || 'new:' + (p.customer.phones || [])[0]); }
+
 function wireLookup() {
   const f = main.querySelector('#lookup');
   f.onsubmit = async (e) => {
     e.preventDefault();
     const phone = f.querySelector('#phone').value.trim();
-    try { state.panel = await conn.call('customer.lookup', { phone }); state.refused = null; render(); } catch (err) {
+    try {
+      state.panel = await conn.call('customer.lookup', { phone }); state.refused = null;
+      f.reset(); main.querySelector('#lookuperr').innerHTML = ''; // found: the phone typed is done with, even for the customer shown
+      render();
+    } catch (err) {
       offerNewCustomer(main.querySelector('#lookuperr'), phone, err, (customer) => { state.panel = { customer, purchases: [], tickets: [] }; state.refused = null; render(); });
     }
   };

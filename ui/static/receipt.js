@@ -11,16 +11,19 @@ const ticketNumber = /^T\d{8}-\d{4}$/i;
 // receiptBox is the scan field and the place its lines appear.
 export function receiptBox() {
   return `<div class="receiptscan"><label>${t('扫描小票或输入小票号、序列号', 'Scan the receipt, or type its number or a serial')}
-    <input id="receiptscan" autocomplete="off" spellcheck="false"></label><div id="receiptlines"></div></div>`;
+    <input id="receiptscan" autocomplete="off" spellcheck="false"></label><div id="receiptlines" data-keep></div></div>`;
 }
 
 // wireReceipt answers Enter in the scan field: a ticket number goes to
 // onTicket (the ticket scanner cannot hear keys typed into a field), any
 // other code is looked up and its lines shown; onPick(purchase) gets the
-// tapped line.
+// tapped line. Lines a redraw kept (redrawKeeping: #receiptlines is
+// data-keep) are wired to this onPick.
 export function wireReceipt(conn, el, onPick, onTicket) {
   const input = el.querySelector('#receiptscan');
   if (!input) return;
+  const lines = el.querySelector('#receiptlines');
+  if (lines.found) wireLines(lines, onPick);
   if (document.activeElement === document.body || !document.activeElement) input.focus();
   input.onkeydown = async (e) => {
     if (e.key !== 'Enter') return;
@@ -38,9 +41,15 @@ export function wireReceipt(conn, el, onPick, onTicket) {
         ${ps.map((p, i) => `<button class="btn purchase" data-tillline="${esc(i)}"><b>${esc(p.name)}</b>
           <span class="sub">${t('第 ' + p.line + ' 行', 'line ' + p.line)} · ${date(p.purchased)} · ${yuan(p.price_fen)} · ${esc(p.serial || '')}</span></button>`).join('')}</div>`
         : `<p class="empty" id="receiptnone">${t('没有找到', 'Nothing found for')} <span class="mono">${esc(code)}</span></p>`;
-      box.querySelectorAll('[data-tillline]').forEach((b) => b.onclick = () => onPick(ps[Number(b.dataset.tillline)]));
-    } catch (err) { box.innerHTML = `<p class="error">${errText(err)}</p>`; }
+      box.found = ps;
+      wireLines(box, onPick);
+    } catch (err) { box.innerHTML = `<p class="error">${errText(err)}</p>`; box.found = null; }
   };
+}
+
+// wireLines makes each till line shown in box (box.found) start onPick.
+function wireLines(box, onPick) {
+  box.querySelectorAll('[data-tillline]').forEach((b) => b.onclick = () => onPick(box.found[Number(b.dataset.tillline)]));
 }
 
 // lockedHTML shows a till purchase's fields locked, with the
@@ -79,6 +88,10 @@ export function wireCorrect(conn, el, p, onDone, onError) {
     if (fen !== p.price_fen) fix.price_fen = fen;
     if (v('category') !== p.category) fix.category = v('category');
     if (v('serial') !== (p.serial || '')) fix.serial = v('serial');
-    try { onDone(await conn.call('purchase.correct', { id: p.id, fix, reason: v('reason') })); } catch (e) { onError(e); }
+    try {
+      const fixed = await conn.call('purchase.correct', { id: p.id, fix, reason: v('reason') });
+      form.reset(); // sent: the redraw shows the corrected purchase, not what was typed
+      onDone(fixed);
+    } catch (e) { onError(e); }
   });
 }

@@ -4,7 +4,8 @@
 // and the config status. Each tab shows for the roles that may use it; the
 // server checks every op anyway.
 import { Conn, t, esc, yuan, errText, saveSession, dropSession, setupLang, ticketTable, scanner, name, busy, loading,
-  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames, filterForm, readFilter, filterArgs, shortcuts } from './common.js';
+  setSession, watchPrintJobs, can, session, kindNames, statusNames, ledgerNames, cardStatusNames, time, roleNames, orDash, stateName, adminDetails, printerStateNames, readerStateNames, said, configFileNames, filterForm, readFilter, filterArgs, shortcuts,
+  redrawKeeping, afterComposing } from './common.js';
 import { openTicket, renderCalls } from './ticket.js';
 import { caNote, renderTerminals } from './terminals.js';
 import { mountSearch } from './search.js';
@@ -45,13 +46,14 @@ for (const ev of ['ticket.*', 'printjob.*', 'printer.*', 'print.*']) conn.on(ev,
 const timers = {};
 function later(key, fn) { clearTimeout(timers[key]); timers[key] = setTimeout(fn, 150); }
 
-// refreshDetail redraws an open ticket detail that has no form in use.
+// refreshDetail redraws an open ticket detail that has no form in use,
+// keeping what is typed in it (a move's reason) with the focus and the
+// caret, once any input method is done composing.
 function refreshDetail() {
   const d = document.querySelector('#ticketdetail');
-  // Not while a form is open or typed in, nor just after an action redrew it.
+  // Not while an action's form is open, nor just after an action redrew it.
   if (!d || d.querySelector('#actionform form') || Date.now() - Number(d.dataset.shown) < 1500) return;
-  if (document.activeElement && d.contains(document.activeElement) && document.activeElement.tagName !== 'BUTTON') return;
-  later('detail', () => { if (document.querySelector('#ticketdetail') === d) openTicket(conn, d.dataset.number); });
+  later('detail', () => afterComposing(d, () => { if (document.querySelector('#ticketdetail') === d) openTicket(conn, d.dataset.number, { refresh: true }); }));
 }
 
 function visibleTabs() { return tabs.filter(([, , , set]) => !set || can(set)); }
@@ -219,7 +221,8 @@ async function loadPrint() {
   if (pq.error) el.innerHTML = `<p class="error">${errText(pq.error)}</p>`;
   else {
     const printers = pq || [];
-    el.innerHTML = printers.map((p) => printerCard(p, p.jobs || [], printers)).join('') || `<p class="empty">${t('没有配置打印机', 'No printers configured')}</p>`;
+    // Print events redraw it often: a job id typed to reprint, a printer picked to move to, stay.
+    redrawKeeping(el, printers.map((p) => printerCard(p, p.jobs || [], printers)).join('') || `<p class="empty">${t('没有配置打印机', 'No printers configured')}</p>`, 'print');
     wirePrint(el);
   }
   main.querySelector('#devbody').innerHTML = `<h2>${t('读卡器', 'Card readers')}</h2>` + (rd.error ? `<p class="error">${errText(rd.error)}</p>` :
@@ -262,7 +265,7 @@ function printerCard(p, jobs, printers) {
 
 function wirePrint(el) {
   const fail = (b, e) => { const s = b.closest('tr,form,p').querySelector('.error'); if (s) s.innerHTML = errText(e); };
-  const act = (b, op, args) => busy(b, async () => { try { await conn.call(op, args); loadPrint(); } catch (e) { fail(b, e); } });
+  const act = (b, op, args) => busy(b, async () => { try { await conn.call(op, args); b.closest('form')?.reset(); loadPrint(); } catch (e) { fail(b, e); } });
   el.querySelectorAll('[data-cancel]').forEach((b) => b.onclick = () => act(b, 'print.cancel', { id: b.dataset.cancel }));
   el.querySelectorAll('[data-retry]').forEach((b) => b.onclick = () => act(b, 'print.retry', { printer: b.dataset.retry }));
   el.querySelectorAll('[data-move]').forEach((b) => b.onclick = () => act(b, 'print.move', { id: b.dataset.move, printer: el.querySelector(`[data-moveto="${CSS.escape(b.dataset.move)}"]`).value }));

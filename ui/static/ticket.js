@@ -100,7 +100,9 @@ const covered = { 'ready>closed': 1, 'approval>open': 1, 'approval>cancelled': 1
 
 // openTicket shows one ticket with its history and what the role may do.
 // opts.msg is shown at the top (the last action's result); opts.onPickup
-// replaces the pickup flow (the kiosk's).
+// replaces the pickup flow (the kiosk's); opts.refresh draws it again
+// after another desk changed a ticket, keeping what was typed into the
+// dialog (redrawKeeping), where an open or an action's redraw starts fresh.
 export async function openTicket(conn, number, opts = {}) {
   let d;
   try { d = await conn.call('ticket.get', { number }); } catch (e) { modal(`<p class="error" id="ticketerr">${errText(e)}</p><button class="btn" data-close>${t('关闭', 'Close')}</button>`); wireClose(); return; }
@@ -136,12 +138,12 @@ export async function openTicket(conn, number, opts = {}) {
     <div class="actions" id="tkactions">${acts}${!acts && !moves && !['closed', 'cancelled'].includes(tk.status) ? `<p class="hint" id="nonext">${t('此状态下您的岗位没有可办的下一步，请交主管或受理员处理', 'Nothing for your role to do at this status: hand it to a supervisor or the desk')}</p>` : ''}</div>
     ${moves ? `<div class="actions">${moves}<input id="reason" placeholder="原因 / reason"></div>` : ''}
     <div id="actionform"></div><p class="error" id="moveerr"></p>
-    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul></div>`);
+    <h3>${t('历史', 'History')}</h3><ul class="history">${hist}</ul></div>`, 'ticket:' + tk.number, !opts.refresh);
   wireClose();
   printerState(conn, box);
   const err = (e) => { box.querySelector('#moveerr').innerHTML = errText(e); };
   const done = (r, zh, en) => {
-    openTicket(conn, number, { ...opts, msg: `<p class="ok" id="actionok">${t(zh, en)}</p>${jobNote(r)}` });
+    openTicket(conn, number, { ...opts, refresh: false, msg: `<p class="ok" id="actionok">${t(zh, en)}</p>${jobNote(r)}` });
   };
   // run calls op from a button with a progress indicator, then refreshes.
   const run = (btn, op, args, zh, en) => busy(btn, async () => {
