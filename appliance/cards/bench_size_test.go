@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"slices"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
@@ -167,43 +165,15 @@ func BenchmarkDurableOpsAt(b *testing.B) {
 // benchSizedOps runs b.N top-ups and charges from clients clients on
 // random cards among n, keyed by round so that no round replays another.
 func benchSizedOps(b *testing.B, f *fixture, n, clients int, round int64, raw float64) {
-	ctx := context.Background()
-	actor := appliance.Actor{ID: "bench", Role: appliance.RoleClerk}
-	lat := make([][]time.Duration, clients)
-	b.ResetTimer()
-	cpu := cpuTime(b)
-	var wg sync.WaitGroup
-	per := (b.N + clients - 1) / clients
-	for c := 0; c < clients; c++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(uint64(round), uint64(c)))
-			for i := 0; i < per; i++ {
-				a := MoneyArgs{Key: fmt.Sprintf("s%d-%d-%d", round, c, i), Card: ledgerCard(rng.IntN(n)), AmountFen: 100}
-				op := f.svc.TopUp
-				if i%2 == 1 {
-					op = f.svc.Charge
-				}
-				start := time.Now()
-				if _, err := op(ctx, actor, a); err != nil {
-					b.Error(err)
-					return
-				}
-				lat[c] = append(lat[c], time.Since(start))
-			}
-		}()
+	rngs := make([]*rand.Rand, clients)
+	for c := range rngs {
+		rngs[c] = rand.New(rand.NewPCG(uint64(round), uint64(c)))
 	}
-	wg.Wait()
-	b.StopTimer()
-	all := slices.Concat(lat...)
-	if len(all) == 0 {
-		return
+	ops := moneyClients(b, f, clients, func(c, i int) MoneyArgs {
+		return MoneyArgs{Key: fmt.Sprintf("s%d-%d-%d", round, c, i), Card: ledgerCard(rngs[c].IntN(n)), AmountFen: 100}
+	})
+	if ops > 0 {
+		b.ReportMetric(raw, "raw-fsync/s")
+		b.ReportMetric(ops/raw, "x-raw-fsync")
 	}
-	ops := float64(len(all)) / b.Elapsed().Seconds()
-	b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(len(all)), "cpu-µs/op")
-	b.ReportMetric(ops, "ops/s")
-	b.ReportMetric(raw, "raw-fsync/s")
-	b.ReportMetric(ops/raw, "x-raw-fsync")
-	reportLatency(b, all)
 }

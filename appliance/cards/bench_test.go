@@ -72,39 +72,55 @@ func BenchmarkDurableOps(b *testing.B) {
 				}
 				cards = append(cards, res.Card.Number)
 			}
-			lat := make([][]time.Duration, clients)
-			b.ResetTimer()
-			cpu := cpuTime(b)
-			var wg sync.WaitGroup
-			per := (b.N + clients - 1) / clients
-			for c := 0; c < clients; c++ {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for i := 0; i < per; i++ {
-						a := MoneyArgs{Key: fmt.Sprintf("%d-%d", c, i), Card: cards[(c+i)%len(cards)], AmountFen: 100}
-						op := f.svc.TopUp
-						if i%2 == 1 {
-							op = f.svc.Charge
-						}
-						start := time.Now()
-						if _, err := op(ctx, appliance.Actor{ID: "bench", Role: appliance.RoleClerk}, a); err != nil {
-							b.Error(err)
-							return
-						}
-						lat[c] = append(lat[c], time.Since(start))
-					}
-				}()
-			}
-			wg.Wait()
-			b.StopTimer()
-			all := slices.Concat(lat...)
-			// CPU per operation (the whole process: the writer, Badger's
-			// flushes and compactions, the clients) holds better than
-			// ops/s on a box whose other users take turns at the cores.
-			b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(len(all)), "cpu-µs/op")
-			b.ReportMetric(float64(len(all))/b.Elapsed().Seconds(), "ops/s")
-			reportLatency(b, all)
+			moneyClients(b, f, clients, func(c, i int) MoneyArgs {
+				return MoneyArgs{Key: fmt.Sprintf("%d-%d", c, i), Card: cards[(c+i)%len(cards)], AmountFen: 100}
+			})
 		})
 	}
+}
+
+// moneyClients runs b.N top-ups and charges (alternately) from clients
+// concurrent clients, client c's i-th operation being arg(c, i), and
+// reports the process's CPU per operation, operations per second and the
+// latencies; it returns the operations per second (0 if none ran).
+func moneyClients(b *testing.B, f *fixture, clients int, arg func(c, i int) MoneyArgs) float64 {
+	ctx := context.Background()
+	actor := appliance.Actor{ID: "bench", Role: appliance.RoleClerk}
+	lat := make([][]time.Duration, clients)
+	b.ResetTimer()
+	cpu := cpuTime(b)
+	var wg sync.WaitGroup
+	per := (b.N + clients - 1) / clients
+	for c := 0; c < clients; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < per; i++ {
+				op := f.svc.TopUp
+				if i%2 == 1 {
+					op = f.svc.Charge
+				}
+				start := time.Now()
+				if _, err := op(ctx, actor, arg(c, i)); err != nil {
+					b.Error(err)
+					return
+				}
+				lat[c] = append(lat[c], time.Since(start))
+			}
+		}()
+	}
+	wg.Wait()
+	b.StopTimer()
+	all := slices.Concat(lat...)
+	if len(all) == 0 {
+		return 0
+	}
+	// CPU per operation (the whole process: the writer, Badger's flushes
+	// and compactions, the clients) holds better than ops/s on a box whose
+	// other users take turns at the cores.
+	ops := float64(len(all)) / b.Elapsed().Seconds()
+	b.ReportMetric(float64((cpuTime(b)-cpu).Microseconds())/float64(len(all)), "cpu-µs/op")
+	b.ReportMetric(ops, "ops/s")
+	reportLatency(b, all)
+	return ops
 }
