@@ -24,7 +24,15 @@ func (c *checker) checkFile(file string) {
 				expr = args[1]
 			}
 		case (toks[i].text == "modal" || toks[i].text == "banner") && i+1 < len(toks) && toks[i+1].text == "(" && (i == 0 || toks[i-1].text != "function"):
-			expr = toks[i+2 : skipGroup(toks, i+1)-1]
+			// modal(html, ctx, fresh), banner(html): the first is markup.
+			if args := splitTop(toks[i+2:skipGroup(toks, i+1)-1], ","); len(args) > 0 {
+				expr = args[0]
+			}
+		case toks[i].text == "redrawKeeping" && i+1 < len(toks) && toks[i+1].text == "(" && (i == 0 || toks[i-1].text != "function"):
+			// redrawKeeping(root, html, ctx, fresh): the second is markup.
+			if args := splitTop(toks[i+2:skipGroup(toks, i+1)-1], ","); len(args) > 1 {
+				expr = args[1]
+			}
 		default:
 			continue
 		}

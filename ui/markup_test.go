@@ -8,8 +8,8 @@ import (
 
 // TestStaticMarkupEscaped keeps every value that reaches markup in
 // ui/static/*.js escaped (issue 16): a template literal holding a tag, or
-// whatever is given to innerHTML, outerHTML, insertAdjacentHTML, modal or
-// banner, may interpolate only esc/t/name/date/time/yuan/errText, code's own
+// whatever is given to innerHTML, outerHTML, insertAdjacentHTML, modal,
+// banner or redrawKeeping, may interpolate only esc/t/name/date/time/yuan/errText, code's own
 // literals and numbers, or builders (functions, variables) whose every
 // value obeys the same rule; attribute values are quoted, attribute names
 // never come from data, URLs at the start of href/src go through safeURL.
@@ -72,6 +72,10 @@ func TestMarkupCheckCatches(t *testing.T) {
 		{"builder function", "function cell(v) { return `<td>${esc(v)}</td>`; } m(`<tr>${cell(a)}</tr>`);", false},
 		{"raw builder function", "function cell(v) { return v.name; } m(`<tr>${cell(a)}</tr>`);", true},
 		{"insertAdjacentHTML", "el.insertAdjacentHTML('beforeend', x.name);", true},
+		{"modal's markup raw", "function modal(h, c, f) {} modal(x.name, 'ticket:' + x.n, true);", true},
+		{"modal's markup escaped, a context after it", "function modal(h, c, f) {} modal(`<b>${esc(x.name)}</b>`, 'ticket:' + x.n, !o.r);", false},
+		{"redrawKeeping's markup raw", "function redrawKeeping(r, h, c, f) {} redrawKeeping(el, x.name, 'panel:' + x.id);", true},
+		{"redrawKeeping's markup escaped", "function redrawKeeping(r, h, c, f) {} redrawKeeping(el, `<b>${esc(x.name)}</b>`, 'panel:' + x.id);", false},
 		{"numbers", "m(`<rect x=\"${a * 2}\" width=\"${v.toFixed(1)}\" n=\"${xs.length}\">`);", false},
 		{"string method", "m(`<p>${String(x).slice(0, 10)}</p>`);", true},
 	}
