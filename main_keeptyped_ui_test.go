@@ -43,7 +43,8 @@ func jsObject(m map[string]string) string {
 // outlives the redraw on a ticket event. The subtests run in order, each
 // on the screen the last left. On the staff
 // screen, the reason typed into an open ticket's dialog outlives the
-// dialog's redraw on another desk's ticket event, focused or not, and a
+// dialog's redraw on another desk's ticket event, focused or not, so does
+// a move's result shown in it, and a
 // job id typed to reprint outlives the print queue's redraw on a print
 // event.
 func TestTypedTextSurvivesRedrawsInChromium(t *testing.T) {
@@ -173,6 +174,19 @@ func TestTypedTextSurvivesRedrawsInChromium(t *testing.T) {
 			if bad := staff.eval(c.name, typedJS(reason, c.focus, c.start, c.end)); bad != "" {
 				t.Errorf("the dialog's reason, %s: %s", c.name, bad)
 			}
+		}
+
+		// A move made in the dialog says it is done, and that stays through
+		// the redraw another desk's change makes after it.
+		staff.eval("mark the dialog", `(window.oldDetail = document.querySelector('#ticketdetail'), '')`)
+		staff.tap("a move with the reason typed", "#ticketdetail [data-move]")
+		staff.waitJS("the move done", `(d => !!d && d !== window.oldDetail && !!d.querySelector('#actionok'))(document.querySelector('#ticketdetail'))`)
+		staff.waitJS("the dialog shown a while", `Date.now() - Number(document.querySelector('#ticketdetail').dataset.shown) > 1600`)
+		staff.eval("mark the dialog", `(window.oldDetail = document.querySelector('#ticketdetail'), '')`)
+		intake("另一台服务台刚受理的咨询")
+		staff.waitJS("another desk's change drawn", `!!document.querySelector('#ticketdetail') && document.querySelector('#ticketdetail') !== window.oldDetail`)
+		if got := staff.eval("the move's result", `(document.querySelector('#ticketdetail #actionok') || {}).textContent || ''`); got == "" {
+			t.Error("the dialog's redraw after another desk's change dropped the move's result (#actionok)")
 		}
 
 		// The print queue redraws on every print event: a job id half

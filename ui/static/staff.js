@@ -48,7 +48,8 @@ function later(key, fn) { clearTimeout(timers[key]); timers[key] = setTimeout(fn
 
 // refreshDetail redraws an open ticket detail that has no form in use,
 // keeping what is typed in it (a move's reason) with the focus and the
-// caret, once any input method is done composing.
+// caret, and the last action's result (#tkmsg, data-keep), once any input
+// method is done composing.
 function refreshDetail() {
   const d = document.querySelector('#ticketdetail');
   // Not while an action's form is open, nor just after an action redrew it.

@@ -116,7 +116,7 @@ export async function openTicket(conn, number, opts = {}) {
   const q = tk.quote;
   const box = modal(`<div class="ticketdetail" id="ticketdetail" data-number="${esc(tk.number)}" data-shown="${Date.now()}"><div class="dhead"><h2 class="mono">${esc(tk.number)} <span class="pill st-${esc(tk.status)}" id="tkstatus">${name(statusNames, tk.status)}</span></h2>
     <div class="actions"><button class="btn secondary" data-close>${t('关闭', 'Close')} <kbd class="mono key">Esc</kbd></button></div></div>
-    ${opts.msg || ''}
+    <div id="tkmsg" data-keep>${opts.msg || ''}</div>
     <div class="cols"><dl class="kv"><dt>${t('类型', 'Kind')}</dt><dd>${name(kindNames, tk.kind)}</dd>
     <dt>${t('顾客', 'Customer')}</dt><dd>${d.customer ? `${typed(d.customer.name)} <span class="mono">${esc((d.customer.phones || []).join(', '))}</span>` : '—'}</dd>
     <dt>${t('商品', 'Product')}</dt><dd>${typed(d.purchase ? d.purchase.name : '')}</dd>
