@@ -46,34 +46,37 @@ type Options struct {
 	AdmitVerify func() error
 	// MemoryBudget, if positive, is the process's memory budget in bytes
 	// (store.toml memory_budget_mib); under the default 192 MiB, Badger's
-	// fixed memory is halved (BadgerForBudget) and its tables are advised
+	// caches are halved (BadgerForBudget) and its tables are advised
 	// to the kernel as read at random (readahead.go).
 	MemoryBudget int64
 }
 
 // smallBudget is the budget under which BadgerForBudget halves Badger's
-// fixed memory: the default budget (conf, 192 MiB).
+// caches: the default budget (conf, 192 MiB).
 const smallBudget = 192 << 20
 
 // smallBox reports whether budget (bytes, 0 for none) is under the
-// default: Badger's fixed memory is halved (BadgerForBudget) and its tables
+// default: Badger's caches are halved (BadgerForBudget) and its tables
 // are read without read-ahead (readahead.go).
 func smallBox(budget int64) bool { return budget > 0 && budget < smallBudget }
 
 // BadgerForBudget returns bo sized for a process memory budget of budget
-// bytes. Badger's fixed memory is two memtable arenas and the block and
-// index caches, 16 MiB each in ApplianceOptions: 64 MiB, a third of the
-// default budget. Under it (memory_budget_mib = 96 for a 128 MB box), each
-// is halved to 8 MiB, leaving the store's pages more of the page cache: at
-// 1M tickets in a 128 MB cgroup the desk load is then bound by how much of
-// the store's tables the kernel can keep cached (docs/benchmarks.md,
-// issue 14), and a compressed table page there holds more than a block
-// decompressed in Badger's cache. A budget of 0 (none) keeps bo.
+// bytes. Badger's caches, 16 MiB each for blocks and indexes in
+// ApplianceOptions, are a sixth of the default budget; under it
+// (memory_budget_mib = 96 for a 128 MB box) each is halved to 8 MiB,
+// leaving the store's pages more of the page cache: at 1M tickets in a
+// 128 MB cgroup the desk load is bound by how much of the store's tables
+// the kernel can keep cached (docs/benchmarks.md, issue 14), and a
+// compressed table page there holds more than a block decompressed in
+// Badger's cache. The memtables stay 16 MiB: a transaction may hold 15 %
+// of one, and the store's batches (a scheduler pass, a migration or import
+// batch, a day's postings) are sized for 2.4 MiB. A budget of 0 (none)
+// keeps bo.
 func BadgerForBudget(bo badger.Options, budget int64) badger.Options {
 	if !smallBox(budget) {
 		return bo
 	}
-	return bo.WithMemTableSize(8 << 20).WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
+	return bo.WithBlockCacheSize(8 << 20).WithIndexCacheSize(8 << 20)
 }
 
 // DB is an open store directory. It is safe for concurrent use.

@@ -209,14 +209,14 @@ func TestDecodeRefusesUnknownEncoding(t *testing.T) {
 	}
 }
 
-// TestBadgerForBudget: a budget under the default halves Badger's fixed
-// memory (memtables and caches), and a store opened with it works.
+// TestBadgerForBudget: a budget under the default halves Badger's block
+// and index caches, not its memtables, and a store opened with it works.
 func TestBadgerForBudget(t *testing.T) {
 	full := ApplianceOptions(t.TempDir())
 	for _, tc := range []struct {
 		name   string
 		budget int64
-		want   int64 // memtable, block and index cache size each
+		want   int64 // block and index cache size each
 	}{
 		{"no budget", 0, 16 << 20},
 		{"default 192 MiB", 192 << 20, 16 << 20},
@@ -226,9 +226,11 @@ func TestBadgerForBudget(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := BadgerForBudget(full, tc.budget)
-			if got.MemTableSize != tc.want || got.BlockCacheSize != tc.want || got.IndexCacheSize != tc.want {
-				t.Errorf("memtable %d, block cache %d, index cache %d; want %d each",
-					got.MemTableSize, got.BlockCacheSize, got.IndexCacheSize, tc.want)
+			if got.BlockCacheSize != tc.want || got.IndexCacheSize != tc.want {
+				t.Errorf("block cache %d, index cache %d; want %d each", got.BlockCacheSize, got.IndexCacheSize, tc.want)
+			}
+			if got.MemTableSize != full.MemTableSize { // the store's batches are sized for its transactions' limit
+				t.Errorf("memtable %d, want %d", got.MemTableSize, full.MemTableSize)
 			}
 			if got.SyncWrites != full.SyncWrites || got.Compression != full.Compression {
 				t.Errorf("durability or compression changed: %+v", got)
