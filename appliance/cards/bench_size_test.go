@@ -123,12 +123,7 @@ func rawFsyncRate(b *testing.B, dir string, d time.Duration) float64 {
 	buf := make([]byte, 512)
 	n, start := 0, time.Now()
 	for time.Since(start) < d {
-		if _, err := f.Write(buf); err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Sync(); err != nil {
-			b.Fatal(err)
-		}
+		writeSync(b, f, buf)
 		n++
 	}
 	return float64(n) / time.Since(start).Seconds()

@@ -26,16 +26,21 @@ func BenchmarkRawFsync(b *testing.B) {
 	var lat []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		if _, err := f.Write(buf); err != nil {
-			b.Fatal(err)
-		}
-		if err := f.Sync(); err != nil {
-			b.Fatal(err)
-		}
+		writeSync(b, f, buf)
 		lat = append(lat, time.Since(start))
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "fsyncs/s")
 	reportLatency(b, lat)
+}
+
+// writeSync writes buf to f and waits for it to be on the disk.
+func writeSync(b *testing.B, f *os.File, buf []byte) {
+	if _, err := f.Write(buf); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Sync(); err != nil {
+		b.Fatal(err)
+	}
 }
 
 // reportLatency reports the median and 99th percentile of lat.

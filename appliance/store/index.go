@@ -29,14 +29,20 @@ func (e indexEntry) key(id string) []byte {
 	if e.unique {
 		return joinKey("u/", e.name, "/", e.value)
 	}
-	k := make([]byte, 0, 2+len(e.name)+1+len(e.value)+1+len(id))
-	return append(append(append(append(append(append(k, "x/"...), e.name...), '/'), e.value...), 0), id...)
+	return joinKey("x/", e.name, "/", e.value, "\x00", id)
 }
 
-// joinKey returns a+b+c+d as a new key, in one allocation.
-func joinKey(a, b, c, d string) []byte {
-	k := make([]byte, 0, len(a)+len(b)+len(c)+len(d))
-	return append(append(append(append(k, a...), b...), c...), d...)
+// joinKey returns its parts joined as a new key, in one allocation.
+func joinKey(parts ...string) []byte {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	for _, p := range parts {
+		k = append(k, p...)
+	}
+	return k
 }
 
 // kind describes how one record type is stored: its key and its indexes.

@@ -212,13 +212,11 @@ type jsonScan struct {
 	bad bool
 }
 
-// lit consumes l.
+// lit consumes l, which must come next.
 func (s *jsonScan) lit(l string) {
-	if s.bad || len(s.b)-s.i < len(l) || string(s.b[s.i:s.i+len(l)]) != l {
+	if !s.opt(l) {
 		s.bad = true
-		return
 	}
-	s.i += len(l)
 }
 
 // opt consumes l if it comes next and reports whether it did.
